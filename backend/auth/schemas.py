@@ -1,0 +1,46 @@
+"""Auth input and output schemas."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class LoginSchema(Schema):
+    email = fields.Email(required=True)
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1000))
+
+
+class IssuedTokenSchema(Schema):
+    id = fields.Integer()
+    token = fields.String(metadata={"description": "The bearer token. Shown once; only its hash is stored."})
+    prefix = fields.String()
+    expires_at = fields.DateTime(allow_none=True)
+
+
+class TokenSchema(Schema):
+    id = fields.Integer()
+    navn = fields.String()
+    prefix = fields.String()
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+    last_used_at = fields.DateTime(allow_none=True)
+
+
+class MeOrganisationSchema(Schema):
+    id = fields.Integer()
+    kode = fields.String()
+    navn = fields.String()
+    type = fields.String()
+
+
+class MeSchema(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    navn = fields.String()
+    role = fields.String()
+    organisation = fields.Nested(MeOrganisationSchema)
+    laeseadgang = fields.List(
+        fields.String(),
+        metadata={"description": "Codes of the organisations whose raw data this principal may read"},
+    )

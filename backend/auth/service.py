@@ -1,0 +1,195 @@
+"""Passwords (argon2id), opaque bearer tokens, login rate limiting, principal resolution."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+
+from backend.audit import service as audit
+from backend.auth.models import ROLES, ApiToken, LoginFailure, User
+from backend.auth.principal import Principal
+from backend.db.base import utcnow
+from backend.db.session import scoped
+from backend.db.tenancy import TenantScope
+from backend.organisations.models import Organisation
+
+TOKEN_PREFIX = "rmt_"
+_hasher = PasswordHasher()
+# Verified against when the e-mail is unknown, so timing does not reveal which users exist.
+_DUMMY_HASH = _hasher.hash("rammetal-dummy-password")
+
+
+class AuthError(Exception):
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+class TooManyAttempts(AuthError):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            "for_mange_loginforsoeg",
+            "For mange mislykkede loginforsøg. Prøv igen om lidt.",
+        )
+        self.retry_after = retry_after
+
+
+def _audit(session: Session, *, org_id: int, **event: object) -> None:
+    """Account events are recorded by the server in the account's organisation, also
+    before a principal exists (login) or from the CLI."""
+    with scoped(session, TenantScope.single(org_id)):
+        audit.record(session, org_id=org_id, **event)  # type: ignore[arg-type]
+        session.flush()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _verify(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_user(
+    session: Session, *, email: str, navn: str, role: str, organisation: Organisation,
+    password: str | None,
+) -> User:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    user = User(
+        email=email.strip().lower(), navn=navn, role=role, organisation=organisation,
+        password_hash=hash_password(password) if password else None,
+    )
+    session.add(user)
+    session.flush()
+    _audit(
+        session, org_id=organisation.id, action="create", entity="app_user",
+        entity_id=str(user.id), after={"email": user.email, "role": role, "navn": navn},
+    )
+    return user
+
+
+def issue_token(session: Session, user: User, *, navn: str, ttl_days: int | None) -> tuple[ApiToken, str]:
+    """Create a token; the plain token is returned once and never stored."""
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires = utcnow() + timedelta(days=ttl_days) if ttl_days else None
+    token = ApiToken(
+        user=user, token_hash=token_hash(plain), prefix=plain[:10], navn=navn, expires_at=expires
+    )
+    session.add(token)
+    session.flush()
+    _audit(
+        session, org_id=user.organisation_id, action="issue", entity="api_token",
+        entity_id=str(token.id), after={"user": user.email, "navn": navn, "prefix": token.prefix},
+    )
+    return token, plain
+
+
+def login(
+    session: Session, *, email: str, password: str, remote_addr: str | None,
+    max_failures: int, window_seconds: int, ttl_days: int,
+) -> tuple[ApiToken, str]:
+    key = email.strip().lower()
+    since = utcnow() - timedelta(seconds=window_seconds)
+    failures = session.scalar(
+        sa.select(sa.func.count()).select_from(LoginFailure)
+        .where(LoginFailure.email_key == key, LoginFailure.at >= since)
+    ) or 0
+    if failures >= max_failures:
+        raise TooManyAttempts(retry_after=window_seconds)
+    user = session.scalar(sa.select(User).where(User.email == key))
+    ok = _verify(user.password_hash if user else None, password)
+    if not ok or user is None or not user.active:
+        session.add(LoginFailure(email_key=key, remote_addr=remote_addr))
+        session.info["keep_on_error"] = True  # the failure must count although we answer 401
+        raise AuthError("forkert_login", "Forkert e-mail eller adgangskode.")
+    return issue_token(session, user, navn="login", ttl_days=ttl_days)
+
+
+def authenticate(session: Session, plain: str) -> tuple[User, ApiToken] | None:
+    token = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == token_hash(plain)))
+    if token is None or token.revoked_at is not None:
+        return None
+    now = utcnow()
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    if not token.user.active:
+        return None
+    # Coarse last-use stamp: one write a minute at most, not one per request.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+    return token.user, token
+
+
+def revoke_token(session: Session, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        _audit(
+            session, org_id=token.user.organisation_id, action="revoke", entity="api_token",
+            entity_id=str(token.id), after={"revoked_at": token.revoked_at.isoformat()},
+        )
+
+
+def list_tokens(session: Session, user_id: int) -> list[ApiToken]:
+    return list(session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)
+    ))
+
+
+def get_token(session: Session, token_id: int) -> ApiToken | None:
+    return session.get(ApiToken, token_id)
+
+
+def principal_for(user: User, token: ApiToken | None) -> Principal:
+    org = user.organisation
+    return Principal(
+        user_id=user.id, email=user.email, role=user.role, org_id=org.id, org_kode=org.kode,
+        org_type=org.type, rammeaftale_id=org.rammeaftale_id,
+        token_id=token.id if token else None,
+    )
+
+
+def scope_for(session: Session, principal: Principal) -> TenantScope:
+    """The tenant scope a role grants. Never derived from anything the client sends.
+
+    reporter, org_admin: their own organisation. secretariat: every organisation of its
+    rammeaftale. viewer (DASSOS): no raw tenant rows, only published outputs.
+    admin (platform): no tenant rows either; it manages users and tokens.
+    """
+    if principal.role in ("reporter", "org_admin"):
+        return TenantScope.single(principal.org_id)
+    if principal.role == "secretariat":
+        ids = session.scalars(
+            sa.select(Organisation.id).where(Organisation.rammeaftale_id == principal.rammeaftale_id)
+        )
+        return TenantScope.many(principal.org_id, ids)
+    return TenantScope(principal.org_id, frozenset(), frozenset())
+
+
+
+def describe(session: Session, principal: Principal, scope: TenantScope) -> dict[str, object]:
+    """What ``/me`` shows: the user, its organisation, role and readable organisations."""
+    user = session.get(User, principal.user_id)
+    codes = session.scalars(
+        sa.select(Organisation.kode).where(Organisation.id.in_(sorted(scope.readable))).order_by(Organisation.kode)
+    )
+    return {
+        "id": principal.user_id, "email": principal.email,
+        "navn": user.navn if user else principal.email, "role": principal.role,
+        "organisation": session.get(Organisation, principal.org_id),
+        "laeseadgang": list(codes),
+    }

@@ -1,0 +1,1 @@
+"""Persistence: engine and session, declarative base, tenant scoping, RLS helpers."""

@@ -1,0 +1,9 @@
+"""Import every domain's models so that ``Base.metadata`` is complete (Alembic, tests)."""
+
+from backend.audit import models as audit_models  # noqa: F401
+from backend.auth import models as auth_models  # noqa: F401
+from backend.db.base import Base
+from backend.offers import models as offers_models  # noqa: F401
+from backend.organisations import models as organisations_models  # noqa: F401
+
+metadata = Base.metadata

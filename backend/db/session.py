@@ -1,0 +1,113 @@
+"""Engine and session handling: one session and one transaction per unit of work.
+
+Services take a session and only flush; the request boundary (or the CLI command) commits
+or rolls back. On PostgreSQL every transaction begins by setting the tenant scope with
+``set_config('app.org_ids', …, true)``: transaction-local, so nothing survives into the
+next checkout of a pooled connection (a session-level ``SET`` would).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.db.tenancy import TenantScope, current_scope, tenant_scope
+
+ORG_SETTING = "app.org_ids"
+
+
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout."""
+    if url.startswith("sqlite"):
+        path = sa.engine.make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    return sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+def _sqlite_on_connect(dbapi_conn: Any, _record: object) -> None:
+    # Let SQLAlchemy emit BEGIN itself (pysqlite's implicit transactions are broken).
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _sqlite_on_begin(conn: sa.Connection) -> None:
+    # IMMEDIATE takes the write lock up front: two writers queue instead of deadlocking.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _set_tenant_on_begin(session: Session, _transaction: object, connection: sa.Connection) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    scope = current_scope()
+    value = scope.as_setting() if scope is not None else ""
+    connection.execute(
+        sa.text("SELECT set_config(:name, :value, true)"), {"name": ORG_SETTING, "value": value}
+    )
+
+
+class Database:
+    """The engine and session factory of one application or CLI process."""
+
+    def __init__(self, url: str, *, pool_size: int = 5) -> None:
+        self.url = url
+        self.engine = make_engine(url, pool_size=pool_size)
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        event.listen(self.sessionmaker, "after_begin", _set_tenant_on_begin)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextlib.contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A session whose work is committed at the end, or rolled back on error."""
+        session = self.sessionmaker()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def apply_scope(session: Session, scope: TenantScope | None) -> None:
+    """Make ``scope`` the tenant scope of the session's current transaction on PostgreSQL
+    (the transaction may have begun before the scope was known)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            sa.text("SELECT set_config(:name, :value, true)"),
+            {"name": ORG_SETTING, "value": scope.as_setting() if scope else ""},
+        )
+
+
+@contextlib.contextmanager
+def scoped(session: Session, scope: TenantScope) -> Iterator[TenantScope]:
+    """Run a block of trusted server-side work (CLI, sync) in ``scope``."""
+    previous = current_scope()
+    with tenant_scope(scope):
+        apply_scope(session, scope)
+        try:
+            yield scope
+        finally:
+            apply_scope(session, previous)

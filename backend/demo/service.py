@@ -1,0 +1,114 @@
+"""Load the demo: users for each role and the offer registry from the 2017 ledelsesinformation.
+
+The offers are one per driftsherre × målgruppe × dag/døgn with the published place counts
+of 2016 and 2017 (table E, ``tenants/reference/ledelsesinformation_2017/tabel5_*.csv``).
+They are aggregates, not real single offers, and their note says so.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from backend.auth import service as auth
+from backend.auth.models import User
+from backend.config import REPO_ROOT
+from backend.db.session import scoped
+from backend.db.tenancy import TenantScope
+from backend.offers.models import Offer, OfferYear
+from backend.organisations import service as organisations
+
+REFERENCE = REPO_ROOT / "tenants" / "reference" / "ledelsesinformation_2017"
+DEMO_NOTE = "Demo: samlede pladser pr. driftsherre fra Ledelsesinformation 2017, tabel E (ikke et enkelt tilbud)."
+TYPE_LABEL = {"dag": "dag", "doegn": "døgn"}
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    navn: str
+    role: str
+    org_kode: str
+    password: str
+
+
+DEMO_USERS = (
+    DemoUser("sekretariat@rammetal.demo", "Sekretariatet (demo)", "secretariat", "sekretariat-midt", "demo-sekretariat"),
+    DemoUser("dassos@rammetal.demo", "DASSOS-medlem, Viborg (demo)", "viewer", "791", "demo-dassos"),
+    DemoUser("herning@rammetal.demo", "Økonomi, Herning (demo)", "reporter", "657", "demo-herning"),
+    DemoUser("aarhus@rammetal.demo", "Økonomi, Aarhus (demo)", "reporter", "751", "demo-aarhus"),
+    DemoUser("region@rammetal.demo", "Økonomi, Region Midtjylland (demo)", "reporter", "1082", "demo-region"),
+    DemoUser("admin@rammetal.demo", "Platformsadministrator (demo)", "admin", "sekretariat-midt", "demo-admin"),
+)
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    driftsherre: str
+    maalgruppe: str
+    tilbudstype: str
+    places: dict[int, Decimal]
+
+
+def read_place_rows(directory: Path = REFERENCE) -> list[PlaceRow]:
+    """Parse the tabel5 files (one per målgruppe; the total file is derived, skipped)."""
+    rows: list[PlaceRow] = []
+    for path in sorted(directory.glob("tabel5_pladser_*.csv")):
+        maalgruppe = path.stem.removeprefix("tabel5_pladser_")
+        if maalgruppe == "total":
+            continue
+        with path.open(encoding="utf-8") as fh:
+            for rec in csv.DictReader(fh):
+                if rec["driftsherre"] == "Hovedtotal":
+                    continue
+                for typ, label in (("dag", "dag"), ("doegn", "doegn")):
+                    places = {y: Decimal(rec[f"{label}_{y}"]) for y in (2016, 2017)}
+                    if any(places.values()):
+                        rows.append(PlaceRow(rec["driftsherre"], maalgruppe, typ, places))
+    return rows
+
+
+def load_users(session: Session) -> list[DemoUser]:
+    created = []
+    for demo in DEMO_USERS:
+        if session.scalar(sa.select(User).where(User.email == demo.email)) is not None:
+            continue
+        org = organisations.get_by_code(session, demo.org_kode)
+        if org is None:
+            raise LookupError(f"organisation {demo.org_kode} missing: run 'rammetal tenants sync' first")
+        auth.create_user(session, email=demo.email, navn=demo.navn, role=demo.role,
+                         organisation=org, password=demo.password)
+        created.append(demo)
+    return created
+
+
+def load_offers(session: Session, rows: list[PlaceRow] | None = None) -> int:
+    """Create the demo offers that do not exist yet; returns how many were created."""
+    created = 0
+    catalogue = {}
+    for row in rows if rows is not None else read_place_rows():
+        org = organisations.find_by_code_or_alias(session, row.driftsherre)
+        if org is None:
+            raise LookupError(f"unknown driftsherre {row.driftsherre!r}")
+        if row.maalgruppe not in catalogue:
+            catalogue[row.maalgruppe] = organisations.maalgruppe(session, org.rammeaftale_id, row.maalgruppe)
+        mg = catalogue[row.maalgruppe]
+        navn = f"{org.navn}: {mg.navn}, {TYPE_LABEL[row.tilbudstype]}"
+        with scoped(session, TenantScope.single(org.id)):
+            exists = session.scalar(sa.select(Offer.id).where(
+                Offer.navn == navn, Offer.maalgruppe == row.maalgruppe, Offer.tilbudstype == row.tilbudstype))
+            if exists is not None:
+                continue
+            offer = Offer(org_id=org.id, navn=navn, maalgruppe=row.maalgruppe,
+                          tilbudstype=row.tilbudstype, note=DEMO_NOTE)
+            offer.years = [OfferYear(org_id=org.id, aar=y, normering=n, omfattet=True)
+                           for y, n in sorted(row.places.items())]
+            session.add(offer)
+            session.flush()
+            created += 1
+    return created

@@ -1,0 +1,34 @@
+"""``/healthz``: the process runs. ``/readyz``: the database answers and is at the head revision."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from backend.errors import problem
+from backend.http import database
+from backend.migrate import current_revision, head_revision
+
+blp = Blueprint("health", __name__)
+
+
+@blp.get("/healthz")
+def healthz():  # type: ignore[no-untyped-def]
+    return jsonify(status="ok")
+
+
+@blp.get("/readyz")
+def readyz():  # type: ignore[no-untyped-def]
+    try:
+        current = current_revision(database().engine)
+    except Exception:  # noqa: BLE001 - any failure to reach the database means "not ready"
+        body = problem(503, "database_utilgaengelig", "Databasen kan ikke nås.")
+        return jsonify(body), 503, {"Content-Type": "application/problem+json"}
+    head = head_revision()
+    if current != head:
+        body = problem(
+            503, "database_ikke_migreret",
+            "Databasen er ikke migreret til nyeste version. Kør 'rammetal db upgrade'.",
+            revision=current, head=head,
+        )
+        return jsonify(body), 503, {"Content-Type": "application/problem+json"}
+    return jsonify(status="ok", revision=current)

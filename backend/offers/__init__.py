@@ -1,0 +1,1 @@
+"""The offer registry (tilbud): Bilag 1 til rammeaftalen."""

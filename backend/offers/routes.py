@@ -1,0 +1,91 @@
+"""``/offers``: the offer registry. Reporters and org admins create, read and update their
+own organisation's offers; the secretariat reads all of its rammeaftale; viewers none."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend.errors import PreconditionRequired, abort
+from backend.http import principal, require, session
+from backend.offers import service
+from backend.offers.schemas import (
+    OfferCreateSchema,
+    OfferPageSchema,
+    OfferQuerySchema,
+    OfferSchema,
+    OfferUpdateSchema,
+)
+
+blp = Blueprint("offers", __name__, url_prefix="/offers", description="Tilbudsregister (tilbud)")
+
+READERS = ("reporter", "org_admin", "secretariat")
+WRITERS = ("reporter", "org_admin")
+IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
+            "description": "The offer's ETag from GET (optimistic locking)"}
+
+
+def _etag(offer) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {"ETag": f'"{offer.version}"'}
+
+
+def _expected_version() -> int:
+    raw = request.headers.get("If-Match")
+    if not raw:
+        raise PreconditionRequired("Send If-Match med tilbuddets ETag for at ændre det.")
+    try:
+        return int(raw.strip().removeprefix("W/").strip('"'))
+    except ValueError:
+        abort(412, "foraeldet_version", "If-Match passer ikke til tilbuddets ETag.")
+        raise  # unreachable: abort raises
+
+
+@blp.route("")
+class Offers(MethodView):
+    @require(*READERS)
+    @blp.arguments(OfferQuerySchema, location="query")
+    @blp.response(200, OfferPageSchema)
+    def get(self, query):  # type: ignore[no-untyped-def]
+        """List offers in scope, filtered by year, målgruppe, tilbudstype or organisation."""
+        return service.list_offers(session(), **query)
+
+    @require(*WRITERS)
+    @blp.arguments(OfferCreateSchema)
+    @blp.response(201, OfferSchema)
+    @blp.alt_response(409, description="Et tilbud med samme navn, målgruppe og tilbudstype findes")
+    def post(self, data):  # type: ignore[no-untyped-def]
+        """Register an offer of the caller's organisation."""
+        p = principal()
+        offer = service.create_offer(session(), org_id=p.org_id, rammeaftale_id=p.rammeaftale_id, values=data)
+        return offer, 201, {**_etag(offer), "Location": f"{request.base_url}/{offer.id}"}
+
+
+@blp.route("/<uuid:offer_id>")
+class OfferById(MethodView):
+    @require(*READERS)
+    @blp.response(200, OfferSchema)
+    @blp.alt_response(404, description="Tilbuddet findes ikke")
+    def get(self, offer_id: uuid.UUID):  # type: ignore[no-untyped-def]
+        """One offer with its history of normering and coverage by year; ETag for updates."""
+        offer = service.get_offer(session(), offer_id)
+        return offer, 200, _etag(offer)
+
+    @require(*WRITERS)
+    @blp.arguments(OfferUpdateSchema)
+    @blp.response(200, OfferSchema)
+    @blp.doc(parameters=[IF_MATCH])
+    @blp.alt_response(404, description="Tilbuddet findes ikke")
+    @blp.alt_response(412, description="If-Match passer ikke: tilbuddet er ændret")
+    @blp.alt_response(428, description="If-Match mangler")
+    def patch(self, data, offer_id: uuid.UUID):  # type: ignore[no-untyped-def]
+        """Correct an offer or add a year's normering; needs If-Match. Audited with before/after."""
+        p = principal()
+        offer = service.get_offer(session(), offer_id)
+        offer = service.update_offer(
+            session(), offer, rammeaftale_id=p.rammeaftale_id,
+            expected_version=_expected_version(), values=data,
+        )
+        return offer, 200, _etag(offer)

@@ -1,0 +1,1 @@
+"""Rammeaftaler, organisations (tenants) and the målgruppe catalogue."""

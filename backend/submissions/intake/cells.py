@@ -1,0 +1,217 @@
+"""Cell converters: one raw cell value → a typed value, or a `CellProblem`.
+
+`converter_for(column, context)` returns a plain function per column, built once per
+upload, so the row loop does a single call per cell. Empty cells become None; whether
+None is allowed is decided by validation (``required``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from .codes import Code
+from .context import IntakeContext
+from .numbers import excel_error, to_bool, to_date, to_decimal, to_integer
+from .results import CellProblem
+from .streams import Column, Kind
+from .text import fold
+
+Converter = Callable[[Any], Any]
+MAX_TEXT = 200
+
+_TILBUDSTYPER = {
+    "dag": "dag", "dagtilbud": "dag",
+    "doegn": "doegn", "dogn": "doegn", "doegntilbud": "doegn", "dogntilbud": "doegn",
+    "aaben": "aaben", "aben": "aaben", "aaben_doegn": "aaben",
+    "sikret": "sikret", "sikret_doegn": "sikret",
+}
+_PARAGRAF = re.compile(
+    r"^(?:sel\s*)?§*\s*(\d{1,3})\s*([a-z]?)\s*(?:,?\s*stk\.?\s*(\d{1,2}))?\.?$", re.IGNORECASE
+)
+_KVARTAL = re.compile(r"^(?:[qk]\s*)?(\d)(?:\s*\.?\s*(?:kvartal|kvt\.?))?$", re.IGNORECASE)
+
+
+def id_text(value: Any) -> str | None:
+    """An identifier cell as text: ``101``, ``101.0`` and ``"101 "`` all give ``"101"``."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise CellProblem(Code.WRONG_TYPE, f"Værdien '{value}' er ikke et ID.")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float | Decimal):
+        if value == int(value):
+            return str(int(value))
+        return str(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _text(value: Any) -> str | None:
+    text = id_text(value)
+    if text is None:
+        return None
+    if text.startswith("#"):
+        problem = excel_error(text)
+        if problem is not None:
+            raise problem
+    if len(text) > MAX_TEXT:
+        raise CellProblem(Code.TEXT_TOO_LONG, f"Teksten er længere end {MAX_TEXT} tegn.")
+    return text
+
+
+def _decimal(column: Column) -> Converter:
+    low, high = column.minimum, column.maximum
+
+    def convert(value: Any) -> Decimal | None:
+        number = to_decimal(value)
+        if number is None:
+            return None
+        if low is not None and number < low:
+            if low == 0:
+                raise CellProblem(Code.NEGATIVE_VALUE, f"Værdien {value} må ikke være negativ.")
+            raise CellProblem(Code.OUT_OF_RANGE, f"Værdien {value} er mindre end {low}.")
+        if high is not None and number > high:
+            raise CellProblem(Code.OUT_OF_RANGE, f"Værdien {value} er større end {high}.")
+        return number
+
+    return convert
+
+
+def _integer(column: Column) -> Converter:
+    bounded = _decimal(column)
+
+    def convert(value: Any) -> int | None:
+        number = to_integer(value)
+        return None if number is None else int(bounded(number))
+
+    return convert
+
+
+def _kvartal(context: IntakeContext) -> Converter:
+    def convert(value: Any) -> int | None:
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                return context.quarter
+            match = _KVARTAL.match(text)
+            quarter = int(match[1]) if match else None
+        else:
+            try:
+                quarter = to_integer(value)
+            except CellProblem:
+                quarter = -1
+            if quarter is None:
+                return context.quarter
+        if quarter not in (1, 2, 3, 4):
+            raise CellProblem(Code.INVALID_QUARTER, f"Kvartalet '{value}' skal være 1, 2, 3 eller 4.")
+        if context.quarter is not None and quarter != context.quarter:
+            raise CellProblem(
+                Code.WRONG_QUARTER,
+                f"Kvartal {quarter} hører ikke til perioden ({context.quarter}. kvartal "
+                f"{context.year}).",
+            )
+        return quarter
+
+    return convert
+
+
+def _offer(context: IntakeContext) -> Converter:
+    offers, foreign = context.offers, context.foreign_offer_ids
+
+    def convert(value: Any) -> str | None:
+        tilbud_id = id_text(value)
+        if tilbud_id is None or tilbud_id in offers:
+            return tilbud_id
+        if tilbud_id in foreign:
+            raise CellProblem(
+                Code.FOREIGN_OFFER, f"Tilbuddet {tilbud_id} tilhører en anden organisation."
+            )
+        raise CellProblem(Code.UNKNOWN_OFFER, f"Tilbuddet {tilbud_id} findes ikke i registret.")
+
+    return convert
+
+
+def _kommune(context: IntakeContext) -> Converter:
+    aliases = context.kommune_aliases
+
+    def convert(value: Any) -> str | None:
+        text = id_text(value)
+        if text is None:
+            return None
+        key = fold(text)
+        code = aliases.get(key) or aliases.get(key.removesuffix("_kommune"))
+        if code is None:
+            raise CellProblem(Code.UNKNOWN_KOMMUNE, f"Kommunen '{text}' kendes ikke.")
+        return code
+
+    return convert
+
+
+def _maalgruppe(context: IntakeContext) -> Converter:
+    lookup = context.maalgruppe_lookup()
+
+    def convert(value: Any) -> str | None:
+        text = _text(value)
+        if text is None:
+            return None
+        gruppe = lookup.get(fold(text))
+        if gruppe is None:
+            raise CellProblem(
+                Code.UNKNOWN_MAALGRUPPE, f"Målgruppen '{text}' findes ikke i kataloget."
+            )
+        return gruppe.kode
+
+    return convert
+
+
+def _tilbudstype(value: Any) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    kind = _TILBUDSTYPER.get(fold(text))
+    if kind is None:
+        raise CellProblem(
+            Code.INVALID_TILBUDSTYPE,
+            f"Tilbudstypen '{text}' skal være dag, døgn, åben eller sikret.",
+        )
+    return kind
+
+
+def _paragraf(value: Any) -> str | None:
+    text = id_text(value)
+    if text is None:
+        return None
+    match = _PARAGRAF.match(text)
+    if match is None:
+        raise CellProblem(
+            Code.INVALID_PARAGRAF, f"'{text}' er ikke en paragraf i serviceloven (fx § 107)."
+        )
+    number, letter, stk = match.groups()
+    normalised = f"§ {int(number)}{letter.lower()}"
+    return f"{normalised}, stk. {int(stk)}" if stk else normalised
+
+
+def converter_for(column: Column, context: IntakeContext) -> Converter:
+    """The converter function for one column of a stream."""
+    kind = column.kind
+    if kind is Kind.DECIMAL:
+        return _decimal(column)
+    if kind is Kind.INTEGER:
+        return _integer(column)
+    if kind is Kind.KVARTAL:
+        return _kvartal(context)
+    if kind is Kind.OFFER:
+        return _offer(context)
+    if kind is Kind.KOMMUNE:
+        return _kommune(context)
+    if kind is Kind.MAALGRUPPE:
+        return _maalgruppe(context)
+    simple: dict[Kind, Converter] = {
+        Kind.TEXT: _text, Kind.TILBUDSTYPE: _tilbudstype, Kind.PARAGRAF: _paragraf,
+        Kind.BOOLEAN: to_bool, Kind.DATE: to_date,
+    }
+    return simple[kind]

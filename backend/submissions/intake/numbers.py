@@ -1,0 +1,179 @@
+"""Danish number, date and yes/no parsing for uploaded cells.
+
+Number rules (text cells; numeric XLSX/JSON cells are used as they are):
+
+- the comma is always the decimal separator: ``1234,5`` and ``1,234`` (= 1,234);
+- thousands may be grouped by ``.`` or by a (non-breaking / narrow) space:
+  ``1.234,5``, ``1 234,5``; every group after the first must have exactly 3 digits;
+- **the ambiguous ``1.234``**: without a comma, dots that each separate groups of exactly
+  three digits, and a first group that does not start with 0, are Danish thousands
+  separators: ``1.234`` → 1234, ``1.234.567`` → 1234567. Any other single dot is a
+  decimal point: ``1234.5``, ``1.5``, ``0.125``, ``12.3456``;
+- a leading ``-`` (or the Unicode minus) makes a number negative; parentheses
+  ``(1.234)`` are rejected with a clear message (accounting style is too easy to miss);
+- ``1,234.5`` (English grouping) and scientific notation are rejected.
+
+Floats from XLSX are converted via ``repr`` so ``0.1`` becomes ``Decimal("0.1")`` rather
+than its binary expansion.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from .codes import Code
+from .results import CellProblem
+
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2212": "-"})
+_DANISH_NUMBER = re.compile(
+    r"""^(?P<sign>[-+]?)\s*(?:
+        (?P<dotted>[1-9]\d{0,2}(?:\.\d{3})+)(?:,(?P<dotted_frac>\d+))?    # 1.234(,5)
+      | (?P<spaced>\d{1,3}(?:\ \d{3})+)(?:,(?P<spaced_frac>\d+))?        # 1 234(,5)
+      | (?P<plain>\d+)(?:[,.](?P<plain_frac>\d+))?                       # 1234(,5|.5)
+      | [,.](?P<bare_frac>\d+)                                           # ,5
+    )$""",
+    re.VERBOSE,
+)
+_EXCEL_ERRORS = frozenset(
+    {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA"}
+)
+_DATE_PATTERNS = (
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), (1, 2, 3)),  # 2017-01-31
+    (re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$"), (3, 2, 1)),  # 31-01-2017
+)
+_TRUE = frozenset({"ja", "j", "true", "sand", "1", "x", "yes"})
+_FALSE = frozenset({"nej", "n", "false", "falsk", "0", "no"})
+
+
+def excel_error(value: str) -> CellProblem | None:
+    """A `CellProblem` when the text is an Excel error value such as ``#DIV/0!``."""
+    if value.strip().upper() in _EXCEL_ERRORS:
+        return CellProblem(Code.EXCEL_ERROR, f"Cellen indeholder Excel-fejlen '{value}'.")
+    return None
+
+
+def _not_a_number(value: object, hint: str = "") -> CellProblem:
+    return CellProblem(Code.NOT_A_NUMBER, f"Værdien '{value}' er ikke et tal.{hint}")
+
+
+def parse_danish_number(text: str) -> Decimal:
+    """Parse a number written as text by a Danish user (see module docstring)."""
+    cleaned = text.translate(_SPACES).strip()
+    if cleaned.startswith("(") and cleaned.endswith(")"):
+        raise _not_a_number(text, " Skriv negative tal med minus foran, ikke i parentes.")
+    match = _DANISH_NUMBER.match(cleaned)
+    if match is None:
+        problem = excel_error(cleaned)
+        if problem is not None:
+            raise problem
+        hint = ""
+        if re.fullmatch(r"-?\d{1,3}(,\d{3})+\.\d+", cleaned):
+            hint = " Brug dansk talformat: punktum som tusindtalsseparator og komma som decimaltegn."
+        raise _not_a_number(text, hint)
+    groups = match.groupdict()
+    if groups["dotted"] is not None:
+        whole, frac = groups["dotted"].replace(".", ""), groups["dotted_frac"]
+    elif groups["spaced"] is not None:
+        whole, frac = groups["spaced"].replace(" ", ""), groups["spaced_frac"]
+    elif groups["plain"] is not None:
+        whole, frac = groups["plain"], groups["plain_frac"]
+    else:
+        whole, frac = "0", groups["bare_frac"]
+    sign = groups["sign"] or ""
+    return Decimal(f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}")
+
+
+def to_decimal(value: object) -> Decimal | None:
+    """Cell value → Decimal; None for an empty cell. Raises `CellProblem`."""
+    kind = type(value)
+    if kind is int:
+        return Decimal(value)  # type: ignore[arg-type]
+    if kind is float:
+        if not math.isfinite(value):  # type: ignore[arg-type]
+            raise _not_a_number(value)
+        return Decimal(repr(value))
+    if kind is Decimal:
+        if not value.is_finite():  # type: ignore[union-attr]
+            raise _not_a_number(value)
+        return value  # type: ignore[return-value]
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        return parse_danish_number(value)
+    if isinstance(value, bool):
+        raise CellProblem(Code.WRONG_TYPE, f"Værdien '{value}' er en sandhedsværdi, ikke et tal.")
+    if isinstance(value, date | datetime):
+        raise CellProblem(Code.NOT_A_NUMBER, f"Værdien '{value}' er en dato, ikke et tal.")
+    raise CellProblem(Code.WRONG_TYPE, f"Værdien '{value}' har en forkert type; forventede et tal.")
+
+
+def to_integer(value: object) -> int | None:
+    """Cell value → int (``2017``, ``"2017"``, ``2017.0``); rejects fractions."""
+    number = to_decimal(value)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise CellProblem(Code.NOT_AN_INTEGER, f"Værdien '{value}' skal være et helt tal.")
+    try:
+        return int(number)
+    except (InvalidOperation, OverflowError) as exc:  # pragma: no cover - defensive
+        raise _not_a_number(value) from exc
+
+
+def to_date(value: object) -> date | None:
+    """Cell value → date: Excel date cells, ``2017-01-31``, ``31-01-2017``, ``31.01.2017``.
+
+    A number is not taken as an Excel serial date: in a date column it is almost always a
+    typing mistake, and Excel itself stores typed dates as date cells.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.time() != datetime.min.time():
+            raise CellProblem(Code.INVALID_DATE, f"Værdien '{value}' indeholder et klokkeslæt.")
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise CellProblem(Code.INVALID_DATE, f"Værdien '{value}' er ikke en dato.")
+    text = value.strip()
+    if not text:
+        return None
+    if text.endswith(" 00:00:00"):  # ISO datetime as written by some exports
+        text = text[: -len(" 00:00:00")]
+    for pattern, (yi, mi, di) in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return date(int(match[yi]), int(match[mi]), int(match[di]))
+            except ValueError:
+                break
+    raise CellProblem(
+        Code.INVALID_DATE,
+        f"Værdien '{value}' er ikke en gyldig dato; skriv fx 2017-01-01 eller 01-01-2017.",
+    )
+
+
+def to_bool(value: object) -> bool | None:
+    """ja/nej, true/false, 1/0, x (and Excel TRUE/FALSE cells) → bool."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | Decimal) or type(value) is float:
+        if value in (0, 1):
+            return bool(value)
+    elif isinstance(value, str):
+        text = value.strip().lower()
+        if not text:
+            return None
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    raise CellProblem(Code.INVALID_BOOLEAN, f"Værdien '{value}' skal være ja eller nej.")

@@ -1,0 +1,198 @@
+"""Row rules per stream: cross-column checks, duplicates, plausibility warnings, records.
+
+A rule is created once per upload with the context and the matched columns (to locate
+its issues), called once per row whose cells all converted, and ``finish``-ed at the end
+for checks across rows. Plausibility findings are warnings; they never block an upload.
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .codes import Code
+from .context import IntakeContext
+from .streams import BelaegningRecord, RegnskabRecord, TakstRecord, TilbudRecord
+from .text import fold
+
+if TYPE_CHECKING:
+    from .validation import Collector, PlannedColumn
+
+#: forbrug above this share of normering × days gives a high_occupancy warning.
+OCCUPANCY_LIMIT = Decimal("1.10")
+#: takst change against the previous year above this share gives a takst_change warning.
+TAKST_CHANGE_LIMIT = Decimal("0.10")
+#: The total line may differ from the sum of offer lines by rounding: max(1, 0,1 %).
+TOTAL_TOLERANCE = Decimal("0.001")
+_NORMAL_PCT = (Decimal(95), Decimal(100))
+_AKUT_MIN_PCT = Decimal(90)
+
+
+class RowRule(Protocol):
+    def __call__(self, number: int, fields: dict[str, Any], out: Collector) -> Any: ...
+
+    def finish(self, out: Collector) -> None: ...
+
+
+def days_in_quarter(year: int, quarter: int) -> int:
+    first = 3 * quarter - 2
+    return sum(monthrange(year, month)[1] for month in range(first, first + 3))
+
+
+def _fmt(number: Decimal) -> str:
+    """Danish presentation for messages: 1.234,5 (computed values stay unrounded)."""
+    text = f"{number:,.1f}" if number != number.to_integral_value() else f"{number:,.0f}"
+    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+class _Rule:
+    key_label = "samme tilbud"
+
+    def __init__(self, context: IntakeContext, columns: Mapping[str, PlannedColumn]) -> None:
+        self.context = context
+        self.columns = columns
+        self.seen: dict[Any, int] = {}
+
+    def _duplicate(self, key: Any, number: int, out: Collector) -> bool:
+        first = self.seen.setdefault(key, number)
+        if first == number:
+            return False
+        out.at(Code.DUPLICATE_ROW,
+               f"Rækken gentager række {first} ({self.key_label}).", number)
+        return True
+
+    def finish(self, out: Collector) -> None:
+        return None
+
+
+class BelaegningRule(_Rule):
+    key_label = "samme tilbud, kvartal og køberkommune"
+
+    def __call__(self, number: int, f: dict[str, Any], out: Collector) -> Any:
+        kvartal = f.get("kvartal") or self.context.quarter
+        if self._duplicate((f["tilbud_id"], kvartal, f.get("koeberkommune")), number, out):
+            return None
+        normering, forbrug = f.get("normering"), f["forbrug"]
+        if forbrug and not normering:
+            out.at(Code.FORBRUG_WITHOUT_NORMERING,
+                   "Der er forbrug, men ingen normering; rækken tæller ikke med i belægningen.",
+                   number, self.columns["forbrug"], forbrug)
+        elif normering:
+            capacity = normering * days_in_quarter(self.context.year, kvartal)
+            if forbrug > OCCUPANCY_LIMIT * capacity:
+                out.at(Code.HIGH_OCCUPANCY,
+                       f"Forbruget svarer til {_fmt(100 * forbrug / capacity)} % belægning "
+                       f"(over {_fmt(100 * OCCUPANCY_LIMIT)} %).",
+                       number, self.columns["forbrug"], forbrug)
+        return BelaegningRecord(number, f["tilbud_id"], f.get("tilbudsnavn"), kvartal,
+                                normering, forbrug, f.get("koeberkommune"))
+
+
+class RegnskabRule(_Rule):
+    key_label = "samme tilbud, eller to totallinjer"
+    _SUMMED = ("regnskab", "belaegning", "over_underskud", "tillaeg")
+
+    def __init__(self, context: IntakeContext, columns: Mapping[str, PlannedColumn]) -> None:
+        super().__init__(context, columns)
+        self.records: list[RegnskabRecord] = []
+
+    def __call__(self, number: int, f: dict[str, Any], out: Collector) -> Any:
+        if self._duplicate(f.get("tilbud_id"), number, out):
+            return None
+        record = RegnskabRecord(
+            number, f.get("tilbud_id"), f.get("tilbudsnavn"), f["regnskab"], f["belaegning"],
+            f.get("over_underskud"), f.get("tillaeg"), f.get("takst"),
+            f.get("prisaar") or self.context.year,
+        )
+        self.records.append(record)
+        return record
+
+    def finish(self, out: Collector) -> None:
+        totals = [r for r in self.records if r.tilbud_id is None]
+        lines = [r for r in self.records if r.tilbud_id is not None]
+        if len(totals) != 1 or not lines:
+            return
+        total = totals[0]
+        for key in self._SUMMED:
+            stated = getattr(total, key)
+            values = [getattr(r, key) for r in lines if getattr(r, key) is not None]
+            if stated is None or not values:
+                continue
+            summed = sum(values, Decimal(0))
+            if abs(stated - summed) > max(Decimal(1), abs(stated) * TOTAL_TOLERANCE):
+                out.at(Code.TOTAL_MISMATCH,
+                       f"Totallinjen har {key} = {_fmt(stated)}, men tilbudslinjerne summer "
+                       f"til {_fmt(summed)}.", total.row, self.columns.get(key), stated)
+
+
+class TakstRule(_Rule):
+    key_label = "samme tilbud og takstgruppe"
+
+    def __call__(self, number: int, f: dict[str, Any], out: Collector) -> Any:
+        tilbud_id, takstgruppe = f["tilbud_id"], f.get("takstgruppe")
+        if self._duplicate((tilbud_id, fold(takstgruppe or "")), number, out):
+            return None
+        if not self._plausible(number, f, out):
+            return None
+        return TakstRecord(number, tilbud_id, f.get("tilbudsnavn"), f["basistakst"],
+                           takstgruppe, f["belaegningsprocent"])
+
+    def _plausible(self, number: int, f: dict[str, Any], out: Collector) -> bool:
+        offer = self.context.offers.get(f["tilbud_id"])
+        pct: Decimal = f["belaegningsprocent"]
+        low = _AKUT_MIN_PCT if offer is not None and offer.akut else _NORMAL_PCT[0]
+        if pct <= 0:
+            out.at(Code.OUT_OF_RANGE, "Belægningsprocenten skal være større end 0.", number,
+                   self.columns["belaegningsprocent"], pct)
+            return False
+        if pct < low or pct > _NORMAL_PCT[1]:
+            out.at(Code.BELAEGNINGSPROCENT_UNUSUAL,
+                   f"Belægningsprocenten {_fmt(pct)} ligger uden for det sædvanlige "
+                   f"({_fmt(low)}-{_fmt(_NORMAL_PCT[1])} %).",
+                   number, self.columns["belaegningsprocent"], pct)
+        previous = self.context.previous_takster.get(f["tilbud_id"])
+        basis: Decimal = f["basistakst"]
+        if previous and abs(basis / previous - 1) > TAKST_CHANGE_LIMIT:
+            out.at(Code.TAKST_CHANGE,
+                   f"Taksten er ændret {_fmt(100 * (basis / previous - 1))} % i forhold til "
+                   f"sidste år ({_fmt(previous)} kr.).",
+                   number, self.columns["basistakst"], basis)
+        return True
+
+
+class TilbudRule(_Rule):
+    key_label = "samme tilbud eller samme navn, tilbudstype og startdato"
+
+    def __call__(self, number: int, f: dict[str, Any], out: Collector) -> Any:
+        ok = True
+        tilbud_id = f.get("tilbud_id")
+        if tilbud_id is not None and self._duplicate(("id", tilbud_id), number, out):
+            return None
+        if self._duplicate((fold(f["navn"]), f["tilbudstype"], f["gyldig_fra"]), number, out):
+            return None
+        gruppe = next((g for g in self.context.maalgrupper if g.kode == f["maalgruppe"]), None)
+        if gruppe is not None and f["tilbudstype"] not in gruppe.tilbudstyper:
+            out.at(Code.INVALID_TILBUDSTYPE,
+                   f"Tilbudstypen '{f['tilbudstype']}' findes ikke for målgruppen "
+                   f"'{gruppe.navn}'.", number, self.columns["tilbudstype"], f["tilbudstype"])
+            ok = False
+        til = f.get("gyldig_til")
+        if til is not None and til < f["gyldig_fra"]:
+            out.at(Code.INVALID_PERIOD_RANGE, "'Gyldig til' ligger før 'Gyldig fra'.", number,
+                   self.columns["gyldig_til"], til)
+            ok = False
+        if not ok:
+            return None
+        return TilbudRecord(number, tilbud_id, f["navn"], f.get("tilbudsportalen_id"),
+                            f["maalgruppe"], f["tilbudstype"], f.get("sel_paragraf"),
+                            f["normering"], f["omfattet"], f["gyldig_fra"], til)
+
+
+ROW_RULES: dict[str, type[_Rule]] = {
+    "belaegning": BelaegningRule,
+    "regnskab": RegnskabRule,
+    "takster": TakstRule,
+    "tilbud": TilbudRule,
+}

@@ -1,0 +1,235 @@
+"""Validation: a `Table` → typed records, errors and warnings, all at once.
+
+The header is matched first (unknown, duplicated, unnamed and missing columns), then every
+row is converted cell by cell; a row whose cells are all valid goes through the stream's
+row rules (cross-column checks, duplicates) and becomes a record. Nothing stops at the
+first problem: the user gets every error in one round, up to ``max_errors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from .cells import Converter, converter_for
+from .codes import Code
+from .context import IntakeContext
+from .readers import Table
+from .results import CellProblem, IntakeIssue, shorten
+from .rules import ROW_RULES, RowRule
+from .streams import Column, Kind, Stream
+from .text import fold
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedColumn:
+    index: int
+    column: Column
+    letter: str
+    header: str
+    convert: Converter
+    required: bool
+
+
+@dataclass
+class Collector:
+    """Collects issues with their location; stops collecting errors at ``max_errors``."""
+
+    sheet: str | None
+    max_errors: int
+    errors: list[IntakeIssue] = field(default_factory=list)
+    warnings: list[IntakeIssue] = field(default_factory=list)
+    full: bool = False
+
+    def add(self, issue: IntakeIssue) -> None:
+        if issue.is_warning:
+            self.warnings.append(issue)
+        elif len(self.errors) < self.max_errors:
+            self.errors.append(issue)
+        elif not self.full:
+            self.full = True
+            self.errors.append(IntakeIssue(
+                Code.TOO_MANY_ERRORS,
+                f"Der er mere end {self.max_errors} fejl; ret dem og indlæs filen igen for "
+                "at se resten.",
+            ))
+
+    def at(self, code: Code, message: str, row: int | None = None,
+           col: PlannedColumn | None = None, value: Any = None, *,
+           letter: str | None = None, header: str | None = None) -> None:
+        self.add(IntakeIssue(
+            code, message, sheet=self.sheet, row=row,
+            column=col.letter if col else letter,
+            field=col.column.key if col else None,
+            header=col.header if col else header,
+            value=shorten(value),
+        ))
+
+
+def _needed(column: Column, context: IntakeContext) -> bool:
+    """Required, or the quarter column of a yearly period (no quarter to default to)."""
+    return column.required or (column.kind is Kind.KVARTAL and context.quarter is None)
+
+
+def _letter(table: Table, index: int) -> str | None:
+    return get_column_letter(index + 1) if table.format != "json" else None
+
+
+def plan_columns(table: Table, stream: Stream, context: IntakeContext,
+                 out: Collector) -> list[PlannedColumn] | None:
+    """Match the header to the stream's columns; None when nothing matches at all."""
+    by_folded = {key: col for col in stream.columns for key in col.header_keys()}
+    plan: dict[str, PlannedColumn] = {}
+    unknown: list[tuple[int, str]] = []
+    for index, cell in enumerate(table.header):
+        text = "" if cell is None else str(cell).strip()
+        if not text:
+            continue
+        column = by_folded.get(fold(text))
+        letter = _letter(table, index)
+        if column is None:
+            unknown.append((index, text))
+        elif column.key in plan:
+            out.at(Code.DUPLICATE_COLUMN, f"Kolonnen '{text}' findes mere end én gang.", 1,
+                   value=text, letter=letter, header=text)
+        else:
+            plan[column.key] = PlannedColumn(index, column, letter or "", text,
+                                             converter_for(column, context),
+                                             _needed(column, context))
+    if not plan:
+        out.at(Code.INVALID_HEADER,
+               "Overskriftsrækken genkendes ikke. Forventede kolonner: "
+               + ", ".join(c.key for c in stream.columns) + ".", 1)
+        return None
+    for index, text in unknown:
+        out.at(Code.UNKNOWN_COLUMN, f"Kolonnen '{text}' kendes ikke.", 1, value=text,
+               letter=_letter(table, index), header=text)
+    for column in stream.columns:
+        if _needed(column, context) and column.key not in plan:
+            out.at(Code.MISSING_COLUMN, f"Kolonnen '{column.key}' mangler.", 1,
+                   header=column.label)
+    return sorted(plan.values(), key=lambda p: p.index)
+
+
+def _is_empty(values: Sequence[Any]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+@dataclass
+class RowLoop:
+    """State of one pass over the data rows."""
+
+    table: Table
+    plan: list[PlannedColumn]
+    out: Collector
+    rule: RowRule
+    unnamed: frozenset[int]
+    blocked: frozenset[str]  # "D7" refs of formulas without a cached value
+    header_width: int
+    complete: bool  # all required columns present; otherwise rows are only checked
+    records: list[Any] = field(default_factory=list)
+    row_count: int = 0
+
+    def run(self) -> None:
+        for number, values in self.table.rows:
+            if _is_empty(values):
+                continue
+            self.row_count += 1
+            if self.out.full:
+                continue  # keep counting rows, stop spending time on a hopeless file
+            fields = self._convert(number, values)
+            if fields is not None and self.complete:
+                record = self.rule(number, fields, self.out)
+                if record is not None:
+                    self.records.append(record)
+
+    def _convert(self, number: int, values: Sequence[Any]) -> dict[str, Any] | None:
+        fields: dict[str, Any] = {}
+        good = True
+        width = len(values)
+        for col in self.plan:
+            raw = values[col.index] if col.index < width else None
+            if self.blocked and f"{col.letter}{number}" in self.blocked:
+                good = False  # reported once per cell by `_formula_issues`
+                continue
+            try:
+                value = col.convert(raw)
+            except CellProblem as problem:
+                self.out.at(problem.code, problem.message, number, col, raw)
+                good = False
+                continue
+            if value is None and col.required:
+                self.out.at(Code.REQUIRED, f"Feltet '{col.column.key}' skal udfyldes.", number, col)
+                good = False
+            fields[col.column.key] = value
+        if (self.unnamed or width > self.header_width) and self._unnamed_cells(number, values):
+            good = False
+        return fields if good else None
+
+    def _unnamed_cells(self, number: int, values: Sequence[Any]) -> bool:
+        found = False
+        for index in (*sorted(self.unnamed), *range(self.header_width, len(values))):
+            if index < len(values) and not _is_empty((values[index],)):
+                self.out.at(Code.UNNAMED_COLUMN, "Cellen har en værdi, men kolonnen har ingen "
+                            "overskrift.", number, value=values[index],
+                            letter=_letter(self.table, index))
+                found = True
+        return found
+
+
+def _formula_issues(table: Table, plan: list[PlannedColumn], out: Collector) -> frozenset[str]:
+    """Errors for formulas without a cached value; one warning per column for the rest."""
+    if not table.formula_cells:
+        return frozenset()
+    by_letter = {p.letter: p for p in plan}
+    blocked: set[str] = set()
+    cached: dict[str, list[int]] = {}
+    for ref, has_value in table.formula_cells.items():
+        letter = ref.rstrip("0123456789")
+        row = int(ref[len(letter):] or 0)
+        if row <= 1:
+            continue
+        if has_value:
+            cached.setdefault(letter, []).append(row)
+            continue
+        blocked.add(ref)
+        out.at(Code.FORMULA_WITHOUT_VALUE,
+               "Cellen indeholder en formel uden beregnet værdi. Åbn filen i Excel, lad den "
+               "beregne og gem igen – eller indsæt værdierne.", row, by_letter.get(letter),
+               letter=letter)
+    for letter, rows in sorted(cached.items()):
+        col = by_letter.get(letter)
+        name = col.column.key if col else letter
+        out.at(Code.FORMULA_CELL,
+               f"Kolonnen '{name}' indeholder {len(rows)} formel(er); de beregnede værdier "
+               "er brugt.", min(rows), col, letter=letter)
+    return frozenset(blocked)
+
+
+def validate_table(table: Table, stream: Stream, context: IntakeContext,
+                   max_errors: int = 1000) -> tuple[list[Any], Collector, int]:
+    """Validate every row of ``table``; returns (records, collected issues, row count)."""
+    out = Collector(sheet=table.sheet, max_errors=max_errors)
+    plan = plan_columns(table, stream, context, out)
+    if plan is None:
+        return [], out, 0
+    named = {p.index for p in plan} | {
+        i for i, h in enumerate(table.header) if h is not None and str(h).strip()
+    }
+    unnamed = frozenset(range(len(table.header))) - named if table.format != "json" else frozenset()
+    blocked = _formula_issues(table, plan, out)
+    rule: RowRule = ROW_RULES[stream.key](context, {p.column.key: p for p in plan})
+    planned = {p.column.key for p in plan}
+    complete = all(col.key in planned for col in stream.columns if _needed(col, context))
+    loop = RowLoop(table, plan, out, rule, unnamed, blocked,
+                   len(table.header) if table.format != "json" else 10**9, complete)
+    loop.run()
+    loop.rule.finish(out)
+    for issue in table.issues:
+        out.add(issue)
+    if loop.row_count == 0 and not out.errors:
+        out.at(Code.NO_ROWS, "Filen indeholder ingen datarækker under overskriften.")
+    return loop.records, out, loop.row_count
