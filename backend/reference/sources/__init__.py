@@ -11,7 +11,14 @@ row with the header as row 1, column name) and returns no records when there is 
 * :mod:`.indicators`: structural indicators per municipality × year with definitions
 """
 
-from .common import AreaAliases, ParseResult, SourceError, SourceFormatError, parse_number
+from .common import (
+    DST_COUNTRY_AND_REGIONS,
+    AreaAliases,
+    ParseResult,
+    SourceError,
+    SourceFormatError,
+    parse_number,
+)
 from .folk1a import AGE_BANDS, PopulationRecord, parse_folk1a
 from .indicators import (
     IndicatorDefinition,
@@ -31,6 +38,7 @@ from .statbank import (
 
 __all__ = [
     "AGE_BANDS",
+    "DST_COUNTRY_AND_REGIONS",
     "AreaAliases",
     "IndicatorDefinition",
     "IndicatorResult",

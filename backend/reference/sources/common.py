@@ -183,6 +183,25 @@ def _records(reader: Iterator[list[str]]) -> Iterator[list[str]]:
         raise SourceFormatError(f"Filen er ikke gyldig CSV: {exc}.") from exc
 
 
+def overlong_rows(table: Table) -> list[SourceError]:
+    """Errors for rows with filled cells beyond the header.
+
+    Almost always a decimal comma in a comma-separated file without quotes (``2016,100,0``),
+    which would otherwise be read silently as the wrong number.
+    """
+    width = len(table.header)
+    return [
+        SourceError(
+            f"Række {row} har {len(cells)} felter, men overskriften har {width}; er et"
+            " decimaltal skrevet med komma i en kommasepareret fil uden anførselstegn?",
+            row,
+            None,
+        )
+        for row, cells in table.rows
+        if any(cells[width:])
+    ]
+
+
 def cell(cells: tuple[str, ...], position: int) -> str:
     """The cell at ``position``, or ``""`` for a short row."""
     return cells[position] if position < len(cells) else ""
@@ -195,6 +214,16 @@ _COMMA_DECIMAL = re.compile(r"^[+-]?([1-9]\d{0,2}(\.\d{3})+|\d+),\d+$")
 # A leading 0 is never a thousands group, so 0.125 is always a decimal.
 _DOT_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")
 _DOT_DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")
+
+DST_COUNTRY_AND_REGIONS: dict[str, str] = {
+    "Hele landet": "000",
+    "Region Nordjylland": "081",
+    "Region Midtjylland": "082",
+    "Region Syddanmark": "083",
+    "Region Hovedstaden": "084",
+    "Region Sjælland": "085",
+}
+"""Statistics Denmark's names and codes for the country and the five regions (aliases to merge)."""
 
 # Statistics Denmark writes ".." for a value that is confidential or not available.
 MISSING_VALUES = frozenset({"", "..", ":"})

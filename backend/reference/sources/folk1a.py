@@ -20,8 +20,6 @@ for the whole country); mapping them to tenant codes is the caller's job.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .common import (
@@ -32,8 +30,22 @@ from .common import (
     Table,
     at,
     cell,
+    overlong_rows,
     parse_count,
     read_table,
+)
+from .population import (
+    AGE_BANDS,
+    BAND_LIMITS,
+    BAND_TOTAL,
+    AliasesArg,
+    PopulationRecord,
+    as_aliases,
+    band_of,
+    is_total,
+    missing_ages,
+    parse_age,
+    parse_time,
 )
 
 # --- parsing --------------------------------------------------------------------------
@@ -66,7 +78,7 @@ def parse_folk1a(data: bytes | str, aliases: AliasesArg = None) -> ParseResult[P
         table = read_table(data)
     except SourceFormatError as exc:
         return ParseResult(errors=(SourceError(str(exc)),))
-    errors: list[SourceError] = []
+    errors = overlong_rows(table)
     columns = _columns(table, errors)
     if columns is None:
         return ParseResult(errors=tuple(errors))

@@ -27,11 +27,12 @@ from .common import (
     at,
     cell,
     detect_decimal_mark,
+    overlong_rows,
     parse_number,
     parse_year,
     read_table,
 )
-from .folk1a import AliasesArg, as_aliases
+from .population import AliasesArg, as_aliases
 
 DEFINITIONS_FILE = "definitioner"
 _AREA_COLUMNS = ("kommunekode", "omraade_kode", "kode")
@@ -80,7 +81,11 @@ class IndicatorResult:
 def parse_indicator_definitions(
     data: bytes | str,
 ) -> tuple[tuple[IndicatorDefinition, ...], tuple[SourceError, ...]]:
-    """Parse a definitions file (``indikator;navn;definition;enhed;kilde``)."""
+    """Parse a definitions file (``indikator;navn;definition;enhed;kilde``).
+
+    Returns the definitions (none when there is an error) and every error, each with
+    ``file="definitioner"``.
+    """
     try:
         table = read_table(data)
     except SourceFormatError as exc:
@@ -109,6 +114,7 @@ def parse_structural_indicators(
         table = read_table(values, comment_prefix="#")
     except SourceFormatError as exc:
         return IndicatorResult(errors=(*errors, SourceError(str(exc))))
+    errors.extend(overlong_rows(table))
     if table.comments:
         _merge_header_definitions(table, defined, errors)
     columns = _indicator_columns(table, defined, errors)
@@ -189,7 +195,9 @@ def _definitions_from_table(
                 code, texts["navn"], texts["definition"], texts["enhed"], texts["kilde"]
             )
             found[code] = (definition, row)
-    return tuple(d for d, _ in found.values()), tuple(errors)
+    if errors:
+        return (), tuple(errors)
+    return tuple(d for d, _ in found.values()), ()
 
 
 def _merge_header_definitions(

@@ -23,6 +23,7 @@ from .common import (
     at,
     cell,
     detect_decimal_mark,
+    overlong_rows,
     parse_number,
     parse_year,
     read_table,
@@ -53,7 +54,7 @@ def parse_pl_index(data: bytes | str) -> PlIndexResult:
         return PlIndexResult(errors=(SourceError(str(exc)),))
     year_at = table.index(*_YEAR_COLUMNS)
     index_at = table.index(*_INDEX_COLUMNS)
-    errors: list[SourceError] = []
+    errors = overlong_rows(table)
     for name, position in (("aar", year_at), ("indeks", index_at)):
         if position is None:
             errors.append(

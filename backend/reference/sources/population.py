@@ -123,3 +123,22 @@ def missing_ages(
 
 def age_span(low: int, high: int) -> str:
     return f"alder {low} år" if low == high else f"alder {low}-{high} år"
+
+
+__all__ = [
+    "AGE_BANDS",
+    "BAND_0_17",
+    "BAND_18_64",
+    "BAND_65_PLUS",
+    "BAND_LIMITS",
+    "BAND_TOTAL",
+    "TOP_AGE_WITHOUT_OPEN_GROUP",
+    "AliasesArg",
+    "PopulationRecord",
+    "as_aliases",
+    "band_of",
+    "is_total",
+    "missing_ages",
+    "parse_age",
+    "parse_time",
+]

@@ -23,11 +23,12 @@ from .common import (
     Table,
     at,
     cell,
+    overlong_rows,
     parse_count,
     parse_year,
     read_table,
 )
-from .folk1a import (
+from .population import (
     BAND_0_17,
     BAND_18_64,
     BAND_65_PLUS,
@@ -62,7 +63,7 @@ def parse_population_totals(
         table = read_table(data)
     except SourceFormatError as exc:
         return ParseResult(errors=(SourceError(str(exc)),))
-    errors: list[SourceError] = []
+    errors = overlong_rows(table)
     code_at = table.index(*_CODE_COLUMNS)
     year_at = table.index(*_YEAR_COLUMNS)
     count_at = table.index(*_COUNT_COLUMNS)
@@ -115,7 +116,7 @@ def parse_age_band_file(
         table = read_table(data)
     except SourceFormatError as exc:
         return ParseResult(errors=(SourceError(str(exc)),))
-    errors: list[SourceError] = []
+    errors = overlong_rows(table)
     code_at = table.index(*_CODE_COLUMNS)
     band_at = {band: table.index(column) for band, column in _BAND_COLUMNS}
     total_at = table.index(_TOTAL_COLUMN)

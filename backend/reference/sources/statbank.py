@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .common import ParseResult
-from .folk1a import AliasesArg, PopulationRecord, parse_folk1a
+from .folk1a import parse_folk1a
+from .population import AliasesArg, PopulationRecord
 
 STATBANK_DATA_URL = "https://api.statbank.dk/v1/data"
 DEFAULT_TIMEOUT_SECONDS = 30.0

@@ -1,0 +1,154 @@
+"""Every route × role × own/foreign organisation, on SQLite and PostgreSQL.
+
+Own organisation: Herning (657). Foreign: Aarhus (751) in the same rammeaftale, and
+Aalborg (851) in another rammeaftale, which not even the secretariat may see.
+A denied request gets 403 or 404 and its body names nothing of the foreign data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backend.organisations.service import sync_tenants
+from tests.conftest import Env
+from tests.factories import make_offer, make_token
+
+ROLES = ("reporter", "org_admin", "secretariat", "viewer", "admin")
+HOME_OF = {"reporter": "657", "org_admin": "657", "secretariat": "sekretariat-midt",
+           "viewer": "791", "admin": "sekretariat-midt"}
+NORD = Path(__file__).resolve().parents[1] / "data" / "tenants_nord"
+
+
+@pytest.fixture
+def world(env: Env):  # type: ignore[no-untyped-def]
+    with env.database.unit_of_work() as session:
+        sync_tenants(session, NORD)
+    offers = {
+        "own": make_offer(env.database, org="657", navn="Herning Bo"),
+        "foreign": make_offer(env.database, org="751", navn="Aarhus Hemmelige Hus"),
+        "other_agreement": make_offer(env.database, org="851", navn="Aalborg Skjulte Sted"),
+    }
+    headers = {role: make_token(env.database, org=HOME_OF[role], role=role) for role in ROLES}
+    return env, offers, headers
+
+
+def _no_leak(body: str, offers: dict[str, str], *allowed: str) -> None:
+    for name, secret in (("foreign", "Aarhus Hemmelige Hus"), ("other_agreement", "Aalborg Skjulte Sted")):
+        if name not in allowed:
+            assert secret not in body and offers[name] not in body
+
+
+LIST_EXPECT = {"reporter": 200, "org_admin": 200, "secretariat": 200, "viewer": 403, "admin": 403}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_offer_list(world, role: str) -> None:  # type: ignore[no-untyped-def]
+    env, offers, headers = world
+    resp = env.client.get("/api/v1/offers?limit=1000", headers=headers[role])
+    assert resp.status_code == LIST_EXPECT[role]
+    body = resp.get_data(as_text=True)
+    if role == "secretariat":
+        orgs = {o["organisation"] for o in resp.json["items"]}
+        assert {"657", "751", "1082"} <= orgs and "851" not in orgs
+        _no_leak(body, offers, "foreign")
+    else:
+        if resp.status_code == 200:
+            assert {o["organisation"] for o in resp.json["items"]} == {"657"}
+        _no_leak(body, offers)
+
+
+# (role, which offer) -> expected status of GET /offers/{id}
+ITEM_EXPECT = {
+    ("reporter", "own"): 200, ("reporter", "foreign"): 404, ("reporter", "other_agreement"): 404,
+    ("org_admin", "own"): 200, ("org_admin", "foreign"): 404, ("org_admin", "other_agreement"): 404,
+    ("secretariat", "own"): 200, ("secretariat", "foreign"): 200, ("secretariat", "other_agreement"): 404,
+    ("viewer", "own"): 403, ("viewer", "foreign"): 403, ("viewer", "other_agreement"): 403,
+    ("admin", "own"): 403, ("admin", "foreign"): 403, ("admin", "other_agreement"): 403,
+}
+
+
+@pytest.mark.parametrize(("role", "which"), sorted(ITEM_EXPECT))
+def test_offer_item_read(world, role: str, which: str) -> None:  # type: ignore[no-untyped-def]
+    env, offers, headers = world
+    resp = env.client.get(f"/api/v1/offers/{offers[which]}", headers=headers[role])
+    assert resp.status_code == ITEM_EXPECT[(role, which)]
+    if resp.status_code != 200:
+        assert resp.mimetype == "application/problem+json"
+        _no_leak(resp.get_data(as_text=True), offers)
+
+
+WRITE_EXPECT = {
+    ("reporter", "own"): 200, ("reporter", "foreign"): 404, ("reporter", "other_agreement"): 404,
+    ("org_admin", "own"): 200, ("org_admin", "foreign"): 404, ("org_admin", "other_agreement"): 404,
+    **{(r, w): 403 for r in ("secretariat", "viewer", "admin") for w in ("own", "foreign", "other_agreement")},
+}
+
+
+@pytest.mark.parametrize(("role", "which"), sorted(WRITE_EXPECT))
+def test_offer_update(world, role: str, which: str) -> None:  # type: ignore[no-untyped-def]
+    env, offers, headers = world
+    resp = env.client.patch(f"/api/v1/offers/{offers[which]}", json={"navn": "Overtaget"},
+                            headers={**headers[role], "If-Match": '"1"'})
+    assert resp.status_code == WRITE_EXPECT[(role, which)]
+    if resp.status_code != 200:
+        _no_leak(resp.get_data(as_text=True), offers)
+    # whatever happened, nobody else's offer was renamed
+    check = make_token(env.database, org="sekretariat-midt", role="secretariat")
+    names = {o["navn"] for o in env.client.get("/api/v1/offers?limit=1000", headers=check).json["items"]}
+    assert "Aarhus Hemmelige Hus" in names
+    assert ("Overtaget" in names) == (WRITE_EXPECT[(role, which)] == 200)
+
+
+CREATE_EXPECT = {"reporter": 201, "org_admin": 201, "secretariat": 403, "viewer": 403, "admin": 403}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_offer_create_lands_in_own_organisation(world, role: str) -> None:  # type: ignore[no-untyped-def]
+    env, _offers, headers = world
+    body = {"navn": "Nyt tilbud", "maalgruppe": "misbrug", "tilbudstype": "dag",
+            "historik": [{"aar": 2018, "normering": "4.5"}]}
+    resp = env.client.post("/api/v1/offers", json=body, headers=headers[role])
+    assert resp.status_code == CREATE_EXPECT[role]
+    if resp.status_code == 201:
+        assert resp.json["organisation"] == HOME_OF[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", ["/api/v1/me", "/api/v1/organisations", "/api/v1/maalgrupper", "/api/v1/auth/tokens"])
+def test_catalogue_and_self_routes(world, role: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    env, offers, headers = world
+    resp = env.client.get(path, headers=headers[role])
+    assert resp.status_code == 200
+    body = resp.get_data(as_text=True)
+    _no_leak(body, offers)
+    if path == "/api/v1/organisations":
+        assert "851" not in {o["kode"] for o in resp.json}  # another rammeaftale's tenants
+    if path == "/api/v1/auth/tokens":
+        assert len(resp.json) == 1  # only the caller's own token
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_token_revocation_is_own_only(world, role: str) -> None:  # type: ignore[no-untyped-def]
+    env, _offers, headers = world
+    victim = make_token(env.database, org="751", role="reporter")
+    victim_id = env.client.get("/api/v1/auth/tokens", headers=victim).json[0]["id"]
+    resp = env.client.delete(f"/api/v1/auth/tokens/{victim_id}", headers=headers[role])
+    if role == "admin":
+        assert resp.status_code == 204
+        assert env.client.get("/api/v1/me", headers=victim).status_code == 401
+    else:
+        assert resp.status_code == 404
+        assert env.client.get("/api/v1/me", headers=victim).status_code == 200
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("get", "/api/v1/offers"), ("post", "/api/v1/offers"), ("get", "/api/v1/me"),
+    ("get", "/api/v1/organisations"), ("get", "/api/v1/auth/tokens"),
+])
+def test_anonymous_gets_401(world, method: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    env, _offers, _headers = world
+    resp = getattr(env.client, method)(path, json={} if method == "post" else None)
+    assert resp.status_code == 401
+    assert resp.json["code"] == "ikke_logget_ind"

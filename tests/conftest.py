@@ -1,0 +1,145 @@
+"""Shared fixtures. Databases are built once per run as templates (migrated, tenants
+synced, demo loaded) and copied for every test, so each test starts from the same state."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from backend import migrate
+from backend.app import create_app
+from backend.config import Settings
+from backend.db.rls import app_role_statements
+from backend.db.session import Database
+from tests import pg
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+_PG_AVAILABLE: bool | None = None
+
+
+def pg_available() -> bool:
+    global _PG_AVAILABLE
+    if _PG_AVAILABLE is None:
+        _PG_AVAILABLE = pg.available()
+    return _PG_AVAILABLE
+
+
+def require_pg() -> None:
+    if not pg_available():
+        if IN_CI:
+            pytest.fail("PostgreSQL is required when CI=true but 127.0.0.1:5432 does not answer")
+        pytest.skip("PostgreSQL not available (required in CI)")
+
+
+def seed(url: str) -> None:
+    """Tenants and demo data, through the same services the CLI uses."""
+    from backend.demo import service as demo
+    from backend.organisations.service import sync_tenants
+
+    database = Database(url)
+    with database.unit_of_work() as session:
+        sync_tenants(session)
+        demo.load_users(session)
+        demo.load_offers(session)
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "rammetal.sqlite3"
+    url = f"sqlite:///{path}"
+    migrate.upgrade(url)
+    seed(url)
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[pg.PgCluster | None]:
+    if not pg_available():
+        yield None
+        return
+    cluster = pg.PgCluster.create()
+    try:
+        yield cluster
+    finally:
+        cluster.drop()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster: pg.PgCluster | None) -> str | None:
+    if pg_cluster is None:
+        return None
+    name = pg_cluster.create_database()
+    migrate.upgrade(pg_cluster.owner_url(name))
+    owner = sa.create_engine(pg_cluster.owner_url(name), poolclass=sa.pool.NullPool)
+    with owner.begin() as conn:
+        for stmt in app_role_statements(pg_cluster.app_role, None, name):
+            conn.exec_driver_sql(stmt)
+    owner.dispose()
+    seed(pg_cluster.app_url(name))
+    return name
+
+
+@dataclass
+class Env:
+    """One test's database and app: ``kind`` is 'sqlite' or 'postgres'."""
+
+    kind: str
+    url: str
+    owner_url: str
+    database: Database
+    app: object
+    cluster: pg.PgCluster | None = None
+    db_name: str | None = None
+
+    @property
+    def client(self):  # type: ignore[no-untyped-def]
+        return self.app.test_client()  # type: ignore[attr-defined]
+
+
+def _make_env(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Env:
+    if kind == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "rammetal.sqlite3"
+        shutil.copy(template, path)
+        url = owner_url = f"sqlite:///{path}"
+        cluster = db_name = None
+    else:
+        require_pg()
+        cluster = request.getfixturevalue("pg_cluster")
+        template = request.getfixturevalue("pg_template")
+        db_name = cluster.create_database(template=template)
+        url, owner_url = cluster.app_url(db_name), cluster.owner_url(db_name)
+    settings = Settings(database_url=url, migration_database_url=owner_url, testing=True,
+                        max_request_bytes=1024 * 1024)
+    database = Database(url)
+    app = create_app(settings, database)
+    return Env(kind, url, owner_url, database, app, cluster, db_name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Env]:
+    """An app on a fresh copy of the seeded database, on SQLite and on PostgreSQL."""
+    e = _make_env(request.param, request, tmp_path)
+    yield e
+    e.database.dispose()
+
+
+@pytest.fixture
+def sqlite_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Env]:
+    e = _make_env("sqlite", request, tmp_path)
+    yield e
+    e.database.dispose()
+
+
+@pytest.fixture
+def pg_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Env]:
+    e = _make_env("postgres", request, tmp_path)
+    yield e
+    e.database.dispose()

@@ -1,0 +1,50 @@
+"""Factories: make users, tokens and offers in a test's database through the services."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+
+from backend.auth import service as auth
+from backend.auth.models import User
+from backend.db.session import Database, scoped
+from backend.db.tenancy import TenantScope
+from backend.offers import service as offers
+from backend.organisations import service as organisations
+
+
+def make_user(database: Database, *, org: str, role: str, email: str | None = None,
+              password: str | None = None) -> str:
+    """Create a user and return its e-mail address (no password unless given: tokens
+    are issued directly, and argon2 hashing per test would slow the suite down)."""
+    email = email or f"{role}-{org}-{uuid.uuid4().hex[:6]}@test.dk"
+    with database.unit_of_work() as session:
+        organisation = organisations.get_by_code(session, org)
+        assert organisation is not None, org
+        auth.create_user(session, email=email, navn=f"Test {role}", role=role,
+                         organisation=organisation, password=password)
+    return email
+
+
+def make_token(database: Database, *, org: str, role: str) -> dict[str, str]:
+    """A user with ``role`` in ``org`` and the Authorization header of a fresh token."""
+    email = make_user(database, org=org, role=role)
+    with database.unit_of_work() as session:
+        user = session.scalar(sa.select(User).where(User.email == email))
+        _token, plain = auth.issue_token(session, user, navn="test", ttl_days=1)
+    return {"Authorization": f"Bearer {plain}"}
+
+
+def make_offer(database: Database, *, org: str, **values: Any) -> str:
+    """Create an offer of ``org`` (as that organisation) and return its id."""
+    data = {"navn": f"Testtilbud {uuid.uuid4().hex[:6]}", "maalgruppe": "psykisk_handicap",
+            "tilbudstype": "doegn", "historik": [{"aar": 2017, "normering": 10, "omfattet": True}]}
+    data.update(values)
+    with database.unit_of_work() as session:
+        organisation = organisations.get_by_code(session, org)
+        with scoped(session, TenantScope.single(organisation.id)):
+            offer = offers.create_offer(session, org_id=organisation.id,
+                                        rammeaftale_id=organisation.rammeaftale_id, values=data)
+            return str(offer.id)
