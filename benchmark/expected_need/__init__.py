@@ -1,0 +1,28 @@
+"""Expected need (udgiftsbehov): a regression of a nøgletal on structural indicators.
+
+Public API: :class:`ExpectedNeedModel` (estimator), :class:`ExpectedNeedResults` and its
+records, :data:`CAVEAT_DA`, :class:`ModelInputError`, :func:`model_input_hash`.
+"""
+
+from benchmark.expected_need.hashing import model_input_hash
+from benchmark.expected_need.model import DEFAULT_ALPHAS, ExpectedNeedModel
+from benchmark.expected_need.results import (
+    CAVEAT_DA,
+    Coefficient,
+    ExpectedNeedResults,
+    ModelInputError,
+    ModelWarning,
+    RowPrediction,
+)
+
+__all__ = [
+    "CAVEAT_DA",
+    "DEFAULT_ALPHAS",
+    "Coefficient",
+    "ExpectedNeedModel",
+    "ExpectedNeedResults",
+    "ModelInputError",
+    "ModelWarning",
+    "RowPrediction",
+    "model_input_hash",
+]

@@ -1,0 +1,299 @@
+"""The expected-need (udgiftsbehov) estimator: a scikit-learn pipeline plus honest
+uncertainty (leave-one-out, bootstrap, prediction intervals).
+
+    model = ExpectedNeedModel(target="pladser_pr_10000",
+                              indicators=("andel_65_plus", "log_folketal"))
+    results = model.fit(frame).results_          # frozen ExpectedNeedResults
+
+The pipeline is ``StandardScaler → LinearRegression`` (``method="ols"``) or
+``StandardScaler → Ridge`` (``method="ridge"``, α chosen by ``RidgeCV``'s efficient
+leave-one-out over ``alphas`` on the standardised design, then held fixed). Optional
+weights (e.g. population) are normalised to mean 1 — so α means the same with or
+without weights — and passed as ``sample_weight`` to both steps.
+
+Leave-one-out means refitting the whole pipeline, scaler included, without the row:
+for OLS through the hat matrix (r_i = e_i ÷ (1 − h_ii), exact because OLS fitted values
+do not depend on the scaling), for ridge through the exact vectorised refits of
+:mod:`.refit`. The bootstrap resamples municipalities (all their years together) with
+replacement and refits the pipeline on each resample, also via :mod:`.refit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Self
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.linear_model import LinearRegression, Ridge, RidgeCV
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from benchmark.expected_need import results as res
+from benchmark.expected_need.hashing import model_input_hash
+from benchmark.expected_need.intervals import LooSpread, ols_loo_spread, ridge_loo_spread
+from benchmark.expected_need.intervals import two_sided_t as _t
+from benchmark.expected_need.refit import (
+    FloatArray,
+    bootstrap_draws,
+    draws_to_row_weights,
+    leave_one_out_predictions,
+    ols_leverage,
+    refit_batch,
+)
+from benchmark.expected_need.report import build_results
+
+DEFAULT_ALPHAS: tuple[float, ...] = tuple(float(a) for a in np.logspace(-3, 3, 25))
+METHODS = ("ols", "ridge")
+
+
+class ExpectedNeedModel(BaseEstimator):  # type: ignore[misc]
+    """Expected value of a nøgletal per municipality from structural indicators.
+
+    Parameters (stored as given; checked in ``fit``): ``target`` and ``indicators`` name
+    columns of the data; ``method`` "ols" or "ridge"; ``weight`` an optional column of
+    positive weights; ``years`` restricts to those years (None: all rows, pooled);
+    ``alphas`` the ridge grid; ``interval_level`` of the prediction intervals;
+    ``ci_level`` of the bootstrap coefficient intervals; ``n_bootstrap`` resamples (0:
+    none); ``random_state`` seeds the bootstrap (the only randomness); ``area`` and
+    ``year`` name the key columns (``year`` may be absent from the data).
+    """
+
+    def __init__(
+        self,
+        target: str,
+        indicators: Sequence[str],
+        method: str = "ols",
+        weight: str | None = None,
+        years: Sequence[int] | None = None,
+        alphas: Sequence[float] = DEFAULT_ALPHAS,
+        interval_level: float = 0.90,
+        ci_level: float = 0.95,
+        n_bootstrap: int = 1000,
+        random_state: int = 0,
+        area: str = "area_code",
+        year: str = "year",
+    ) -> None:
+        self.target = target
+        self.indicators = indicators
+        self.method = method
+        self.weight = weight
+        self.years = years
+        self.alphas = alphas
+        self.interval_level = interval_level
+        self.ci_level = ci_level
+        self.n_bootstrap = n_bootstrap
+        self.random_state = random_state
+        self.area = area
+        self.year = year
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> Self:
+        """Fit the pipeline and compute all results; sets ``results_`` and returns self.
+
+        Raises :class:`ModelInputError` (a ValueError with ``code``) on invalid input,
+        e.g. ``too_many_predictors`` when OLS gets more than n ÷ 5 indicators.
+        """
+        self._check_parameters()
+        frame = self._select_rows(pd.DataFrame(data))
+        x, y, weights = self._arrays(frame)
+        self._check_size(*x.shape)
+        self.weight_scale_ = float(np.mean(weights))
+        self.sample_weight_ = weights / self.weight_scale_
+        self.pipeline_, self.alpha_ = self._fit_pipeline(x, y, self.sample_weight_)
+        z = self.pipeline_["scaler"].transform(x)
+        fitted = self.pipeline_.predict(x)
+        loo_prediction, spread, leverage = self._leave_one_out(z, y, fitted)
+        self.groups_ = pd.factorize(frame[self.area])[0].astype(np.int64)
+        self._bootstrap(z, y)
+        self.results_ = build_results(self, frame, y, fitted, loo_prediction, spread, leverage)
+        return self
+
+    def _check_parameters(self) -> None:
+        if self.method not in METHODS:
+            raise res.ModelInputError("unknown_method", f"method must be one of {METHODS}")
+        if len(self.indicators) == 0:
+            raise res.ModelInputError("no_predictors", "at least one indicator is required")
+        for name in ("interval_level", "ci_level"):
+            if not 0.0 < getattr(self, name) < 1.0:
+                raise res.ModelInputError("invalid_parameter", f"{name} must be in (0, 1)")
+        if self.n_bootstrap < 0:
+            raise res.ModelInputError("invalid_parameter", "n_bootstrap must be >= 0")
+        if self.method == "ridge" and (not self.alphas or min(self.alphas) <= 0):
+            raise res.ModelInputError("invalid_parameter", "alphas must be positive")
+
+    def _columns(self, frame: pd.DataFrame) -> list[str]:
+        columns = [self.area, self.target, *self.indicators]
+        if self.year in frame.columns or self.years is not None:
+            columns.insert(1, self.year)
+        if self.weight is not None:
+            columns.append(self.weight)
+        return columns
+
+    def _select_rows(self, frame: pd.DataFrame) -> pd.DataFrame:
+        columns = self._columns(frame)
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise res.ModelInputError("missing_columns", f"data lacks columns {missing}")
+        frame = frame[columns].copy()
+        frame[self.area] = frame[self.area].astype(str)
+        keys = [self.area]
+        if self.year in frame.columns:
+            frame[self.year] = frame[self.year].astype(int)
+            keys.append(self.year)
+            if self.years is not None:
+                frame = frame[frame[self.year].isin([int(v) for v in self.years])]
+        if frame.duplicated(keys).any():
+            raise res.ModelInputError("duplicate_rows", f"more than one row per {keys}")
+        values = frame.drop(columns=keys).astype(float)
+        if not np.isfinite(values.to_numpy()).all():
+            bad = frame.loc[~np.isfinite(values.to_numpy()).all(axis=1), self.area].tolist()
+            raise res.ModelInputError("missing_values", f"missing or non-finite values: {bad}")
+        frame[values.columns] = values
+        return frame.sort_values(keys).reset_index(drop=True)
+
+    def _arrays(self, frame: pd.DataFrame) -> tuple[FloatArray, FloatArray, FloatArray]:
+        x = frame[list(self.indicators)].to_numpy(dtype=np.float64)
+        y = frame[self.target].to_numpy(dtype=np.float64)
+        if self.weight is None:
+            return x, y, np.ones(len(y))
+        weights = frame[self.weight].to_numpy(dtype=np.float64)
+        if (weights <= 0).any():
+            raise res.ModelInputError("invalid_weights", "weights must be positive")
+        return x, y, weights
+
+    def _check_size(self, n: int, p: int) -> None:
+        if self.method == "ols" and p > n / 5:
+            raise res.ModelInputError(
+                "too_many_predictors",
+                f"OLS with {p} predictors needs at least {5 * p} rows (p <= n/5), got {n}; "
+                "use fewer indicators or method='ridge'",
+            )
+        if n < p + 3:
+            raise res.ModelInputError(
+                "too_few_rows", f"{n} rows are too few for {p} predictors (need p + 3)"
+            )
+
+    def _fit_pipeline(
+        self, x: FloatArray, y: FloatArray, weights: FloatArray
+    ) -> tuple[Pipeline, float | None]:
+        alpha: float | None = None
+        if self.method == "ridge" and len(self.alphas) == 1:
+            alpha = float(self.alphas[0])
+        elif self.method == "ridge":
+            # RidgeCV's default cv=None is the efficient exact LOO on the standardised design.
+            search = _pipeline(RidgeCV(alphas=np.asarray(self.alphas, dtype=np.float64)))
+            search.fit(x, y, **_weight_params(weights))
+            alpha = float(search["regression"].alpha_)
+        regression = LinearRegression() if alpha is None else Ridge(alpha=alpha)
+        pipeline = _pipeline(regression).fit(x, y, **_weight_params(weights))
+        return pipeline, alpha
+
+    # ---------------------------------------------------------- uncertainty
+    def _leave_one_out(
+        self, z: FloatArray, y: FloatArray, fitted: FloatArray
+    ) -> tuple[FloatArray, LooSpread, FloatArray | None]:
+        weights = self.sample_weight_
+        n_params = z.shape[1] + 1
+        if self.alpha_ is None:
+            leverage, inverse = ols_leverage(z, weights)
+            if (leverage > 1.0 - 1e-10).any():
+                raise res.ModelInputError(
+                    "leverage_one", "a row has leverage 1: the others cannot predict it"
+                )
+            self.design_inverse_ = inverse
+            spread = ols_loo_spread(y - fitted, leverage, weights, n_params)
+            self.residual_variance_ = float(np.sum(weights * (y - fitted) ** 2)) / (
+                len(y) - n_params
+            )
+            return y - spread.loo_residual, spread, leverage
+        loo_prediction = leave_one_out_predictions(z, y, weights, self.alpha_)
+        spread = ridge_loo_spread(y - loo_prediction, weights, n_params)
+        self.residual_variance_ = float(np.sum(weights * (y - loo_prediction) ** 2)) / len(y)
+        return loo_prediction, spread, None
+
+    def _bootstrap(self, z: FloatArray, y: FloatArray) -> None:
+        p = z.shape[1]
+        self.bootstrap_standardised_ = np.empty((0, p))
+        self.bootstrap_original_ = np.empty((0, p))
+        if self.n_bootstrap == 0:
+            return
+        n_groups = int(self.groups_.max()) + 1
+        draws = bootstrap_draws(n_groups, self.n_bootstrap, self.random_state)
+        row_weights = draws_to_row_weights(draws, self.groups_, self.sample_weight_)
+        batch = refit_batch(z, y, row_weights, self.alpha_ or 0.0)
+        self.bootstrap_standardised_ = batch.coef_u
+        self.bootstrap_original_ = batch.coef_z / self.pipeline_["scaler"].scale_
+
+    # -------------------------------------------------------------- results
+    def coefficients(self) -> tuple[res.Coefficient, ...]:
+        """Coefficients per indicator with bootstrap percentile intervals.
+
+        Standardised b_j (target units per SD of indicator j, the pipeline's ``coef_``);
+        original b_j ÷ SD_j (target units per indicator unit); intervals are the
+        (1 − ci_level)/2 and 1 − (1 − ci_level)/2 quantiles of the bootstrap refits.
+        """
+        scaler, regression = self.pipeline_["scaler"], self.pipeline_["regression"]
+        bounds = [(1.0 - self.ci_level) / 2.0, 1.0 - (1.0 - self.ci_level) / 2.0]
+        coefficients = []
+        for j, name in enumerate(self.indicators):
+            std_ci = orig_ci = None
+            if self.n_bootstrap > 0:
+                lo, hi = np.quantile(self.bootstrap_standardised_[:, j], bounds)
+                std_ci = (float(lo), float(hi))
+                lo, hi = np.quantile(self.bootstrap_original_[:, j], bounds)
+                orig_ci = (float(lo), float(hi))
+            coef = float(regression.coef_[j])
+            coefficients.append(
+                res.Coefficient(name, coef, coef / float(scaler.scale_[j]), std_ci, orig_ci)
+            )
+        return tuple(coefficients)
+
+    def original_intercept(self) -> float:
+        """Intercept in original units: b0 − Σ_j b_j · mean_j ÷ sd_j (target units)."""
+        scaler, regression = self.pipeline_["scaler"], self.pipeline_["regression"]
+        shift = np.sum(regression.coef_ * scaler.mean_ / scaler.scale_)
+        return float(regression.intercept_ - shift)
+
+    def input_hash(self, frame: pd.DataFrame) -> str:
+        """SHA-256 of the selected input rows and all parameters (see ``model_input_hash``)."""
+        return model_input_hash(frame.to_dict(orient="records"), self.get_params())
+
+    # ---------------------------------------------------------- prediction
+    def predict(self, data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> FloatArray:
+        """Expected value ŷ (target units) for new rows with the indicator columns."""
+        x = pd.DataFrame(data)[list(self.indicators)].to_numpy(dtype=np.float64)
+        return np.asarray(self.pipeline_.predict(x), dtype=np.float64)
+
+    def predict_interval(
+        self, data: pd.DataFrame | Iterable[Mapping[str, Any]]
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """(expected, low, high) for new rows at ``interval_level``, target units.
+
+        OLS: ŷ₀ ± t(n − k) · s · √(1/w₀ + x̃₀'(X̃'WX̃)⁻¹x̃₀); ridge: ŷ₀ ± t(n − k) ·
+        √(PRESS/n ÷ w₀). w₀ is the row's weight ÷ the mean training weight (1 unweighted).
+        """
+        frame = pd.DataFrame(data)
+        expected = self.predict(frame)
+        weights = np.ones(len(frame))
+        if self.weight is not None and self.weight in frame.columns:
+            weights = frame[self.weight].to_numpy(dtype=np.float64) / self.weight_scale_
+        variance = self.residual_variance_ / weights
+        if self.alpha_ is None:
+            z = self.pipeline_["scaler"].transform(frame[list(self.indicators)].to_numpy())
+            design = np.column_stack([np.ones(len(frame)), z])
+            quad = np.einsum("ij,jk,ik->i", design, self.design_inverse_, design)
+            variance = variance + self.residual_variance_ * quad
+        n, k = len(self.sample_weight_), len(self.indicators) + 1
+        half = _t(self.interval_level, n - k) * np.sqrt(variance)
+        return expected, expected - half, expected + half
+
+
+def _pipeline(regression: Any) -> Pipeline:
+    return Pipeline([("scaler", StandardScaler()), ("regression", regression)])
+
+
+def _weight_params(weights: FloatArray) -> dict[str, FloatArray]:
+    """Fit parameters routing the same sample weights to both pipeline steps."""
+    return {"scaler__sample_weight": weights, "regression__sample_weight": weights}

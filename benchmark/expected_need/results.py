@@ -1,0 +1,154 @@
+"""Result records, warnings, errors and user-facing texts of the expected-need model."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+CAVEAT_DA = (
+    "Udgifter eller forbrug over det forventede niveau kan både betyde et højere "
+    "serviceniveau og en lavere produktivitet; modellen kan ikke skelne mellem de to. "
+    "Det forventede niveau er et statistisk skøn ud fra få strukturelle forhold."
+)
+"""Caveat to show with every published result (DESIGN.md section 8)."""
+
+SMALL_SAMPLE_N = 15
+OUTLIER_THRESHOLD = 2.0
+
+
+class ModelInputError(ValueError):
+    """Invalid input or specification. ``code`` is a stable machine-readable code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ModelWarning:
+    """A caution attached to a result: stable ``code`` and Danish text for the page."""
+
+    code: str
+    message_da: str
+
+
+def _danish_number(value: float) -> str:
+    return f"{value:.2f}".replace("-", "−").replace(".", ",")
+
+
+def loo_r2_warning(loo_r2: float) -> ModelWarning:
+    """Warning when leave-one-out R² ≤ 0."""
+    return ModelWarning(
+        "loo_r2_nonpositive",
+        f"Leave-one-out R² er 0 eller derunder ({_danish_number(loo_r2)}): "
+        "modellen forudsiger ikke bedre end gennemsnittet.",
+    )
+
+
+def small_sample_warning(n: int) -> ModelWarning:
+    """Warning when fewer than 15 observations are used."""
+    return ModelWarning(
+        "small_sample",
+        f"Modellen bygger på kun {n} observationer (under {SMALL_SAMPLE_N}); "
+        "koefficienter og forventede værdier er meget usikre.",
+    )
+
+
+def pooled_rows_warning() -> ModelWarning:
+    """Warning when an area appears in several rows (pooled years)."""
+    return ModelWarning(
+        "loo_within_area",
+        "Flere år pr. kommune: leave-one-out udelader ét kommune-år ad gangen, så "
+        "kommunens øvrige år indgår i dens egen forudsigelse.",
+    )
+
+
+def alpha_edge_warning(alpha: float) -> ModelWarning:
+    """Warning when the ridge penalty chosen by cross-validation is at the grid edge."""
+    return ModelWarning(
+        "alpha_at_grid_edge",
+        f"Den valgte ridge-parameter (alpha = {alpha:g}) ligger på kanten af de "
+        "afprøvede værdier; det bedste valg kan ligge uden for.",
+    )
+
+
+@dataclass(frozen=True)
+class Coefficient:
+    """One predictor's coefficient.
+
+    ``standardised``: change in the target (target units) per standard deviation of the
+    indicator (the pipeline's ``coef_``); ``original``: per unit of the indicator
+    (= standardised ÷ SD). ``*_interval``: bootstrap percentile interval at
+    ``ExpectedNeedResults.ci_level`` (None without bootstrap).
+    """
+
+    indicator: str
+    standardised: float
+    original: float
+    standardised_interval: tuple[float, float] | None
+    original_interval: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class RowPrediction:
+    """Actual against expected for one municipality (one municipality-year when pooled).
+
+    All values in target units except ``index`` (actual ÷ expected × 100, None when
+    expected ≤ 0), ``studentised_residual`` (dimensionless: (actual − loo_prediction)
+    ÷ its standard error, externally studentised) and ``leverage`` (hat-matrix
+    diagonal, OLS only). ``interval_low/high`` bound the prediction interval for
+    the actual value around the leave-one-out prediction. ``outlier``: |studentised
+    residual| > 2.
+    """
+
+    area_code: str
+    year: int | None
+    actual: float
+    expected: float
+    loo_prediction: float
+    interval_low: float
+    interval_high: float
+    studentised_residual: float
+    leverage: float | None
+    index: float | None
+    outlier: bool
+
+
+@dataclass(frozen=True)
+class ExpectedNeedResults:
+    """Everything a run produces; store with ``input_hash`` and show with ``caveat_da``.
+
+    Fit statistics (weighted when weights are given, weights normalised to mean 1):
+    ``r2`` = 1 − Σw·e² ÷ Σw·(y − ȳ_w)²; ``loo_r2`` = 1 − PRESS ÷ TSS with
+    PRESS = Σw·(y − ŷ_(−i))²; ``rmse`` = √(Σw·e² ÷ Σw) and ``loo_rmse`` = √(PRESS ÷ Σw)
+    in target units. ``intercept`` is in original units.
+    """
+
+    target: str
+    indicators: tuple[str, ...]
+    method: str
+    alpha: float | None
+    weighted: bool
+    years: tuple[int, ...]
+    n: int
+    r2: float
+    loo_r2: float
+    rmse: float
+    loo_rmse: float
+    intercept: float
+    coefficients: tuple[Coefficient, ...]
+    rows: tuple[RowPrediction, ...]
+    interval_level: float
+    interval_method: str
+    ci_level: float
+    n_bootstrap: int
+    bootstrap_unit: str
+    random_state: int
+    warnings: tuple[ModelWarning, ...]
+    input_hash: str
+    caveat_da: str = CAVEAT_DA
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain, JSON-serialisable dictionary of the results (for storing a run)."""
+        return dataclasses.asdict(self)
