@@ -224,7 +224,7 @@ def render_openapi() -> str:
 
     app = create_app(Settings(database_url="sqlite://"))
     spec = app.extensions["rammetal.api"].spec.to_dict()
-    return json.dumps(spec, indent=2, ensure_ascii=False, sort_keys=True)
+    return json.dumps(spec, indent=2, ensure_ascii=False, sort_keys=True, default=str)
 
 
 if __name__ == "__main__":

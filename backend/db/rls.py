@@ -36,7 +36,7 @@ def _ident(name: str) -> str:
 def enable_statements(table: str) -> list[str]:
     """Statements that put a tenant-owned table under forced RLS."""
     t = _ident(table)
-    predicate = f"org_id = ANY ((SELECT {SCOPE_FUNCTION}()))"
+    predicate = f"org_id = ANY ((SELECT {SCOPE_FUNCTION}())::integer[])"
     return [
         f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY",
         f"ALTER TABLE {t} FORCE ROW LEVEL SECURITY",

@@ -11,7 +11,7 @@ from .readers import Table, openpyxl_warnings, read_csv, read_json, read_xlsx
 from .results import FileProblem, IntakeIssue, ParseResult
 from .safety import DEFAULT_MAX_BYTES, check_size, sniff_format
 from .streams import Stream, get_stream
-from .validation import validate_table
+from .validation import issue_order, validate_table
 
 FORMATS = ("xlsx", "csv", "json")
 
@@ -73,8 +73,8 @@ def parse_upload(
         stream=spec.key,
         format=fmt,
         records=() if out.errors else tuple(records),
-        errors=tuple(out.errors),
-        warnings=tuple(out.warnings),
+        errors=tuple(sorted(out.errors, key=issue_order)),
+        warnings=tuple(sorted(out.warnings, key=issue_order)),
         row_count=row_count,
         sha256=digest,
         size=len(data),

@@ -36,6 +36,8 @@ _KVARTAL = re.compile(r"^(?:[qk]\s*)?(\d)(?:\s*\.?\s*(?:kvartal|kvt\.?))?$", re.
 
 def id_text(value: Any) -> str | None:
     """An identifier cell as text: ``101``, ``101.0`` and ``"101 "`` all give ``"101"``."""
+    if type(value) is str:
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, bool):
@@ -137,15 +139,19 @@ def _offer(context: IntakeContext) -> Converter:
 
 def _kommune(context: IntakeContext) -> Converter:
     aliases = context.kommune_aliases
+    seen: dict[str, str] = {}  # the same few names repeat on every row
 
     def convert(value: Any) -> str | None:
         text = id_text(value)
         if text is None:
             return None
-        key = fold(text)
-        code = aliases.get(key) or aliases.get(key.removesuffix("_kommune"))
+        code = seen.get(text)
         if code is None:
-            raise CellProblem(Code.UNKNOWN_KOMMUNE, f"Kommunen '{text}' kendes ikke.")
+            key = fold(text)
+            code = aliases.get(key) or aliases.get(key.removesuffix("_kommune"))
+            if code is None:
+                raise CellProblem(Code.UNKNOWN_KOMMUNE, f"Kommunen '{text}' kendes ikke.")
+            seen[text] = code
         return code
 
     return convert

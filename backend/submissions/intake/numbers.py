@@ -37,6 +37,7 @@ _DANISH_NUMBER = re.compile(
     )$""",
     re.VERBOSE,
 )
+_SIMPLE = re.compile(r"-?\d+(?:,\d+)?\Z")
 _EXCEL_ERRORS = frozenset(
     {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA"}
 )
@@ -61,6 +62,8 @@ def _not_a_number(value: object, hint: str = "") -> CellProblem:
 
 def parse_danish_number(text: str) -> Decimal:
     """Parse a number written as text by a Danish user (see module docstring)."""
+    if _SIMPLE.match(text):  # fast path: 1234 / -1234,5 (most cells of a CSV)
+        return Decimal(text.replace(",", "."))
     cleaned = text.translate(_SPACES).strip()
     if cleaned.startswith("(") and cleaned.endswith(")"):
         raise _not_a_number(text, " Skriv negative tal med minus foran, ikke i parentes.")

@@ -217,8 +217,7 @@ def read_csv(data: bytes) -> Table:
 
 def _csv_rows(reader: Any, table: Table) -> Iterator[Row]:
     try:
-        for number, values in enumerate(reader, start=2):
-            yield number, values
+        yield from enumerate(reader, start=2)
     except csv.Error as exc:
         table.issues.append(
             IntakeIssue(Code.CORRUPT_FILE, f"CSV-filen kan ikke læses: {exc}.",

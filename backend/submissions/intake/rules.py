@@ -10,6 +10,7 @@ from __future__ import annotations
 from calendar import monthrange
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .codes import Code
@@ -36,6 +37,7 @@ class RowRule(Protocol):
     def finish(self, out: Collector) -> None: ...
 
 
+@cache
 def days_in_quarter(year: int, quarter: int) -> int:
     first = 3 * quarter - 2
     return sum(monthrange(year, month)[1] for month in range(first, first + 3))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from .cells import Converter, converter_for
 from .codes import Code
@@ -28,7 +28,7 @@ from .text import fold
 class PlannedColumn:
     index: int
     column: Column
-    letter: str
+    letter: str | None  # None for JSON
     header: str
     convert: Converter
     required: bool
@@ -74,6 +74,14 @@ def _needed(column: Column, context: IntakeContext) -> bool:
     return column.required or (column.kind is Kind.KVARTAL and context.quarter is None)
 
 
+def issue_order(issue: IntakeIssue) -> tuple[float, int]:
+    """Sort key: file-level first, then by row and column; ``too_many_errors`` last."""
+    if issue.code is Code.TOO_MANY_ERRORS:
+        return (float("inf"), 0)
+    column = column_index_from_string(issue.column) if issue.column else 0
+    return (issue.row or 0, column)
+
+
 def _letter(table: Table, index: int) -> str | None:
     return get_column_letter(index + 1) if table.format != "json" else None
 
@@ -96,7 +104,7 @@ def plan_columns(table: Table, stream: Stream, context: IntakeContext,
             out.at(Code.DUPLICATE_COLUMN, f"Kolonnen '{text}' findes mere end én gang.", 1,
                    value=text, letter=letter, header=text)
         else:
-            plan[column.key] = PlannedColumn(index, column, letter or "", text,
+            plan[column.key] = PlannedColumn(index, column, letter, text,
                                              converter_for(column, context),
                                              _needed(column, context))
     if not plan:
@@ -115,6 +123,9 @@ def plan_columns(table: Table, stream: Stream, context: IntakeContext,
 
 
 def _is_empty(values: Sequence[Any]) -> bool:
+    first = values[0] if values else None
+    if first is not None and (type(first) is not str or first.strip()):
+        return False  # fast path: the first cell (tilbud_id) is usually filled
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
@@ -213,6 +224,9 @@ def validate_table(table: Table, stream: Stream, context: IntakeContext,
                    max_errors: int = 1000) -> tuple[list[Any], Collector, int]:
     """Validate every row of ``table``; returns (records, collected issues, row count)."""
     out = Collector(sheet=table.sheet, max_errors=max_errors)
+    if all(cell is None or not str(cell).strip() for cell in table.header):
+        out.at(Code.NO_ROWS, "Filen er tom: der er hverken overskrift eller datarækker.")
+        return [], out, 0
     plan = plan_columns(table, stream, context, out)
     if plan is None:
         return [], out, 0

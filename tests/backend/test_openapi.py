@@ -1,0 +1,21 @@
+"""The checked-in OpenAPI document is the one the code generates."""
+
+from __future__ import annotations
+
+from backend.cli import OPENAPI_PATH, render_openapi
+
+
+def test_openapi_document_has_not_drifted() -> None:
+    assert OPENAPI_PATH.read_text(encoding="utf-8") == render_openapi() + "\n", (
+        "api_docs/openapi.json is stale: run 'rammetal openapi' and commit the result"
+    )
+
+
+def test_openapi_documents_every_api_route() -> None:
+    import json
+
+    spec = json.loads(render_openapi())
+    assert {"/api/v1/offers", "/api/v1/offers/{offer_id}", "/api/v1/auth/tokens", "/api/v1/me"} <= set(spec["paths"])
+    patch = spec["paths"]["/api/v1/offers/{offer_id}"]["patch"]
+    assert any(p["name"] == "If-Match" for p in patch["parameters"])
+    assert {"412", "428"} <= set(patch["responses"])
