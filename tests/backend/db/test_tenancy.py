@@ -1,0 +1,48 @@
+"""The ORM layer of isolation: no scope raises; foreign rows cannot be flushed."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from backend.db.session import scoped
+from backend.db.tenancy import TenantScope, TenantScopeMissing, TenantViolation
+from backend.offers.models import Offer
+from backend.organisations.service import get_by_code
+from tests.conftest import Env
+
+
+def test_query_without_scope_raises(sqlite_env: Env) -> None:
+    with sqlite_env.database.sessionmaker() as s:
+        with pytest.raises(TenantScopeMissing):
+            s.scalars(sa.select(Offer)).all()
+        with pytest.raises(TenantScopeMissing):  # Core statements on the table too
+            s.execute(sa.select(sa.func.count()).select_from(Offer.__table__))
+        with pytest.raises(TenantScopeMissing):
+            s.execute(sa.update(Offer).values(navn="x"))
+
+
+def test_scope_filters_selects_subqueries_and_counts(sqlite_env: Env) -> None:
+    with sqlite_env.database.sessionmaker() as s:
+        herning = get_by_code(s, "657")
+        with scoped(s, TenantScope.single(herning.id)):
+            orgs = set(s.scalars(sa.select(Offer.org_id)))
+            sub = sa.select(Offer).subquery()
+            counted = s.scalar(sa.select(sa.func.count()).select_from(sub))
+            direct = len(s.scalars(sa.select(Offer)).all())
+    assert orgs == {herning.id} and counted == direct > 0
+
+
+def test_flushing_a_foreign_row_raises(sqlite_env: Env) -> None:
+    with sqlite_env.database.sessionmaker() as s:
+        herning, aarhus = get_by_code(s, "657"), get_by_code(s, "751")
+        with scoped(s, TenantScope.single(herning.id)):
+            s.add(Offer(org_id=aarhus.id, navn="x", maalgruppe="misbrug", tilbudstype="dag"))
+            with pytest.raises(TenantViolation):
+                s.flush()
+            s.rollback()
+            new = Offer(navn="stamped", maalgruppe="misbrug", tilbudstype="dag")
+            s.add(new)
+            s.flush()
+            assert new.org_id == herning.id
+            s.rollback()
