@@ -98,10 +98,10 @@ def to_decimal(value: object) -> Decimal | None:
         if not math.isfinite(value):  # type: ignore[arg-type]
             raise _not_a_number(value)
         return Decimal(repr(value))
-    if kind is Decimal:
-        if not value.is_finite():  # type: ignore[union-attr]
+    if isinstance(value, Decimal):
+        if not value.is_finite():
             raise _not_a_number(value)
-        return value  # type: ignore[return-value]
+        return value
     if value is None:
         return None
     if isinstance(value, str):

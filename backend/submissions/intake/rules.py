@@ -52,6 +52,9 @@ def _fmt(number: Decimal) -> str:
 class _Rule:
     key_label = "samme tilbud"
 
+    def __call__(self, number: int, fields: dict[str, Any], out: Collector) -> Any:
+        raise NotImplementedError
+
     def __init__(self, context: IntakeContext, columns: Mapping[str, PlannedColumn]) -> None:
         self.context = context
         self.columns = columns
@@ -73,7 +76,7 @@ class BelaegningRule(_Rule):
     key_label = "samme tilbud, kvartal og køberkommune"
 
     def __call__(self, number: int, f: dict[str, Any], out: Collector) -> Any:
-        kvartal = f.get("kvartal") or self.context.quarter
+        kvartal: int = f.get("kvartal") or self.context.quarter or 0
         if self._duplicate((f["tilbud_id"], kvartal, f.get("koeberkommune")), number, out):
             return None
         normering, forbrug = f.get("normering"), f["forbrug"]
