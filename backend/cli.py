@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from backend.config import REPO_ROOT, Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 OPENAPI_PATH = REPO_ROOT / "api_docs" / "openapi.json"
 
@@ -24,6 +30,17 @@ def _database(settings: Settings | None = None, *, owner: bool = False):  # type
 
     settings = settings or _settings()
     return Database(settings.owner_database_url if owner else settings.database_url)
+
+
+@contextlib.contextmanager
+def _unit_of_work(settings: Settings | None = None) -> Iterator[Session]:
+    """One transaction on a short-lived engine that is disposed afterwards."""
+    database = _database(settings)
+    try:
+        with database.unit_of_work() as session:
+            yield session
+    finally:
+        database.dispose()
 
 
 @click.group()
@@ -76,10 +93,13 @@ def db_create_app_role(role: str, password: str | None, no_password: bool) -> No
         raise click.ClickException("Kun relevant for PostgreSQL.")
     if password is None and not no_password:
         password = getpass.getpass(f"Adgangskode til {role}: ")
-    with database.engine.begin() as conn:
-        dbname = conn.scalar(sa.text("SELECT current_database()"))
-        for stmt in app_role_statements(role, password, dbname):
-            conn.exec_driver_sql(stmt)
+    try:
+        with database.engine.begin() as conn:
+            dbname = conn.scalar(sa.text("SELECT current_database()"))
+            for stmt in app_role_statements(role, password, dbname):
+                conn.exec_driver_sql(stmt)
+    finally:
+        database.dispose()
     click.echo(f"Rollen {role} er oprettet med adgang til {dbname}.")
 
 
@@ -94,7 +114,7 @@ def tenants_sync() -> None:
     """Create or update rammeaftaler, organisations and målgrupper (idempotent)."""
     from backend.organisations.service import sync_tenants
 
-    with _database().unit_of_work() as session:
+    with _unit_of_work() as session:
         report = sync_tenants(session)
     click.echo(
         f"{report.rammeaftaler} rammeaftale(r): {report.created} oprettet, "
@@ -120,7 +140,7 @@ def users_create(email: str, navn: str, role: str, org_kode: str, password: str 
 
     if password is None:
         password = getpass.getpass("Adgangskode: ")
-    with _database().unit_of_work() as session:
+    with _unit_of_work() as session:
         org = organisations.find_by_code_or_alias(session, org_kode)
         if org is None:
             raise click.ClickException(f"Ukendt organisation: {org_kode}")
@@ -145,7 +165,7 @@ def tokens_issue(email: str, navn: str, days: int | None) -> None:
     from backend.auth.models import User
 
     settings = _settings()
-    with _database(settings).unit_of_work() as session:
+    with _unit_of_work(settings) as session:
         user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
         if user is None:
             raise click.ClickException(f"Ukendt bruger: {email}")
@@ -164,7 +184,7 @@ def demo_load() -> None:
     """Create demo users and load the 2016-2017 place counts into the offer registry."""
     from backend.demo import service as demo_service
 
-    with _database().unit_of_work() as session:
+    with _unit_of_work() as session:
         new_users = demo_service.load_users(session)
         offers = demo_service.load_offers(session)
     click.echo(f"Demo: {len(new_users)} brugere og {offers} tilbud oprettet.")

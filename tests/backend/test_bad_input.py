@@ -88,3 +88,15 @@ def test_unexpected_error_is_a_bare_500(sqlite_env: Env, monkeypatch: pytest.Mon
     assert resp.status_code == 500 and resp.mimetype == "application/problem+json"
     assert "hunter2" not in resp.get_data(as_text=True) and "Traceback" not in resp.get_data(as_text=True)
     assert resp.json["code"] == "intern_fejl"
+
+
+def test_unknown_route_and_wrong_method_are_problems(sqlite_env: Env) -> None:
+    headers = make_token(sqlite_env.database, org="657", role="reporter")
+    missing = sqlite_env.client.get("/api/v1/findes-ikke", headers=headers)
+    assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
+    assert missing.json["detail"] == "Ressourcen findes ikke."
+    wrong = sqlite_env.client.delete("/api/v1/offers", headers=headers)
+    assert wrong.status_code == 405 and wrong.json["code"] == "metode_ikke_tilladt"
+    assert "GET" in wrong.headers["Allow"]
+    bad_id = sqlite_env.client.get("/api/v1/offers/ikke-et-id", headers=headers)
+    assert bad_id.status_code == 404
