@@ -65,21 +65,29 @@ def _ensure_ids(obj: Any) -> None:
             setattr(obj, col.key, new_id())
 
 
-def _entry(action: str, obj: Any, before: dict | None, after: dict | None) -> AuditEntry:
+def _new_entry(
+    *, org_id: int, action: str, entity: str, entity_id: str | None,
+    before: dict[str, Any] | None, after: dict[str, Any] | None,
+) -> AuditEntry:
     principal = current_principal()
     return AuditEntry(
         id=new_id(),
-        org_id=obj.org_id,
+        org_id=org_id,
         actor_user_id=principal.user_id if principal else None,
         actor=principal.email if principal else "system",
         actor_org_id=principal.org_id if principal else None,
         action=action,
-        entity=type(obj).__tablename__,
-        entity_id=_entity_id(obj),
+        entity=entity,
+        entity_id=entity_id,
         before=before,
         after=after,
         request_id=current_request_id(),
     )
+
+
+def _entry(action: str, obj: Any, before: dict | None, after: dict | None) -> AuditEntry:
+    return _new_entry(org_id=obj.org_id, action=action, entity=type(obj).__tablename__,
+                      entity_id=_entity_id(obj), before=before, after=after)
 
 
 def record(
@@ -93,20 +101,8 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Record an event that is not a row change of an audited model."""
-    principal = current_principal()
-    entry = AuditEntry(
-        id=new_id(),
-        org_id=org_id,
-        actor_user_id=principal.user_id if principal else None,
-        actor=principal.email if principal else "system",
-        actor_org_id=principal.org_id if principal else None,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        before=before,
-        after=after,
-        request_id=current_request_id(),
-    )
+    entry = _new_entry(org_id=org_id, action=action, entity=entity, entity_id=entity_id,
+                       before=before, after=after)
     session.add(entry)
     return entry
 

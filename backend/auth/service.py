@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -21,8 +22,13 @@ from backend.organisations.models import Organisation
 
 TOKEN_PREFIX = "rmt_"
 _hasher = PasswordHasher()
-# Verified against when the e-mail is unknown, so timing does not reveal which users exist.
-_DUMMY_HASH = _hasher.hash("rammetal-dummy-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the e-mail is unknown, so timing does not reveal which
+    users exist. Computed on first use, not at import (start-up stays fast)."""
+    return _hasher.hash("rammetal-dummy-password")
 
 
 class AuthError(Exception):
@@ -55,7 +61,7 @@ def hash_password(password: str) -> str:
 
 def _verify(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

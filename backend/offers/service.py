@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from backend.db.base import utcnow
-
 from backend.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from backend.offers.models import SECURE_ONLY_TYPES, Offer, OfferYear
 from backend.organisations import service as organisations
