@@ -7,11 +7,11 @@ from pathlib import Path
 
 import swagger_ui_bundle
 from flask import Flask, send_from_directory
+from flask_smorest import Api
 
 from backend import errors, http
 from backend.config import Settings
 from backend.db.session import Database
-from flask_smorest import Api
 
 API_PREFIX = "/api/v1"
 SWAGGER_ASSETS = "/api/docs/assets/"
@@ -71,8 +71,9 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from backend.health.routes import blp as health_blp
     from backend.offers.routes import blp as offers_blp
     from backend.organisations.routes import blp as organisations_blp
+    from backend.periods.routes import blp as periods_blp
 
-    for blp in (auth_blp, organisations_blp, offers_blp):
+    for blp in (auth_blp, organisations_blp, offers_blp, periods_blp):
         api.register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
     app.register_blueprint(health_blp)
 

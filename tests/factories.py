@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from backend.db.session import Database, scoped
 from backend.db.tenancy import TenantScope
 from backend.offers import service as offers
 from backend.organisations import service as organisations
+from backend.periods import service as periods
 
 
 def make_user(database: Database, *, org: str, role: str, email: str | None = None,
@@ -48,3 +50,16 @@ def make_offer(database: Database, *, org: str, **values: Any) -> str:
             offer = offers.create_offer(session, org_id=organisation.id,
                                         rammeaftale_id=organisation.rammeaftale_id, values=data)
             return str(offer.id)
+
+
+def make_period(database: Database, *, secretariat: str = "sekretariat-midt", stream: str = "regnskab",
+                aar: int = 2024, kvartal: int | None = None, frist: date = date(2025, 4, 30)) -> int:
+    """Open a reporting period of ``secretariat``'s rammeaftale (as that secretariat); its id."""
+    with database.unit_of_work() as session:
+        organisation = organisations.get_by_code(session, secretariat)
+        assert organisation is not None, secretariat
+        period = periods.create_period(
+            session, rammeaftale_id=organisation.rammeaftale_id, actor_org_id=organisation.id,
+            stream=stream, aar=aar, kvartal=kvartal, frist=frist,
+        )
+        return period.id

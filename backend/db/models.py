@@ -5,5 +5,6 @@ from backend.auth import models as auth_models  # noqa: F401
 from backend.db.base import Base
 from backend.offers import models as offers_models  # noqa: F401
 from backend.organisations import models as organisations_models  # noqa: F401
+from backend.periods import models as periods_models  # noqa: F401
 
 metadata = Base.metadata

@@ -13,7 +13,7 @@ import pytest
 
 from backend.organisations.service import sync_tenants
 from tests.conftest import Env
-from tests.factories import make_offer, make_token
+from tests.factories import make_offer, make_period, make_token
 
 ROLES = ("reporter", "org_admin", "secretariat", "viewer", "admin")
 HOME_OF = {"reporter": "657", "org_admin": "657", "secretariat": "sekretariat-midt",
@@ -146,9 +146,79 @@ def test_token_revocation_is_own_only(world, role: str) -> None:  # type: ignore
 @pytest.mark.parametrize(("method", "path"), [
     ("get", "/api/v1/offers"), ("post", "/api/v1/offers"), ("get", "/api/v1/me"),
     ("get", "/api/v1/organisations"), ("get", "/api/v1/auth/tokens"),
+    ("get", "/api/v1/periods"), ("post", "/api/v1/periods"),
 ])
 def test_anonymous_gets_401(world, method: str, path: str) -> None:  # type: ignore[no-untyped-def]
     env, _offers, _headers = world
     resp = getattr(env.client, method)(path, json={} if method == "post" else None)
     assert resp.status_code == 401
     assert resp.json["code"] == "ikke_logget_ind"
+
+
+# Reporting periods belong to a rammeaftale, not an organisation: every role of Midtjylland
+# reads Midtjylland's periods, only its secretariat changes them, and Nordjylland's periods
+# do not exist for anyone of Midtjylland.
+@pytest.fixture
+def period_world(world):  # type: ignore[no-untyped-def]
+    env, _offers, headers = world
+    periods = {
+        "own_agreement": make_period(env.database, secretariat="sekretariat-midt", stream="takster"),
+        "other_agreement": make_period(env.database, secretariat="sekretariat-nord", stream="regnskab"),
+    }
+    return env, periods, headers
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_period_list(period_world, role: str) -> None:  # type: ignore[no-untyped-def]
+    env, periods, headers = period_world
+    resp = env.client.get("/api/v1/periods", headers=headers[role])
+    assert resp.status_code == 200
+    assert [(p["id"], p["stream"]) for p in resp.json] == [(periods["own_agreement"], "takster")]
+
+
+PERIOD_READ_EXPECT = {(r, w): 200 if w == "own_agreement" else 404
+                      for r in ROLES for w in ("own_agreement", "other_agreement")}
+
+
+@pytest.mark.parametrize(("role", "which"), sorted(PERIOD_READ_EXPECT))
+def test_period_item_read(period_world, role: str, which: str) -> None:  # type: ignore[no-untyped-def]
+    env, periods, headers = period_world
+    resp = env.client.get(f"/api/v1/periods/{periods[which]}", headers=headers[role])
+    assert resp.status_code == PERIOD_READ_EXPECT[(role, which)]
+    if resp.status_code != 200:
+        assert resp.mimetype == "application/problem+json"
+        assert "regnskab" not in resp.get_data(as_text=True)
+
+
+PERIOD_WRITE_EXPECT = {
+    ("secretariat", "own_agreement"): 200, ("secretariat", "other_agreement"): 404,
+    **{(r, w): 403 for r in ("reporter", "org_admin", "viewer", "admin")
+       for w in ("own_agreement", "other_agreement")},
+}
+
+
+@pytest.mark.parametrize(("role", "which"), sorted(PERIOD_WRITE_EXPECT))
+def test_period_close(period_world, role: str, which: str) -> None:  # type: ignore[no-untyped-def]
+    env, periods, headers = period_world
+    resp = env.client.patch(f"/api/v1/periods/{periods[which]}", json={"status": "lukket"},
+                            headers={**headers[role], "If-Match": '"1"'})
+    assert resp.status_code == PERIOD_WRITE_EXPECT[(role, which)]
+    # whatever happened, the other rammeaftale's period is still open
+    nord = make_token(env.database, org="sekretariat-nord", role="secretariat")
+    assert env.client.get(f"/api/v1/periods/{periods['other_agreement']}", headers=nord).json["status"] == "aaben"
+
+
+PERIOD_CREATE_EXPECT = {"reporter": 403, "org_admin": 403, "secretariat": 201, "viewer": 403, "admin": 403}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_period_create_lands_in_own_rammeaftale(period_world, role: str) -> None:  # type: ignore[no-untyped-def]
+    env, _periods, headers = period_world
+    body = {"stream": "belaegning", "aar": 2025, "kvartal": 3, "frist": "2025-10-31"}
+    resp = env.client.post("/api/v1/periods", json=body, headers=headers[role])
+    assert resp.status_code == PERIOD_CREATE_EXPECT[role]
+    nord = make_token(env.database, org="sekretariat-nord", role="secretariat")
+    assert "belaegning" not in {p["stream"] for p in env.client.get("/api/v1/periods", headers=nord).json}
+    if resp.status_code == 201:
+        midt = env.client.get("/api/v1/periods?stream=belaegning", headers=headers["reporter"]).json
+        assert [p["id"] for p in midt] == [resp.json["id"]]

@@ -1,0 +1,1 @@
+"""Reporting periods (indberetningsperioder): what each rammeaftale reports into, and by when."""
