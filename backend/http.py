@@ -100,3 +100,16 @@ def init_app(app: Flask) -> None:
     app.before_request(_authenticate)
     app.after_request(_finish)
     app.teardown_request(_teardown)
+
+
+def uploaded_file(field: str = "fil") -> tuple[bytes, str | None]:
+    """The uploaded file of a request: a multipart part named ``field``, or the raw body.
+
+    The size limit (MAX_CONTENT_LENGTH) is enforced by Werkzeug while reading (413)."""
+    part = request.files.get(field)
+    if part is not None:
+        return part.read(), part.filename
+    data = request.get_data(cache=False)
+    if not data:
+        abort(422, "fil_mangler", f"Vedhæft filen som multipart-feltet '{field}' eller som anmodningens indhold.")
+    return data, request.headers.get("X-Filename")

@@ -63,3 +63,44 @@ def make_period(database: Database, *, secretariat: str = "sekretariat-midt", st
             stream=stream, aar=aar, kvartal=kvartal, frist=frist,
         )
         return period.id
+
+
+def upload_submission(database: Database, *, org: str, period_id: int, stream: str, data: bytes,
+                      filename: str = "fil.csv", submit: bool = False) -> str:
+    """Store ``data`` as the next version of ``org``'s submission (as the CLI does); its id."""
+    from backend.periods.models import ReportingPeriod
+    from backend.submissions import service as submissions
+    from backend.submissions import workflow
+
+    with database.unit_of_work() as session:
+        organisation = organisations.get_by_code(session, org)
+        assert organisation is not None, org
+        period = session.get(ReportingPeriod, period_id)
+        with scoped(session, TenantScope.single(organisation.id)):
+            submission = submissions.upload(
+                session, org=organisation, period=period, stream=stream, filename=filename,
+                data=data, user_id=None, max_bytes=20 * 1024 * 1024)
+            if submit:
+                workflow.submit(session, submission, period=period)
+            return str(submission.id)
+
+
+def tenant_checksum(database: Database) -> dict[str, tuple[int, str]]:
+    """Row count and SHA-256 of the ordered rows of every tenant-owned table, read in a scope
+    of all organisations: equal before and after means nothing was written."""
+    import hashlib
+
+    from backend.db.base import tenant_owned_tables
+    from backend.db.models import metadata
+    from backend.organisations.models import Organisation
+
+    out: dict[str, tuple[int, str]] = {}
+    with database.unit_of_work() as session:
+        all_orgs = session.scalars(sa.select(Organisation.id)).all()
+        with scoped(session, TenantScope.many(None, all_orgs)):
+            for name in tenant_owned_tables():
+                table = metadata.tables[name]
+                rows = session.execute(sa.select(table).order_by(*table.primary_key.columns)).all()
+                digest = hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
+                out[name] = (len(rows), digest)
+    return out

@@ -84,7 +84,11 @@ def app_role_statements(role: str, password: str | None, database: str) -> list[
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{r}') THEN
     CREATE ROLE {r} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD {pw};
   ELSE
-    ALTER ROLE {r} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD {pw};
+    -- Only a superuser may mention SUPERUSER/BYPASSRLS in ALTER ROLE: check instead.
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = '{r}' AND (rolsuper OR rolbypassrls)) THEN
+      RAISE EXCEPTION 'role {r} is superuser or BYPASSRLS: row-level security would not apply';
+    END IF;
+    ALTER ROLE {r} LOGIN PASSWORD {pw};
   END IF;
 END $$""",
         f'GRANT CONNECT ON DATABASE "{database}" TO {r}',

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from backend.db.base import tenant_owned_tables
 from backend.db.models import metadata  # noqa: F401  (all models registered)
 from tests.conftest import Env
-from tests.factories import make_offer
+from tests.factories import make_offer, make_period, upload_submission
 
 pytestmark = pytest.mark.postgres
 
@@ -24,8 +24,27 @@ def _as_tenant(conn: sa.Connection, *org_ids: int) -> None:
                  {"v": ",".join(map(str, org_ids))})
 
 
+def _one_submission_per_stream(env: Env, *orgs: str) -> None:
+    """Rows in every submission table for each of ``orgs`` (the registry upload makes a new offer)."""
+    files = {
+        "belaegning": "tilbud_id;normering;forbrug\r\n{offer};10;800\r\n",
+        "regnskab": "tilbud_id;regnskab;belaegning\r\n{offer};1000;1\r\n",
+        "takster": "tilbud_id;basistakst;belaegningsprocent\r\n{offer};2000;97\r\n",
+        "tilbud": "navn;maalgruppe;tilbudstype;normering;omfattet;gyldig_fra\r\nNyt;misbrug;dag;1;ja;2017-01-01\r\n",
+    }
+    for stream, text in files.items():
+        period = make_period(env.database, stream=stream, aar=2017, kvartal=1 if stream == "belaegning" else None)
+        for org in orgs:
+            offer = make_offer(env.database, org=org, historik=[{"aar": 2017, "normering": 10, "omfattet": True}])
+            upload_submission(env.database, org=org, period_id=period, stream=stream,
+                              data=text.format(offer=offer).encode())
+
+
 def test_tenant_tables_are_the_expected_ones() -> None:
-    assert tenant_owned_tables() == sorted(["audit_log", "offer", "offer_year"])
+    assert tenant_owned_tables() == sorted([
+        "audit_log", "offer", "offer_year", "submission", "submission_file",
+        "submission_belaegning_line", "submission_regnskab_line", "submission_takst_line",
+        "submission_tilbud_line"])
 
 
 def test_app_role_is_not_superuser_owner_or_bypassrls(pg_env: Env) -> None:
@@ -61,6 +80,7 @@ def test_every_tenant_table_has_forced_rls(pg_env: Env) -> None:
 def test_raw_sql_sees_only_own_rows_and_cannot_write_foreign(pg_env: Env) -> None:
     make_offer(pg_env.database, org="657", navn="A-tilbud")
     make_offer(pg_env.database, org="751", navn="B-tilbud")
+    _one_submission_per_stream(pg_env, "657", "751")
     engine = sa.create_engine(pg_env.url, poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
         ids = _org_ids(conn)
