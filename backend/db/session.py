@@ -33,7 +33,9 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    return sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # No pre-ping (a round trip per checkout): a connection broken by a server restart is
+    # invalidated on first use and the pool refills; recycle bounds a connection's age.
+    return sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
 
 
 def _sqlite_on_connect(dbapi_conn: Any, _record: object) -> None:
@@ -55,9 +57,10 @@ def _set_tenant_on_begin(session: Session, _transaction: object, connection: sa.
     if connection.dialect.name != "postgresql":
         return
     scope = current_scope()
-    value = scope.as_setting() if scope is not None else ""
+    if scope is None:
+        return  # a new transaction carries no setting: set_config(…, true) ended with the last one
     connection.execute(
-        sa.text("SELECT set_config(:name, :value, true)"), {"name": ORG_SETTING, "value": value}
+        sa.text("SELECT set_config(:name, :value, true)"), {"name": ORG_SETTING, "value": scope.as_setting()}
     )
 
 
@@ -65,6 +68,8 @@ class Database:
     """The engine and session factory of one application or CLI process."""
 
     def __init__(self, url: str, *, pool_size: int = 5) -> None:
+        import backend.db.models  # noqa: F401  (every mapper known before the first flush)
+
         self.url = url
         self.engine = make_engine(url, pool_size=pool_size)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
