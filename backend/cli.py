@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from backend.config import REPO_ROOT, Settings
+from backend.db.tenancy import TenantScope
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -173,6 +174,192 @@ def tokens_issue(email: str, navn: str, days: int | None) -> None:
     click.echo(plain)
 
 
+# --- reference data ------------------------------------------------------------------
+@main.group()
+def reference() -> None:
+    """Reference data: population, PL index, structural indicators (as the secretariat)."""
+
+
+def _secretariat_org(session: Session, kode: str) -> int:
+    from backend.organisations import service as organisations
+
+    org = organisations.get_by_code(session, kode)
+    if org is None or org.type != "sekretariat":
+        raise click.ClickException(f"Ukendt sekretariat: {kode}")
+    return org.id
+
+
+def _refused(exc: Exception) -> click.ClickException:
+    from backend.errors import DomainError
+
+    if isinstance(exc, DomainError):
+        lines = [exc.detail] + [
+            f"  række {e.get('row') or '-'}, kolonne {e.get('column') or '-'}: {e['message']}"
+            for e in exc.errors or []
+        ]
+        return click.ClickException("\n".join(lines))
+    return click.ClickException(str(exc))
+
+
+@reference.command("load-population")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["folk1a", "totaler", "aldersgrupper"]), default="folk1a")
+@click.option("--aar", type=int, default=None, help="Year of an age-band file.")
+@click.option("--kilde", default="Danmarks Statistik, FOLK1A", show_default=True)
+@click.option("--sekretariat", default="sekretariat-midt", show_default=True)
+def reference_load_population(file: Path, fmt: str, aar: int | None, kilde: str, sekretariat: str) -> None:
+    """Import population (FOLK1A CSV as delivered, a totals file, or an age-band file)."""
+    from backend.errors import DomainError
+    from backend.reference import service as reference_service
+
+    try:
+        with _unit_of_work() as session:
+            imp = reference_service.import_population(
+                session, data=file.read_bytes(), fmt=fmt, year=aar, kilde=kilde,
+                actor_org_id=_secretariat_org(session, sekretariat), file_name=file.name)
+    except DomainError as exc:
+        raise _refused(exc) from exc
+    click.echo(f"Befolkningstal indlæst: {imp.rows} rækker (import {imp.id}).")
+
+
+@reference.command("load-pl-index")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kilde", required=True, help="E.g. 'KL, pris- og lønskøn juni 2018'.")
+@click.option("--sekretariat", default="sekretariat-midt", show_default=True)
+def reference_load_pl_index(file: Path, kilde: str, sekretariat: str) -> None:
+    """Import a PL index (aar;indeks)."""
+    from backend.errors import DomainError
+    from backend.reference import service as reference_service
+
+    try:
+        with _unit_of_work() as session:
+            imp = reference_service.import_pl_index(
+                session, data=file.read_bytes(), kilde=kilde,
+                actor_org_id=_secretariat_org(session, sekretariat), file_name=file.name)
+    except DomainError as exc:
+        raise _refused(exc) from exc
+    click.echo(f"PL-indeks indlæst: {imp.rows} år (import {imp.id}).")
+
+
+@reference.command("load-indicators")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--definitioner", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None)
+@click.option("--kilde", required=True)
+@click.option("--sekretariat", default="sekretariat-midt", show_default=True)
+def reference_load_indicators(file: Path, definitioner: Path | None, kilde: str, sekretariat: str) -> None:
+    """Import structural indicators (kommunekode;aar;<indikator>…) with their definitions."""
+    from backend.errors import DomainError
+    from backend.reference import service as reference_service
+
+    try:
+        with _unit_of_work() as session:
+            imp = reference_service.import_indicators(
+                session, data=file.read_bytes(), definitions=definitioner.read_bytes() if definitioner else None,
+                kilde=kilde, actor_org_id=_secretariat_org(session, sekretariat), file_name=file.name)
+    except DomainError as exc:
+        raise _refused(exc) from exc
+    click.echo(f"Strukturindikatorer indlæst: {imp.rows} værdier (import {imp.id}).")
+
+
+@reference.command("fetch-population")
+@click.option("--omraade", "areas", multiple=True, required=True, help="Area code; repeat.")
+@click.option("--aar", "years", multiple=True, type=int, required=True, help="Year; repeat.")
+@click.option("--sekretariat", default="sekretariat-midt", show_default=True)
+def reference_fetch_population(areas: tuple[str, ...], years: tuple[int, ...], sekretariat: str) -> None:
+    """Fetch FOLK1A by area and age for 1 January of each year from Statistikbanken."""
+    from backend.errors import DomainError
+    from backend.reference import service as reference_service
+    from backend.reference.sources import StatbankError
+
+    try:
+        with _unit_of_work() as session:
+            imp = reference_service.fetch_population(
+                session, areas=areas, years=years, actor_org_id=_secretariat_org(session, sekretariat))
+    except (DomainError, StatbankError) as exc:
+        raise _refused(exc) from exc
+    click.echo(f"Befolkningstal hentet: {imp.rows} rækker (import {imp.id}).")
+
+
+# --- reports -------------------------------------------------------------------------
+@main.group()
+def report() -> None:
+    """The ledelsesinformation and nøgletal (the secretariat's draft from approved data)."""
+
+
+def _secretariat_scope(session: Session, kode: str) -> tuple[int, TenantScope]:
+    from backend.organisations import service as organisations
+
+    org = organisations.get_by_code(session, kode)
+    if org is None or org.type != "sekretariat":
+        raise click.ClickException(f"Ukendt sekretariat: {kode}")
+    members = [o.id for o in organisations.list_organisations(session, org.rammeaftale_id)]
+    return org.rammeaftale_id, TenantScope.many(org.id, members)
+
+
+@report.command("ledelsesinformation")
+@click.option("--year", "--aar", "year", type=int, required=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "xlsx", "csv"]), default="json", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: standard output for json/csv).")
+@click.option("--sekretariat", default="sekretariat-midt", show_default=True)
+def report_ledelsesinformation(year: int, fmt: str, output: Path | None, sekretariat: str) -> None:
+    """Tables A-E for YEAR against the year before, computed from the approved data."""
+    from backend.db.session import scoped
+    from backend.errors import DomainError
+    from backend.reports import service as reports
+    from backend.reports import writers
+
+    try:
+        with _unit_of_work() as session:
+            ramme_id, scope = _secretariat_scope(session, sekretariat)
+            with scoped(session, scope):
+                document, _inputs = reports.draft(session, ramme_id, year)
+    except DomainError as exc:
+        raise _refused(exc) from exc
+    if fmt == "xlsx":
+        data = writers.ledelsesinformation_xlsx(document)
+    elif fmt == "csv":
+        data = writers.ledelsesinformation_csv(document)
+    else:
+        data = json.dumps(writers.ledelsesinformation_json(document), ensure_ascii=False, indent=2).encode()
+    _emit(data, output, binary=fmt == "xlsx")
+
+
+@report.command("noegletal")
+@click.option("--year", "--aar", "year", type=int, required=True)
+@click.option("--noegletal", default=None, help="One nøgletal id (default: all).")
+@click.option("--maalgruppe", default=None)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--sekretariat", default="sekretariat-midt", show_default=True)
+def report_noegletal(year: int, noegletal: str | None, maalgruppe: str | None, output: Path | None,
+                     sekretariat: str) -> None:
+    """Population-adjusted nøgletal for YEAR per organisation, with averages (JSON)."""
+    from backend.db.session import scoped
+    from backend.errors import DomainError
+    from backend.reports import service as reports
+
+    try:
+        with _unit_of_work() as session:
+            ramme_id, scope = _secretariat_scope(session, sekretariat)
+            with scoped(session, scope):
+                _document, inputs = reports.draft(session, ramme_id, year)
+                result = reports.noegletal_document(reports.compute_key_figures(inputs), inputs.organisations)
+    except DomainError as exc:
+        raise _refused(exc) from exc
+    filtered = reports.filter_noegletal(result, noegletal=noegletal, maalgruppe=maalgruppe)
+    _emit(json.dumps(filtered, ensure_ascii=False, indent=2).encode(), output, binary=False)
+
+
+def _emit(data: bytes, output: Path | None, *, binary: bool) -> None:
+    if output is not None:
+        output.write_bytes(data)
+        click.echo(f"Skrev {output}", err=True)
+    elif binary:
+        raise click.ClickException("XLSX skrives til en fil: brug --output.")
+    else:
+        click.echo(data.decode("utf-8"))
+
+
 # --- demo, serve, run ----------------------------------------------------------------
 @main.group()
 def demo() -> None:
@@ -183,11 +370,16 @@ def demo() -> None:
 def demo_load() -> None:
     """Create demo users and load the 2016-2017 place counts into the offer registry."""
     from backend.demo import service as demo_service
+    from backend.demo import streams as demo_streams
 
     with _unit_of_work() as session:
         new_users = demo_service.load_users(session)
         offers = demo_service.load_offers(session)
-    click.echo(f"Demo: {len(new_users)} brugere og {offers} tilbud oprettet.")
+        imports = demo_service.load_reference(session)
+        accounts = demo_streams.load_accounts(session)
+        occupancy = demo_streams.load_occupancy(session)
+    click.echo(f"Demo: {len(new_users)} brugere, {offers} tilbud, {imports} referencedatasæt, "
+               f"{accounts} regnskaber og {occupancy} afledte belægningsopgørelser indlæst.")
 
 
 def _login_help(bind: str) -> str:
@@ -245,6 +437,91 @@ def render_openapi() -> str:
     app = create_app(Settings(database_url="sqlite://"))
     spec = app.extensions["rammetal.api"].spec.to_dict()
     return json.dumps(spec, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+
+
+# --- import --------------------------------------------------------------------------
+#: Test hook (tests/backend/submissions/test_submissions_import.py): sleep once after storing
+#: this many lines, so a test can kill the process mid-insert at a known point.
+PAUSE_AFTER_ROWS = "RAMMETAL_IMPORT_PAUSE_AFTER_ROWS"
+
+
+def _issue_line(issue: dict) -> str:
+    where = ", ".join(f"{label} {issue[key]}" for key, label in
+                      (("sheet", "ark"), ("row", "række"), ("column", "kolonne"), ("field", "felt"))
+                      if issue.get(key) is not None)
+    value = f" (værdi: {issue['value']})" if issue.get("value") is not None else ""
+    return f"  {where + ': ' if where else ''}{issue['message']}{value}"
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--org", "org_kode", required=True, help="Organisation code or name, e.g. 751 or Aarhus")
+@click.option("--period", "period_id", required=True, type=int, help="Reporting period id")
+@click.option("--stream", required=True, type=click.Choice(["belaegning", "regnskab", "takster", "tilbud"]))
+@click.option("--submit", is_flag=True, help="Also submit the new version to the secretariat.")
+@click.option("--note", default=None, help="Note on the submission, e.g. 'afledt'.")
+def import_file(file: Path, org_kode: str, period_id: int, stream: str, submit: bool, note: str | None) -> None:
+    """Import FILE (XLSX, CSV or JSON) as the next version, as the system user.
+
+    All-or-nothing: a file with errors stores nothing and every error is listed."""
+    import time
+
+    from backend.db.session import scoped
+    from backend.db.tenancy import TenantScope
+    from backend.errors import DomainError
+    from backend.organisations import service as organisations
+    from backend.periods.models import ReportingPeriod
+    from backend.submissions import service as submissions
+    from backend.submissions import workflow
+
+    settings = _settings()
+    data = file.read_bytes()
+    pause_after = int(os.environ.get(PAUSE_AFTER_ROWS) or 0)
+    database = _database(settings)
+    try:
+        with database.unit_of_work() as session:
+            org = organisations.find_by_code_or_alias(session, org_kode)
+            period = session.get(ReportingPeriod, period_id)
+            if org is None:
+                raise click.ClickException(f"Ukendt organisation: {org_kode}")
+            if period is None or period.rammeaftale_id != org.rammeaftale_id:
+                raise click.ClickException(f"Perioden {period_id} findes ikke for {org.navn}.")
+            click.echo(f"Læser og validerer {file.name} ({len(data) / 1_048_576:.1f} MB) …".replace(".", ",", 1))
+            valid = submissions.validate(session, org=org, period=period, stream=stream,
+                                         filename=file.name, data=data,
+                                         max_bytes=settings.max_request_bytes)
+            rows = len(valid.result.records)
+            click.echo(f"{rows} rækker er gyldige ({len(valid.result.warnings)} advarsler).")
+            with click.progressbar(length=rows, label="Gemmer", file=sys.stderr) as bar:
+                stored = 0
+
+                def progress(n: int) -> None:
+                    nonlocal stored
+                    stored += n
+                    bar.update(n)
+                    if pause_after and stored >= pause_after:
+                        click.echo(f"\n{PAUSE_AFTER_ROWS}: {stored} rækker gemt", err=True)
+                        sys.stderr.flush()
+                        time.sleep(600)
+
+                submission = submissions.store(session, valid, user_id=None, note=note, progress=progress)
+            if submit:
+                with scoped(session, TenantScope.single(org.id)):
+                    workflow.submit(session, submission, period=period)
+            summary = (f"Indlæst som version {submission.version} ({submission.status}) af "
+                       f"{org.navn}, {stream}, periode {period.id}: {rows} rækker, id {submission.id}.")
+    except submissions.UploadInvalid as exc:
+        click.echo(f"Filen er ikke indlæst: {len(exc.errors or [])} fejl.", err=True)
+        for issue in exc.errors or []:
+            click.echo(_issue_line(issue), err=True)
+        sys.exit(1)
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from exc
+    finally:
+        database.dispose()
+    for issue in valid.result.warnings:
+        click.echo("Advarsel:" + _issue_line(issue.to_dict()).removeprefix(" "))
+    click.echo(summary)
 
 
 if __name__ == "__main__":

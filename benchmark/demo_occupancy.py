@@ -94,6 +94,13 @@ def derive_quarterly_occupancy(
             continue
         key = (place.maalgruppe, place.year)
         samlede = published_pct.get((place.maalgruppe, "samlede", place.year))
+        if place.tilbudstype in ("aaben", "sikret"):
+            # Already split in the registry (the demo registry splits with the same share).
+            pct = published_pct.get((place.maalgruppe, place.tilbudstype, place.year), samlede)
+            if pct is not None:
+                note = f"Afledt af pladsoversigtens normering og trykt belægning ({place.tilbudstype})"
+                lines += _quarters(place, place.tilbudstype, place.normering, pct, note)
+            continue
         if place.maalgruppe in secure_maalgrupper and place.tilbudstype != "dag":
             aaben = published_pct.get((place.maalgruppe, "aaben", place.year))
             sikret = published_pct.get((place.maalgruppe, "sikret", place.year))

@@ -338,15 +338,24 @@ def compute_noegletal(
     if pop is not None:
         for spec in specs:
             if spec.noegletal == "regnskab_pr_indbygger":
-                _regnskab_per_inhabitant(b, spec, pop, area_of_organisation)
+                _regnskab_per_inhabitant(b, spec, pop, organisations, area_of_organisation)
             else:
                 _per_inhabitant(b, spec, pop, organisations, bands, area_of_organisation)
     return NoegletalResult(year, b.price_year, tuple(b.values), tuple(b.notes))
 
 
 def _regnskab_per_inhabitant(
-    b: _Builder, spec: _PerInhabitant, pop: PopulationTable, areas: Mapping[str, str] | None
+    b: _Builder,
+    spec: _PerInhabitant,
+    pop: PopulationTable,
+    organisations: Collection[str] | None,
+    areas: Mapping[str, str] | None,
 ) -> None:
-    for (org, _), value in sorted(spec.cells.items()):
+    """Regnskab ÷ population (kr. per inhabitant); an organisation that runs no offer
+    (e.g. Samsø) has 0 kr., not no value."""
+    cells = dict(spec.cells)
+    for org in organisations or ():
+        cells.setdefault((org, ""), Decimal(0))
+    for (org, _), value in sorted(cells.items()):
         den = pop.denominator(area_of(org, areas), b.year, TOTAL_BAND)
         _add_per_inhabitant(b, spec, org, None, value, den)

@@ -37,9 +37,11 @@ def require_pg() -> None:
         pytest.skip("PostgreSQL not available (required in CI)")
 
 
-def seed(url: str) -> None:
-    """Tenants and demo data, through the same services the CLI uses."""
+def seed(url: str, *, streams: bool = False) -> None:
+    """Tenants and demo data, through the same services the CLI uses; with ``streams``
+    also the demo's approved accounts and derived occupancy (periods 2016-2017)."""
     from backend.demo import service as demo
+    from backend.demo import streams as demo_streams
     from backend.organisations.service import sync_tenants
 
     database = Database(url)
@@ -47,16 +49,29 @@ def seed(url: str) -> None:
         sync_tenants(session)
         demo.load_users(session)
         demo.load_offers(session)
+        demo.load_reference(session)
+        if streams:
+            demo_streams.load_accounts(session)
+            demo_streams.load_occupancy(session)
     database.dispose()
+
+
+def _sqlite_template(factory: pytest.TempPathFactory, *, streams: bool) -> Path:
+    path = factory.mktemp("template") / "rammetal.sqlite3"
+    url = f"sqlite:///{path}"
+    migrate.upgrade(url)
+    seed(url, streams=streams)
+    return path
 
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "rammetal.sqlite3"
-    url = f"sqlite:///{path}"
-    migrate.upgrade(url)
-    seed(url)
-    return path
+    return _sqlite_template(tmp_path_factory, streams=False)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template_full(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _sqlite_template(tmp_path_factory, streams=True)
 
 
 @pytest.fixture(scope="session")
@@ -71,8 +86,7 @@ def pg_cluster() -> Iterator[pg.PgCluster | None]:
         cluster.drop()
 
 
-@pytest.fixture(scope="session")
-def pg_template(pg_cluster: pg.PgCluster | None) -> str | None:
+def _pg_template(pg_cluster: pg.PgCluster | None, *, streams: bool) -> str | None:
     if pg_cluster is None:
         return None
     name = pg_cluster.create_database()
@@ -82,8 +96,18 @@ def pg_template(pg_cluster: pg.PgCluster | None) -> str | None:
         for stmt in app_role_statements(pg_cluster.app_role, None, name):
             conn.exec_driver_sql(stmt)
     owner.dispose()
-    seed(pg_cluster.app_url(name))
+    seed(pg_cluster.app_url(name), streams=streams)
     return name
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster: pg.PgCluster | None) -> str | None:
+    return _pg_template(pg_cluster, streams=False)
+
+
+@pytest.fixture(scope="session")
+def pg_template_full(pg_cluster: pg.PgCluster | None) -> str | None:
+    return _pg_template(pg_cluster, streams=True)
 
 
 @dataclass
@@ -103,9 +127,10 @@ class Env:
         return self.app.test_client()  # type: ignore[attr-defined]
 
 
-def _make_env(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Env:
+def _make_env(kind: str, request: pytest.FixtureRequest, tmp_path: Path, *, full: bool = False) -> Env:
+    suffix = "_full" if full else ""
     if kind == "sqlite":
-        template = request.getfixturevalue("sqlite_template")
+        template = request.getfixturevalue("sqlite_template" + suffix)
         path = tmp_path / "rammetal.sqlite3"
         shutil.copy(template, path)
         url = owner_url = f"sqlite:///{path}"
@@ -113,7 +138,7 @@ def _make_env(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Env:
     else:
         require_pg()
         cluster = request.getfixturevalue("pg_cluster")
-        template = request.getfixturevalue("pg_template")
+        template = request.getfixturevalue("pg_template" + suffix)
         db_name = cluster.create_database(template=template)
         url, owner_url = cluster.app_url(db_name), cluster.owner_url(db_name)
     settings = Settings(database_url=url, migration_database_url=owner_url, testing=True,
@@ -141,5 +166,13 @@ def sqlite_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Env]:
 @pytest.fixture
 def pg_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Env]:
     e = _make_env("postgres", request, tmp_path)
+    yield e
+    e.database.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def full_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Env]:
+    """Like ``env``, with the demo's approved accounts and derived occupancy 2016-2017."""
+    e = _make_env(request.param, request, tmp_path, full=True)
     yield e
     e.database.dispose()

@@ -6,5 +6,8 @@ from backend.db.base import Base
 from backend.offers import models as offers_models  # noqa: F401
 from backend.organisations import models as organisations_models  # noqa: F401
 from backend.periods import models as periods_models  # noqa: F401
+from backend.reference import models as reference_models  # noqa: F401
+from backend.reports import models as reports_models  # noqa: F401
+from backend.submissions import models as submissions_models  # noqa: F401
 
 metadata = Base.metadata

@@ -8,6 +8,7 @@ They are aggregates, not real single offers, and their note says so.
 from __future__ import annotations
 
 import csv
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +26,7 @@ from backend.organisations import service as organisations
 
 REFERENCE = REPO_ROOT / "tenants" / "reference" / "ledelsesinformation_2017"
 DEMO_NOTE = "Demo: samlede pladser pr. driftsherre fra Ledelsesinformation 2017, tabel E (ikke et enkelt tilbud)."
-TYPE_LABEL = {"dag": "dag", "doegn": "døgn"}
+TYPE_LABEL = {"dag": "dag", "doegn": "døgn", "aaben": "åben", "sikret": "sikret"}
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,33 @@ class PlaceRow:
     places: dict[int, Decimal]
 
 
+SECURE = "sikrede_institutioner"
+SECURE_NOTE = ("Demo: døgnpladserne er fordelt på åben/sikret med den andel, der gengiver "
+               "tabel D's trykte belægning (afledt, ikke indberettet).")
+
+
+def secure_aaben_shares(directory: Path = REFERENCE) -> dict[int, Decimal]:
+    """Year → share of a secure institution's døgn places that are åben, derived from
+    table D so that Åbne, Sikrede and Samlede all reproduce (table E has only døgn)."""
+    from benchmark.demo_occupancy import secure_aaben_share
+
+    with (directory / "tabel4_belaegning.csv").open(encoding="utf-8") as fh:
+        rows = {r["split"]: r for r in csv.DictReader(fh) if r["maalgruppe"].startswith("Sikrede")}
+    return {y: secure_aaben_share(*(Decimal(rows[s][f"belaegning_pct_{y}"]) for s in ("Samlede", "Åbne", "Sikrede")))
+            for y in (2016, 2017)}
+
+
+def _split_secure(row: PlaceRow, shares: dict[int, Decimal]) -> list[PlaceRow]:
+    cent = Decimal("0.01")
+    aaben = {y: (n * shares[y]).quantize(cent) for y, n in row.places.items()}
+    return [PlaceRow(row.driftsherre, row.maalgruppe, "aaben", aaben),
+            PlaceRow(row.driftsherre, row.maalgruppe, "sikret", {y: n - aaben[y] for y, n in row.places.items()})]
+
+
 def read_place_rows(directory: Path = REFERENCE) -> list[PlaceRow]:
-    """Parse the tabel5 files (one per målgruppe; the total file is derived, skipped)."""
+    """Parse the tabel5 files (one per målgruppe; the total file is derived, skipped).
+    Secure institutions' døgn places are split into åben and sikret (see SECURE_NOTE)."""
+    shares = secure_aaben_shares(directory)
     rows: list[PlaceRow] = []
     for path in sorted(directory.glob("tabel5_pladser_*.csv")):
         maalgruppe = path.stem.removeprefix("tabel5_pladser_")
@@ -68,8 +94,10 @@ def read_place_rows(directory: Path = REFERENCE) -> list[PlaceRow]:
                     continue
                 for typ, label in (("dag", "dag"), ("doegn", "doegn")):
                     places = {y: Decimal(rec[f"{label}_{y}"]) for y in (2016, 2017)}
-                    if any(places.values()):
-                        rows.append(PlaceRow(rec["driftsherre"], maalgruppe, typ, places))
+                    if not any(places.values()):
+                        continue
+                    row = PlaceRow(rec["driftsherre"], maalgruppe, typ, places)
+                    rows += _split_secure(row, shares) if (maalgruppe, typ) == (SECURE, "doegn") else [row]
     return rows
 
 
@@ -104,11 +132,49 @@ def load_offers(session: Session, rows: list[PlaceRow] | None = None) -> int:
                 Offer.navn == navn, Offer.maalgruppe == row.maalgruppe, Offer.tilbudstype == row.tilbudstype))
             if exists is not None:
                 continue
+            note = DEMO_NOTE + (" " + SECURE_NOTE if row.tilbudstype in ("aaben", "sikret") else "")
             offer = Offer(org_id=org.id, navn=navn, maalgruppe=row.maalgruppe,
-                          tilbudstype=row.tilbudstype, note=DEMO_NOTE)
+                          tilbudstype=row.tilbudstype, note=note)
             offer.years = [OfferYear(org_id=org.id, aar=y, normering=n, omfattet=True)
                            for y, n in sorted(row.places.items())]
             session.add(offer)
             session.flush()
             created += 1
     return created
+
+
+@dataclass(frozen=True)
+class ReferenceFile:
+    path: Path
+    fmt: str
+    kilde: str
+    year: int | None = None
+
+
+REFERENCE_FILES = (
+    ReferenceFile(REPO_ROOT / "tenants/reference/population/folk1a_total_1jan_2016_2018.csv", "totaler",
+                  "Danmarks Statistik, FOLK1A, 1. januar 2016-2018 (alle aldre)"),
+    ReferenceFile(REPO_ROOT / "tenants/reference/structural/folk1a_total_1jan_2007_2016_all_municipalities.csv",
+                  "totaler", "Danmarks Statistik, FOLK1A, 1. januar 2007-2016, alle 98 kommuner"),
+    ReferenceFile(REPO_ROOT / "tenants/reference/structural/alder_2021_midtjylland.csv", "aldersgrupper",
+                  "Statistikbanken, udtræk benævnt 2021 (aldersgrupper; kun som aldersstruktur)", 2021),
+)
+
+
+def load_reference(session: Session) -> int:
+    """Load the population files the repository ships (skipped when already loaded);
+    returns how many were loaded. The secretariat is the importing organisation."""
+    from backend.reference import service as reference_service
+    from backend.reference.models import ReferenceImport
+
+    secretariat = organisations.get_by_code(session, "sekretariat-midt")
+    loaded = 0
+    for ref in REFERENCE_FILES:
+        data = ref.path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if session.scalar(sa.select(ReferenceImport.id).where(ReferenceImport.file_sha256 == digest)):
+            continue
+        reference_service.import_population(session, data=data, fmt=ref.fmt, year=ref.year, kilde=ref.kilde,
+                                            actor_org_id=secretariat.id, file_name=ref.path.name)
+        loaded += 1
+    return loaded

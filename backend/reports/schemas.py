@@ -1,0 +1,43 @@
+"""Report schemas."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+FORMATS = ("json", "xlsx", "csv")
+
+
+class ReportQuery(Schema):
+    format = fields.String(load_default="json", validate=validate.OneOf(FORMATS))
+    version = fields.Integer(validate=validate.Range(min=1),
+                             metadata={"description": "A published version; default the latest"})
+    status = fields.String(validate=validate.OneOf(("kladde", "offentliggjort")),
+                           metadata={"description": "Secretariat: 'kladde' (default) computes from the "
+                                                    "approved data now; others always get the published"})
+
+
+class SnapshotSchema(Schema):
+    id = fields.Integer()
+    aar = fields.Integer()
+    version = fields.Integer()
+    inputs_sha256 = fields.String()
+    published_at = fields.DateTime()
+
+
+class NoegletalQuery(Schema):
+    aar = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    noegletal = fields.String(metadata={"description": "Nøgletal id, see /noegletal/definitioner"})
+    maalgruppe = fields.String()
+    status = fields.String(validate=validate.OneOf(("kladde", "offentliggjort")))
+
+
+class NoegletalDefinitionSchema(Schema):
+    id = fields.String()
+    navn = fields.String()
+    formel = fields.String()
+    taeller = fields.String()
+    naevner = fields.String()
+    unit = fields.String()
+    retning = fields.String()
+    aldersgruppe = fields.String(allow_none=True)
+    gennemsnit = fields.String()

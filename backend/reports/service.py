@@ -1,0 +1,150 @@
+"""The ledelsesinformation and nøgletal: computed live for the secretariat (kladde),
+published as immutable snapshots that every principal of the agreement may read."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from backend.audit import service as audit
+from backend.db.base import utcnow
+from backend.db.session import scoped
+from backend.db.tenancy import TenantScope
+from backend.errors import NotFound
+from backend.reports.document import LedelsesinformationReport
+from backend.reports.inputs import ReportInputs, load_inputs
+from backend.reports.models import ReportSnapshot
+from backend.reports.writers import (
+    ledelsesinformation_csv,
+    ledelsesinformation_json,
+    ledelsesinformation_xlsx,
+)
+from benchmark.accounts import over_underskud_table, takstudvikling_table, tillaeg_table
+from benchmark.averages import unweighted_average, weighted_average
+from benchmark.noegletal import REGISTRY
+from benchmark.noegletal_compute import NoegletalResult, compute_noegletal
+from benchmark.occupancy import belaegning_table
+from benchmark.places import pladsoversigt
+from benchmark.presentation import format_da
+
+KIND = "ledelsesinformation"
+
+
+def _price_index(inputs: ReportInputs) -> Any:
+    return inputs.price_index if inputs.price_index.values else None
+
+
+def build_report(inputs: ReportInputs, *, status: str = "kladde",
+                 published_at: datetime | None = None, labels: dict[str, str] | None = None) -> LedelsesinformationReport:
+    """Tables A–E of ``inputs.year`` against the year before, money in ``year`` prices."""
+    year, index = inputs.year, _price_index(inputs)
+    operators = sorted({a.driftsherre for a in inputs.accounts})
+    return LedelsesinformationReport(
+        year=year, price_year=year,
+        a=takstudvikling_table(inputs.accounts, year, price_index=index, price_year=year, driftsherrer=operators),
+        b=over_underskud_table(inputs.accounts, year, price_index=index, price_year=year, driftsherrer=operators),
+        c=tillaeg_table(inputs.accounts, year, price_index=index, price_year=year, driftsherrer=operators),
+        d=belaegning_table(inputs.occupancy, year),
+        e=pladsoversigt(inputs.places, year),
+        status=status, published_at=published_at, labels=labels or inputs.labels,
+    )
+
+
+def compute_key_figures(inputs: ReportInputs) -> NoegletalResult:
+    return compute_noegletal(
+        inputs.year, accounts=inputs.accounts, occupancy=inputs.occupancy, places=inputs.places,
+        tariffs=inputs.tariffs, population=inputs.population, price_index=_price_index(inputs),
+        price_year=inputs.year, organisations=sorted(inputs.organisations),
+        age_band_by_maalgruppe=inputs.age_bands, area_of_organisation=inputs.area_of,
+    )
+
+
+def _figure(value: Any) -> dict[str, Any]:
+    """Raw (unrounded) value as text, the Danish presentation, unit and price year."""
+    raw = value.value
+    decimals = 0 if value.unit in ("kr.", "kr. pr. indbygger") else 1
+    return {"value": str(raw) if isinstance(raw, Decimal) else raw, "tekst": format_da(raw, decimals),
+            "unit": value.unit, "price_year": value.price_year}
+
+
+def noegletal_document(result: NoegletalResult, organisations: dict[str, str]) -> dict[str, Any]:
+    """Every nøgletal per organisation with its denominator, and the averages with their
+    rule: region unweighted (ECO Nøgletal, Kolada), the whole agreement weighted (Σ/Σ)."""
+    out: dict[str, Any] = {"aar": result.year, "prisaar": result.price_year, "noter": list(result.notes),
+                           "noegletal": []}
+    keys = sorted({(v.noegletal, v.maalgruppe or "") for v in result.values})
+    for noegletal_id, mg in keys:
+        values = result.of(noegletal_id, mg or None)
+        definition = REGISTRY.get(noegletal_id)
+        region = unweighted_average(values, scope="region")
+        agreement = weighted_average(values, scope="hele aftalen")
+        out["noegletal"].append({
+            "id": noegletal_id, "navn": definition.navn if definition else noegletal_id,
+            "maalgruppe": mg or None,
+            "vaerdier": [{"organisation": v.organisation, "navn": organisations.get(v.organisation, v.organisation),
+                          **_figure(v.value), "naevner": v.naevner} for v in values],
+            "gennemsnit": [
+                {"omfang": avg.scope, "regel": avg.rule, **_figure(avg.value)} for avg in (region, agreement)
+            ],
+        })
+    return out
+
+
+def draft(session: Session, rammeaftale_id: int, year: int) -> tuple[LedelsesinformationReport, ReportInputs]:
+    inputs = load_inputs(session, rammeaftale_id, year)
+    if not inputs.accounts and not inputs.places:
+        raise NotFound(f"Der er ingen godkendte data for {year}.", code="ingen_data")
+    return build_report(inputs), inputs
+
+
+def publish(session: Session, *, rammeaftale_id: int, year: int, user_id: int | None,
+            actor_org_id: int) -> ReportSnapshot:
+    """Freeze the current draft as the next published version (immutable)."""
+    report, inputs = draft(session, rammeaftale_id, year)
+    published = dataclasses.replace(report, status="offentliggjort", published_at=utcnow())
+    latest = session.scalar(sa.select(sa.func.max(ReportSnapshot.version)).where(
+        ReportSnapshot.rammeaftale_id == rammeaftale_id, ReportSnapshot.kind == KIND,
+        ReportSnapshot.aar == year)) or 0
+    snapshot = ReportSnapshot(
+        rammeaftale_id=rammeaftale_id, kind=KIND, aar=year, version=latest + 1,
+        inputs_sha256=inputs.sha256(), document=ledelsesinformation_json(published),
+        noegletal=noegletal_document(compute_key_figures(inputs), inputs.organisations),
+        xlsx=ledelsesinformation_xlsx(published), csv=ledelsesinformation_csv(published),
+        published_by=user_id, published_at=published.published_at,
+    )
+    session.add(snapshot)
+    session.flush()
+    with scoped(session, TenantScope.single(actor_org_id)):
+        audit.record(session, org_id=actor_org_id, action="publish", entity="report_snapshot",
+                     entity_id=str(snapshot.id), after={"aar": year, "version": snapshot.version,
+                                                        "inputs_sha256": snapshot.inputs_sha256})
+        session.flush()
+    return snapshot
+
+
+def snapshots(session: Session, rammeaftale_id: int, year: int) -> list[ReportSnapshot]:
+    return list(session.scalars(sa.select(ReportSnapshot).where(
+        ReportSnapshot.rammeaftale_id == rammeaftale_id, ReportSnapshot.kind == KIND,
+        ReportSnapshot.aar == year).order_by(ReportSnapshot.version)))
+
+
+def snapshot(session: Session, rammeaftale_id: int, year: int, version: int | None = None) -> ReportSnapshot:
+    """The given published version, or the latest one."""
+    stmt = sa.select(ReportSnapshot).where(
+        ReportSnapshot.rammeaftale_id == rammeaftale_id, ReportSnapshot.kind == KIND, ReportSnapshot.aar == year)
+    stmt = stmt.where(ReportSnapshot.version == version) if version else stmt.order_by(ReportSnapshot.version.desc())
+    found = session.scalars(stmt.limit(1)).first()
+    if found is None:
+        raise NotFound(f"Ledelsesinformationen for {year} er ikke offentliggjort.", code="ikke_offentliggjort")
+    return found
+
+
+def filter_noegletal(document: dict[str, Any], *, noegletal: str | None, maalgruppe: str | None) -> dict[str, Any]:
+    items = [n for n in document["noegletal"]
+             if (noegletal is None or n["id"] == noegletal) and (maalgruppe is None or n["maalgruppe"] == maalgruppe)]
+    return {**document, "noegletal": items}
