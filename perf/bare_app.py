@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 
 app = Flask(__name__)
 app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -20,6 +20,7 @@ _IDS = [str(uuid.UUID(int=i + 1)) for i in range(100)]
 
 @app.get("/api/v1/offers")
 def offers():  # type: ignore[no-untyped-def]
+    limit = min(int(request.args.get("limit", 100)), 100)
     items = [
         {
             "navn": f"Herning Kommune: syntetisk tilbud nr. {i:05d}, døgn",
@@ -40,6 +41,6 @@ def offers():  # type: ignore[no-untyped-def]
             "created_at": "2026-11-22T10:00:00.000000+00:00",
             "updated_at": "2026-11-22T10:00:00.000000+00:00",
         }
-        for i in range(100)
+        for i in range(limit)
     ]
-    return jsonify(total=1000, limit=100, offset=0, items=items)
+    return jsonify(total=1000, limit=limit, offset=0, items=items)

@@ -230,7 +230,9 @@ class Server:
 
     def __init__(self, target: str, env: dict[str, str], extra: list[str] | None = None) -> None:
         self.port = free_port()
-        self.log = tempfile.NamedTemporaryFile(prefix="bench_api_gunicorn_", suffix=".log", delete=False)
+        # closed and removed in stop()
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115
+            prefix="bench_api_gunicorn_", suffix=".log", delete=False)
         args = [str(GUNICORN), *GUNICORN_ARGS, "--bind", f"127.0.0.1:{self.port}",
                 "--graceful-timeout", "5", *(extra or []), target]
         self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -335,9 +337,9 @@ def throughput(pg: PgRun, token: str, args: argparse.Namespace) -> dict[str, obj
         target, extra, headers = kinds[kind]
         server = Server(target, env, extra)
         try:
-            body = server.wait_ready(OFFERS_PATH, headers)
+            body = server.wait_ready(args.path, headers)
             sizes[kind] = len(body)
-            r = load(server.port, OFFERS_PATH, headers, threads=args.threads, warmup=args.warmup,
+            r = load(server.port, args.path, headers, threads=args.threads, warmup=args.warmup,
                      duration=args.duration)
         finally:
             server.stop()
@@ -430,16 +432,20 @@ def capture_list_sql(pg: PgRun) -> tuple[list[tuple[str, object]], str, int]:
             page = service.list_offers(session, limit=100)
             event.remove(database.engine, "before_cursor_execute", grab)
     database.dispose()
-    return captured, scope.as_setting(), page.total
+    return captured, scope.as_setting(), page["total"]
 
 
-def run_statements(conn: psycopg.Connection, setting: str, statements: list[tuple[str, object]]) -> int:
+def run_statements(conn: psycopg.Connection, setting: str, statements: list[tuple[str, object]],
+                   per_statement: list[float] | None = None) -> int:
     rows = 0
     with conn.cursor() as cur:
         cur.execute("SELECT set_config('app.org_ids', %s, true)", (setting,))
-        for sql, params in statements:
+        for i, (sql, params) in enumerate(statements):
+            t0 = time.perf_counter()
             cur.execute(sql, params)
             rows += len(cur.fetchall())
+            if per_statement is not None:
+                per_statement[i] += time.perf_counter() - t0
     conn.commit()
     return rows
 
@@ -462,21 +468,25 @@ def rls_cost(pg: PgRun, iterations: int, batch: int) -> dict[str, object]:
             for c in conns.values():
                 run_statements(c, setting, statements)
         times: dict[str, list[float]] = {"rls": [], "superuser": []}
+        per_statement = {k: [0.0] * len(statements) for k in conns}
         order = ["rls", "superuser"]
         for b in range(iterations // batch):
             for kind in order if b % 2 == 0 else order[::-1]:
                 c = conns[kind]
                 t0 = time.perf_counter()
                 for _ in range(batch):
-                    run_statements(c, setting, statements)
+                    run_statements(c, setting, statements, per_statement[kind])
                 times[kind].append((time.perf_counter() - t0) / batch)
-        explain = {}
+        done = (iterations // batch) * batch
+        per_statement = {k: [t / done for t in v] for k, v in per_statement.items()}
+        explain: dict[str, list[list[str]]] = {}
         for kind, c in conns.items():
+            explain[kind] = []
             with c.cursor() as cur:
                 cur.execute("SELECT set_config('app.org_ids', %s, true)", (setting,))
-                page_sql, page_params = statements[1]
-                cur.execute("EXPLAIN (ANALYZE off, COSTS off) " + page_sql, page_params)
-                explain[kind] = [r[0] for r in cur.fetchall()]
+                for sql, params in statements:
+                    cur.execute("EXPLAIN (ANALYZE off, COSTS off) " + sql, params)
+                    explain[kind].append([r[0] for r in cur.fetchall()])
             c.rollback()
     finally:
         for c in conns.values():
@@ -484,6 +494,7 @@ def rls_cost(pg: PgRun, iterations: int, batch: int) -> dict[str, object]:
     med = {k: statistics.median(v) for k, v in times.items()}
     return {"statements": statements, "rows": rows["rls"], "total": total, "median": med,
             "batches": times, "ratio": med["rls"] / med["superuser"], "explain": explain,
+            "per_statement": per_statement,
             "iterations": (iterations // batch) * batch}
 
 
@@ -493,8 +504,7 @@ def versions() -> dict[str, str]:
     with su.connect() as conn:
         pg_version = conn.scalar(sa.text("SHOW server_version")).split()[0]
     su.dispose()
-    import flask
-    import gunicorn
+    from importlib.metadata import version
 
     cpu = platform.processor() or ""
     try:
@@ -505,8 +515,7 @@ def versions() -> dict[str, str]:
     except OSError:
         pass
     return {"nproc": str(os.cpu_count()), "python": platform.python_version(), "postgres": pg_version,
-            "cpu": cpu, "flask": flask.__version__ if hasattr(flask, "__version__") else "?",
-            "gunicorn": gunicorn.__version__, "sqlalchemy": sa.__version__, "psycopg": psycopg.__version__,
+            "cpu": cpu, "flask": version("flask"), "gunicorn": version("gunicorn"), "sqlalchemy": sa.__version__, "psycopg": psycopg.__version__,
             "load": " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"}
 
 
@@ -519,14 +528,19 @@ def main() -> int:
     parser.add_argument("--rls-iterations", type=int, default=2000)
     parser.add_argument("--rls-batch", type=int, default=100)
     parser.add_argument("--profile", action="store_true", help="profile even if the target is met")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn -k for both apps (sync, gthread)")
+    parser.add_argument("--worker-threads", type=int, default=1, help="gunicorn --threads for both apps")
+    parser.add_argument("--path", default=OFFERS_PATH,
+                        help="offers path measured for throughput (e.g. '/api/v1/offers?limit=10')")
     args = parser.parse_args()
+    GUNICORN_ARGS[:] = ["--workers", "2", "--threads", str(args.worker_threads), "-k", args.worker_class]
 
     # SIGTERM must run the finally blocks (servers stopped, database and roles dropped)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     t_start = time.perf_counter()
     info = versions()
     print(f"Machine: {info['nproc']} cores ({info['cpu']}), Python {info['python']}, "
-          f"PostgreSQL {info['postgres']}, SQLAlchemy {info['sqlalchemy']}, psycopg {info['psycopg']}, "
+          f"PostgreSQL {info['postgres']}, Flask {info['flask']}, SQLAlchemy {info['sqlalchemy']}, psycopg {info['psycopg']}, "
           f"gunicorn {info['gunicorn']}; load average before: {info['load']}", flush=True)
     pg = PgRun()
     try:
@@ -560,11 +574,22 @@ def main() -> int:
     print()
     print(f"Statements per iteration (RLS cost): {len(rls['statements'])} "
           f"(count, page, years of the page) + set_config; {rls['rows']} rows returned; total {rls['total']}")
+    names = ("count", "page", "years of the page (selectin)")
+    for i, name in enumerate(names[:len(rls["statements"])]):
+        print(f"  {name:30} RLS {rls['per_statement']['rls'][i] * 1000:6.3f} ms   "
+              f"superuser {rls['per_statement']['superuser'][i] * 1000:6.3f} ms   "
+              f"ratio {rls['per_statement']['rls'][i] / rls['per_statement']['superuser'][i]:.2f}")
     for kind in ("rls", "superuser"):
-        print(f"\nEXPLAIN (ANALYZE off, COSTS off) of the page query as {kind}:")
-        print("\n".join("    " + ln for ln in rls["explain"][kind]))
-    initplan = [ln.strip() for ln in rls["explain"]["rls"] if "InitPlan" in ln or "rammetal_org_ids" in ln]
-    print("\nInitPlan lines (app role):", *initplan, sep="\n    ")
+        for i, name in enumerate(names[:len(rls["statements"])]):
+            plan = rls["explain"][kind][i]
+            print(f"\nEXPLAIN (ANALYZE off, COSTS off) of the {name} query as {kind}"
+                  f"{' (long filter lines cut)' if any(len(ln) > 160 for ln in plan) else ''}:")
+            shown = [ln if len(ln) <= 160 else ln[:157] + "…" for ln in plan]
+            if len(shown) > 30:
+                shown = shown[:25] + [f"    … {len(shown) - 27} more lines"] + shown[-2:]
+            print("\n".join("    " + ln for ln in shown))
+    initplan = [ln.strip() for ln in rls["explain"]["rls"][1] if "InitPlan" in ln or "$0" in ln]
+    print("\nInitPlan lines of the page query (app role):", *initplan, sep="\n    ")
     if prof:
         print("\n" + prof)
     runs = tp["runs"]

@@ -3,9 +3,10 @@ own organisation's offers; the secretariat reads all of its rammeaftale; viewers
 
 from __future__ import annotations
 
+import json
 import uuid
 
-from flask import request
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -50,7 +51,9 @@ class Offers(MethodView):
     @blp.response(200, OfferPageSchema)
     def get(self, query):  # type: ignore[no-untyped-def]
         """List offers in scope, filtered by year, målgruppe, tilbudstype or organisation."""
-        return service.list_offers(session(), **query)
+        page = service.list_offers(session(), **query)
+        # Already JSON-ready (the service's read model); skip a second marshmallow pass.
+        return current_app.response_class(json.dumps(page, ensure_ascii=False), mimetype="application/json")
 
     @require(*WRITERS)
     @blp.arguments(OfferCreateSchema)

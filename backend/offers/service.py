@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,14 +20,6 @@ from backend.organisations.models import Organisation
 
 _DESCRIPTIVE = ("navn", "tilbudsportalen_id", "maalgruppe", "tilbudstype", "sel_paragraf",
                 "gyldig_fra", "gyldig_til", "note")
-
-
-@dataclass(frozen=True)
-class OfferPage:
-    items: list[Offer]
-    total: int
-    limit: int
-    offset: int
 
 
 def _check_catalogue(session: Session, rammeaftale_id: int, maalgruppe: str, tilbudstype: str) -> None:
@@ -116,11 +109,36 @@ def update_offer(
     return offer
 
 
+_LIST_COLUMNS = (
+    Offer.id, Offer.navn, Offer.tilbudsportalen_id, Offer.maalgruppe, Offer.tilbudstype,
+    Offer.sel_paragraf, Offer.gyldig_fra, Offer.gyldig_til, Offer.note, Offer.version,
+    Offer.created_at, Offer.updated_at,
+)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (uuid.UUID, Decimal)):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
 def list_offers(
     session: Session, *, aar: int | None = None, maalgruppe: str | None = None,
     tilbudstype: str | None = None, organisation: str | None = None, limit: int = 100, offset: int = 0,
-) -> OfferPage:
-    query = sa.select(Offer)
+) -> dict[str, Any]:
+    """A page of offers in scope as JSON-ready values (the shape of ``OfferPageSchema``).
+
+    The list is the hottest read, so it selects columns rather than building ORM objects
+    and marshmallow dumps (perf/README.md); a test holds it equal to the item schema.
+    Two round trips: the page with its total (a window count), then the page's years.
+    """
+    query = (
+        sa.select(*_LIST_COLUMNS, Organisation.kode.label("organisation"),
+                  sa.func.count().over().label("total"))
+        .join(Organisation, Organisation.id == Offer.org_id)
+    )
     if aar is not None:
         query = query.where(sa.exists().where(OfferYear.org_id == Offer.org_id,
                                               OfferYear.offer_id == Offer.id, OfferYear.aar == aar))
@@ -129,8 +147,33 @@ def list_offers(
     if tilbudstype:
         query = query.where(Offer.tilbudstype == tilbudstype)
     if organisation:
-        query = query.join(Organisation, Organisation.id == Offer.org_id).where(Organisation.kode == organisation)
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    items = session.scalars(query.order_by(Offer.org_id, Offer.navn, Offer.id).limit(limit).offset(offset))
-    return OfferPage(list(items), total, limit, offset)
+        query = query.where(Organisation.kode == organisation)
+    rows = session.execute(query.order_by(Offer.org_id, Offer.navn, Offer.id).limit(limit).offset(offset)).all()
+    if rows:
+        total = rows[0].total
+    else:  # past the last page the window count has no row to ride on
+        total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    items = [{k: _json_value(v) for k, v in row._mapping.items() if k != "total"} for row in rows]
+    years = _years_of(session, [row.id for row in rows])
+    for item, row in zip(items, rows, strict=True):
+        item["historik"] = years.get(row.id, [])
+    return {"total": total, "limit": limit, "offset": offset, "items": items}
 
+
+def _years_of(session: Session, offer_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict[str, Any]]]:
+    """The years of a page of offers, matched by ``offer_id = ANY(...)``.
+
+    A composite-key relationship load would match on ``(org_id, offer_id) IN (...)``,
+    which PostgreSQL cannot use as an index condition under RLS (a row comparison is not
+    leakproof), so it would read every year row of the organisation (perf/README.md).
+    """
+    out: dict[uuid.UUID, list[dict[str, Any]]] = {}
+    if not offer_ids:
+        return out
+    rows = session.execute(
+        sa.select(OfferYear.offer_id, OfferYear.aar, OfferYear.normering, OfferYear.omfattet)
+        .where(OfferYear.offer_id.in_(offer_ids)).order_by(OfferYear.aar)
+    )
+    for offer_id, aar, normering, omfattet in rows:
+        out.setdefault(offer_id, []).append({"aar": aar, "normering": str(normering), "omfattet": omfattet})
+    return out

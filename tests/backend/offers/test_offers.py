@@ -74,3 +74,13 @@ def test_every_change_is_audited_with_before_and_after(env: Env) -> None:
     year = next(x for x in entries if x[:2] == ("update", "offer_year"))
     assert (year[2]["normering"], year[3]["normering"]) == ("12.50", "11.00")
     assert all(x[4].endswith("@test.dk") for x in entries)
+
+
+def test_list_items_are_exactly_what_the_item_route_returns(env: Env) -> None:
+    """The list is a column-level read model; it must not drift from the item schema."""
+    h = make_token(env.database, org="657", role="reporter")
+    env.client.post("/api/v1/offers", json={**NEW, "gyldig_til": "2030-12-31", "note": "Æ"}, headers=h)
+    page = env.client.get("/api/v1/offers?limit=1000", headers=h).json
+    assert page["total"] == len(page["items"]) > 10
+    for item in page["items"]:
+        assert item == env.client.get(f"/api/v1/offers/{item['id']}", headers=h).json
