@@ -14,6 +14,7 @@ from backend.periods.schemas import (
     PeriodCreateSchema,
     PeriodQuerySchema,
     PeriodSchema,
+    PeriodStatusSchema,
     PeriodUpdateSchema,
 )
 
@@ -85,3 +86,15 @@ class PeriodById(MethodView):
         period = service.update_period(session(), period, actor_org_id=p.org_id,
                                        expected_version=_expected_version(), **data)
         return period, 200, _etag(period)
+
+
+@blp.route("/<int:period_id>/status")
+class PeriodStatus(MethodView):
+    @require("reporter", "org_admin", "secretariat")
+    @blp.response(200, PeriodStatusSchema)
+    @blp.alt_response(404, description="Perioden findes ikke")
+    def get(self, period_id: int):  # type: ignore[no-untyped-def]
+        """Who has reported: per organisation nothing yet, draft, submitted, approved,
+        rejected or late. The secretariat sees every organisation, others their own."""
+        period = service.get_period(session(), rammeaftale_id=principal().rammeaftale_id, period_id=period_id)
+        return {"periode": period, "organisationer": service.status_overview(session(), period)}

@@ -46,3 +46,18 @@ class PeriodQuerySchema(Schema):
     aar = fields.Integer(validate=_AAR)
     stream = fields.String(validate=_STREAM)
     status = fields.String(validate=_STATUS)
+
+
+class OrganisationStatusSchema(Schema):
+    organisation = fields.String(metadata={"description": "Kommunekode or regionskode"})
+    navn = fields.String()
+    status = fields.String(metadata={"description": "ingen, kladde, indsendt, godkendt, afvist; "
+                                                    "for_sent when the deadline has passed without a submission"})
+    version = fields.Integer(allow_none=True)
+    indberettet = fields.DateTime(allow_none=True, metadata={"description": "Upload time of the latest version"})
+    for_sent = fields.Boolean(metadata={"description": "The deadline passed before the organisation submitted"})
+
+
+class PeriodStatusSchema(Schema):
+    periode = fields.Nested(PeriodSchema)
+    organisationer = fields.List(fields.Nested(OrganisationStatusSchema))
