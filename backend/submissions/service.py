@@ -185,6 +185,7 @@ _NOT_COLUMNS = frozenset({"row", "tilbud_id", "tilbudsnavn"})
 
 
 @functools.cache
+@functools.cache
 def _value_fields(record_type: Any) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(record_type) if f.name not in _NOT_COLUMNS)
 
