@@ -75,9 +75,10 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from backend.reference.routes import blp as reference_blp
     from backend.reports.routes import blp as reports_blp
     from backend.submissions.routes import blp as submissions_blp
+    from backend.udgiftsbehov.routes import blp as udgiftsbehov_blp
 
     for blp in (auth_blp, organisations_blp, offers_blp, periods_blp, submissions_blp,
-                reference_blp, reports_blp):
+                reference_blp, reports_blp, udgiftsbehov_blp):
         api.register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
     app.register_blueprint(health_blp)
 

@@ -9,5 +9,6 @@ from backend.periods import models as periods_models  # noqa: F401
 from backend.reference import models as reference_models  # noqa: F401
 from backend.reports import models as reports_models  # noqa: F401
 from backend.submissions import models as submissions_models  # noqa: F401
+from backend.udgiftsbehov import models as udgiftsbehov_models  # noqa: F401
 
 metadata = Base.metadata

@@ -1,0 +1,1 @@
+"""Expected need (udgiftsbehov): stored model runs of the expected-need model."""

@@ -1,0 +1,95 @@
+"""A stored model run as the API and the CLI show it: fit statistics, warnings, the
+caveat, coefficients and, per municipality, actual, expected, interval, index and peers.
+
+Everything is read from the stored run (never recomputed), so a published run shows the
+same on every request."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from backend.udgiftsbehov.models import ModelRun
+from benchmark.expected_need import CAVEAT_DA
+from benchmark.noegletal import REGISTRY
+
+
+def json_safe(value: Any) -> Any:
+    """Tuples as lists and non-finite floats as None (PostgreSQL's JSON has no NaN)."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def summary(run: ModelRun) -> dict[str, Any]:
+    """What the list shows of a run: its specification, status and fit statistics."""
+    res = run.results
+    definition = REGISTRY.get(run.noegletal)
+    return {
+        "id": run.id, "status": run.status, "noegletal": run.noegletal,
+        "noegletal_navn": definition.navn if definition else run.noegletal,
+        "enhed": definition.unit if definition else None,
+        "maalgruppe": run.maalgruppe, "aar": list(run.years), "metode": run.method,
+        "indikatorer": list(run.indicators), "n": res["n"], "r2": res["r2"], "loo_r2": res["loo_r2"],
+        "rmse": res["rmse"], "loo_rmse": res["loo_rmse"], "alpha": res["alpha"],
+        "advarsler": list(run.warnings), "forbehold": res.get("caveat_da", CAVEAT_DA),
+        "inputs_sha256": run.inputs_sha256, "created_by": run.created_by,
+        "created_at": run.created_at, "published_at": run.published_at,
+    }
+
+
+def _peers(run: ModelRun, area: str) -> list[dict[str, Any]]:
+    names = run.results["omraader"]
+    return [{"kode": names[p["area_code"]]["kode"], "navn": names[p["area_code"]]["navn"],
+             "afstand": p["distance"]} for p in run.results["peers"]["grupper"].get(area, [])]
+
+
+def _row(run: ModelRun, row: dict[str, Any]) -> dict[str, Any]:
+    area = row["area_code"]
+    who = run.results["omraader"][area]
+    return {
+        "kode": who["kode"], "navn": who["navn"], "aar": row["year"], "faktisk": row["actual"],
+        "forventet": row["expected"], "loo_forudsigelse": row["loo_prediction"],
+        "interval": {"lav": row["interval_low"], "hoej": row["interval_high"],
+                     "niveau": run.results["interval_level"]},
+        "indeks": row["index"], "afvigende": row["outlier"],
+        "studentiseret_residual": row["studentised_residual"], "peers": _peers(run, area),
+    }
+
+
+def coefficients(run: ModelRun) -> list[dict[str, Any]]:
+    return [{"indikator": c["indicator"], "standardiseret": c["standardised"], "original": c["original"],
+             "standardiseret_interval": c["standardised_interval"], "original_interval": c["original_interval"]}
+            for c in run.results["coefficients"]]
+
+
+def full(run: ModelRun) -> dict[str, Any]:
+    """The whole run: summary, parameters, coefficients, every municipality, the inputs."""
+    res = run.results
+    return {
+        **summary(run),
+        "parametre": run.parameters,
+        "skaering": res["intercept"],
+        "koefficienter": coefficients(run),
+        "ci_niveau": res["ci_level"], "n_bootstrap": res["n_bootstrap"], "random_state": res["random_state"],
+        "interval_metode": res["interval_method"],
+        "peers": {k: v for k, v in res["peers"].items() if k != "grupper"},
+        "indikator_definitioner": res["indikator_definitioner"],
+        "kommuner": [_row(run, r) for r in res["rows"]],
+        "inputs": run.inputs,
+    }
+
+
+def municipality(run: ModelRun, kode: str) -> dict[str, Any] | None:
+    """One municipality's result (the latest year of the run; every year under ``alle_aar``)
+    with the run's n, R², LOO R², RMSE, warnings and caveat; None when it is not in the run."""
+    area = next((a for a, who in run.results["omraader"].items() if who["kode"] == kode), None)
+    rows = [_row(run, r) for r in run.results["rows"] if r["area_code"] == area]
+    if not rows:
+        return None
+    latest = max(rows, key=lambda r: r["aar"])
+    return {**latest, "alle_aar": rows, "koersel": summary(run)}

@@ -1,0 +1,99 @@
+"""``/udgiftsbehov``: runs of the expected-need model.
+
+The secretariat runs the model (a draft), reads its drafts and publishes a run once;
+reporters and viewers read published runs and each municipality's result. A draft is
+404 for everyone but the secretariat."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backend.errors import NotFound
+from backend.http import principal, require, session
+from backend.udgiftsbehov import document, schemas, service
+
+blp = Blueprint("udgiftsbehov", __name__, url_prefix="/udgiftsbehov",
+                description="Forventet udgiftsbehov: modelkørsler, resultater pr. kommune og indikatorer")
+
+ALL = ("reporter", "org_admin", "secretariat", "viewer", "admin")
+READERS = ("reporter", "org_admin", "secretariat", "viewer")
+
+
+def _drafts() -> bool:
+    return principal().role == "secretariat"
+
+
+@blp.route("")
+class Runs(MethodView):
+    @require(*READERS)
+    @blp.arguments(schemas.RunListQuery, location="query")
+    @blp.response(200, schemas.RunSummarySchema(many=True))
+    def get(self, args):  # type: ignore[no-untyped-def]
+        """Model runs of the agreement (reporters and viewers: published runs only)."""
+        runs = service.list_runs(session(), principal().rammeaftale_id, drafts=_drafts(), status=args.get("status"))
+        return [document.summary(r) for r in runs]
+
+    @require("secretariat")
+    @blp.arguments(schemas.RunArgs)
+    @blp.response(201, schemas.RunSchema)
+    @blp.alt_response(422, description="Unknown nøgletal or indicator, an indicator missing for a year, "
+                                       "or a guard rail (e.g. too_many_predictors)")
+    def post(self, args):  # type: ignore[no-untyped-def]
+        """Run the model on the approved data and store the run as a draft (kladde)."""
+        p = principal()
+        params = {"k": args["k"], "random_state": args["random_state"], "n_bootstrap": args["n_bootstrap"],
+                  "interval_level": args["intervalniveau"], "weighted": args["vaegtet"],
+                  "peer_weights": args["peer_vaegte"]}
+        run = service.run_model(session(), rammeaftale_id=p.rammeaftale_id, noegletal=args["noegletal"],
+                                maalgruppe=args["maalgruppe"], years=args["aar"], indicators=args["indikatorer"],
+                                method=args["metode"], params=params, user_id=p.user_id, actor_org_id=p.org_id)
+        return document.full(run), 201
+
+
+@blp.route("/indikatorer")
+class Indicators(MethodView):
+    @require(*ALL)
+    @blp.response(200, schemas.IndicatorSchema(many=True))
+    def get(self):  # type: ignore[no-untyped-def]
+        """Structural indicators (uploaded and derived from population) and the years in
+        which every municipality of the agreement has a value, with definition, unit, source."""
+        return service.available_indicators(session(), principal().rammeaftale_id)
+
+
+@blp.route("/<int:run_id>")
+class RunById(MethodView):
+    @require(*READERS)
+    @blp.response(200, schemas.RunSchema)
+    @blp.alt_response(404, description="No such run, or a draft (only the secretariat sees drafts)")
+    def get(self, run_id: int):  # type: ignore[no-untyped-def]
+        """A run: fit statistics, warnings, caveat, coefficients, every municipality, inputs."""
+        return document.full(service.get_run(session(), principal().rammeaftale_id, run_id, drafts=_drafts()))
+
+
+@blp.route("/<int:run_id>/publish")
+class Publish(MethodView):
+    @require("secretariat")
+    @blp.response(200, schemas.RunSummarySchema)
+    @blp.alt_response(409, description="Already published; a published run never changes")
+    def post(self, run_id: int):  # type: ignore[no-untyped-def]
+        """Publish a draft: from now on every principal of the agreement may read it."""
+        p = principal()
+        run = service.publish_run(session(), rammeaftale_id=p.rammeaftale_id, run_id=run_id,
+                                  actor_org_id=p.org_id)
+        return document.summary(run)
+
+
+@blp.route("/<int:run_id>/kommuner/<kode>")
+class MunicipalityResult(MethodView):
+    @require(*READERS)
+    @blp.response(200, schemas.MunicipalityViewSchema)
+    @blp.alt_response(404, description="No such run or municipality in the run")
+    def get(self, run_id: int, kode: str):  # type: ignore[no-untyped-def]
+        """One municipality's actual, expected, interval, index, outlier flag and peers, with
+        the run's n, R², LOO R², RMSE, warnings and caveat."""
+        run = service.get_run(session(), principal().rammeaftale_id, run_id, drafts=_drafts())
+        found = document.municipality(run, kode)
+        if found is None:
+            raise NotFound(f"Kommunen {kode} indgår ikke i modelkørslen.")
+        return found

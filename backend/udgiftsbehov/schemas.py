@@ -1,0 +1,128 @@
+"""Schemas of the expected-need model runs (input in Danish field names, as the API)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from backend.udgiftsbehov.models import METHODS, STATUSES
+
+
+class RunArgs(Schema):
+    noegletal = fields.String(required=True, metadata={"description": "Nøgletal id, see /noegletal/definitioner"})
+    maalgruppe = fields.String(allow_none=True, load_default=None,
+                               metadata={"description": "Målgruppe code; null: all målgrupper"})
+    aar = fields.List(fields.Integer(validate=validate.Range(min=2000, max=2100)), required=True,
+                      validate=validate.Length(min=1, max=20),
+                      metadata={"description": "Year(s); more than one are pooled"})
+    indikatorer = fields.List(fields.String(validate=validate.Length(min=1, max=100)), required=True,
+                              validate=validate.Length(min=1, max=20),
+                              metadata={"description": "Indicator ids, see /udgiftsbehov/indikatorer"})
+    metode = fields.String(load_default="ols", validate=validate.OneOf(METHODS))
+    k = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100),
+                       metadata={"description": "Number of peers (default 5)"})
+    random_state = fields.Integer(load_default=None, validate=validate.Range(min=0, max=2**31 - 1))
+    n_bootstrap = fields.Integer(load_default=None, validate=validate.Range(min=0, max=10_000),
+                                 metadata={"description": "Bootstrap resamples (default 1.000)"})
+    intervalniveau = fields.Float(load_default=None, validate=validate.Range(min=0.5, max=0.99),
+                                  metadata={"description": "Level of the prediction intervals (default 0,90)"})
+    vaegtet = fields.Boolean(load_default=None, metadata={"description": "Weight municipalities by population"})
+    peer_vaegte = fields.Dict(keys=fields.String(), values=fields.Float(validate=validate.Range(min=0)),
+                              load_default=None,
+                              metadata={"description": "Weight per indicator in the peer distance (default 1)"})
+
+
+class RunListQuery(Schema):
+    status = fields.String(validate=validate.OneOf(STATUSES),
+                           metadata={"description": "Filter; reporters and viewers only ever see published runs"})
+
+
+class WarningSchema(Schema):
+    code = fields.String()
+    tekst = fields.String()
+
+
+class PeerSchema(Schema):
+    kode = fields.String()
+    navn = fields.String()
+    afstand = fields.Float(metadata={"description": "Distance on standardised indicators (dimensionless)"})
+
+
+class IntervalSchema(Schema):
+    lav = fields.Float()
+    hoej = fields.Float()
+    niveau = fields.Float()
+
+
+class MunicipalityResultSchema(Schema):
+    kode = fields.String()
+    navn = fields.String()
+    aar = fields.Integer()
+    faktisk = fields.Float()
+    forventet = fields.Float()
+    loo_forudsigelse = fields.Float(allow_none=True)
+    interval = fields.Nested(IntervalSchema)
+    indeks = fields.Float(allow_none=True, metadata={"description": "100 × faktisk ÷ forventet"})
+    afvigende = fields.Boolean(metadata={"description": "|studentised residual| > 2"})
+    studentiseret_residual = fields.Float(allow_none=True)
+    peers = fields.List(fields.Nested(PeerSchema))
+
+
+class RunSummarySchema(Schema):
+    id = fields.Integer()
+    status = fields.String()
+    noegletal = fields.String()
+    noegletal_navn = fields.String()
+    enhed = fields.String(allow_none=True)
+    maalgruppe = fields.String(allow_none=True)
+    aar = fields.List(fields.Integer())
+    metode = fields.String()
+    indikatorer = fields.List(fields.String())
+    n = fields.Integer()
+    r2 = fields.Float()
+    loo_r2 = fields.Float()
+    rmse = fields.Float()
+    loo_rmse = fields.Float()
+    alpha = fields.Float(allow_none=True)
+    advarsler = fields.List(fields.Nested(WarningSchema))
+    forbehold = fields.String()
+    inputs_sha256 = fields.String()
+    created_by = fields.Integer(allow_none=True)
+    created_at = fields.DateTime()
+    published_at = fields.DateTime(allow_none=True)
+
+
+class CoefficientSchema(Schema):
+    indikator = fields.String()
+    standardiseret = fields.Float()
+    original = fields.Float()
+    standardiseret_interval = fields.List(fields.Float(), allow_none=True)
+    original_interval = fields.List(fields.Float(), allow_none=True)
+
+
+class RunSchema(RunSummarySchema):
+    parametre = fields.Dict()
+    skaering = fields.Float(metadata={"description": "Intercept in the nøgletal's unit"})
+    koefficienter = fields.List(fields.Nested(CoefficientSchema))
+    ci_niveau = fields.Float()
+    n_bootstrap = fields.Integer()
+    random_state = fields.Integer()
+    interval_metode = fields.String()
+    peers = fields.Dict(metadata={"description": "k, year, indicators and weights of the peer groups"})
+    indikator_definitioner = fields.List(fields.Dict())
+    kommuner = fields.List(fields.Nested(MunicipalityResultSchema))
+    inputs = fields.List(fields.Dict(), metadata={"description": "The rows the model was fitted on"})
+
+
+class MunicipalityViewSchema(MunicipalityResultSchema):
+    alle_aar = fields.List(fields.Nested(MunicipalityResultSchema))
+    koersel = fields.Nested(RunSummarySchema)
+
+
+class IndicatorSchema(Schema):
+    kode = fields.String()
+    navn = fields.String()
+    definition = fields.String()
+    enhed = fields.String()
+    kilde = fields.String()
+    type = fields.String(metadata={"description": "'uploadet' (the secretariat's) or 'afledt' (from population)"})
+    aar = fields.List(fields.Integer(), metadata={"description": "Years with a value for every municipality"})
