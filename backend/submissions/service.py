@@ -201,10 +201,31 @@ def _line_values(record: Any, *, org_id: int, submission_id: Any) -> dict[str, A
 
 def _insert_lines(session: Session, stream: str, lines: Sequence[dict[str, Any]],
                   progress: Progress | None) -> None:
+    """Bulk-insert the lines with the DB-API's ``executemany``.
+
+    The statement is compiled once and each column's bind processor (Decimal, UUID …) is
+    applied here, which skips SQLAlchemy's per-row parameter construction: about 40 % of
+    the store time for a 20.000-row file (perf/README.md). The rows carry the submission's
+    ``org_id`` (checked in scope by the caller); on PostgreSQL RLS checks them again.
+    """
+    if not lines:
+        return
     table: sa.Table = LINE_MODELS[stream].__table__  # type: ignore[assignment]
+    connection = session.connection()
+    dialect = connection.dialect
+    keys = list(lines[0])
+    compiled = sa.insert(table).compile(dialect=dialect, column_keys=keys)
+    processors = [(k, table.c[k].type.bind_processor(dialect)) for k in keys]
+    positions = compiled.positiontup  # positional paramstyles (SQLite's qmark) need tuples
+    order = [keys.index(name) for name in positions] if positions else None
     for start in range(0, len(lines), CHUNK_ROWS):
         chunk = lines[start:start + CHUNK_ROWS]
-        session.execute(sa.insert(table), chunk)
+        rows = [[row[k] if p is None or row[k] is None else p(row[k]) for k, p in processors] for row in chunk]
+        if order is not None:
+            params: list[Any] = [tuple(row[i] for i in order) for row in rows]
+        else:
+            params = [dict(zip(keys, row, strict=True)) for row in rows]
+        connection.exec_driver_sql(str(compiled), params)
         if progress is not None:
             progress(len(chunk))
 
