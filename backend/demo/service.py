@@ -126,6 +126,8 @@ def load_offers(session: Session, rows: list[PlaceRow] | None = None) -> int:
         if row.maalgruppe not in catalogue:
             catalogue[row.maalgruppe] = organisations.maalgruppe(session, org.rammeaftale_id, row.maalgruppe)
         mg = catalogue[row.maalgruppe]
+        if mg is None:
+            raise LookupError(f"unknown målgruppe {row.maalgruppe!r}: run 'rammetal tenants sync' first")
         navn = f"{org.navn}: {mg.navn}, {TYPE_LABEL[row.tilbudstype]}"
         with scoped(session, TenantScope.single(org.id)):
             exists = session.scalar(sa.select(Offer.id).where(
@@ -168,6 +170,8 @@ def load_reference(session: Session) -> int:
     from backend.reference.models import ReferenceImport
 
     secretariat = organisations.get_by_code(session, "sekretariat-midt")
+    if secretariat is None:
+        raise LookupError("organisation sekretariat-midt missing: run 'rammetal tenants sync' first")
     loaded = 0
     for ref in REFERENCE_FILES:
         data = ref.path.read_bytes()

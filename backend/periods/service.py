@@ -160,7 +160,8 @@ def status_overview(session: Session, period: ReportingPeriod, *, today: date | 
         row = latest.get(org_id)
         submitted = row is not None and row.status in ("submitted", "approved")
         late = (not submitted and today > period.frist) or (
-            submitted and row.submitted_at is not None and row.submitted_at.date() > period.frist)
+            row is not None and submitted and row.submitted_at is not None
+            and row.submitted_at.date() > period.frist)
         status = _STATUS_DA[row.status] if row is not None else "ingen"
         out.append({"organisation": kode, "navn": navn, "version": row.version if row else None,
                     "indberettet": row.uploaded_at if row else None, "for_sent": late,

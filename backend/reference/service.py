@@ -42,8 +42,9 @@ def area_aliases(session: Session) -> dict[str, str]:
         .where(Organisation.dst_omraade.is_not(None))
     )
     for alias, navn, code in rows:
-        aliases[alias] = code
-        aliases[navn] = code
+        if code:
+            aliases[alias] = code
+            aliases[navn] = code
     return aliases
 
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -88,7 +89,7 @@ def _accounts(session: Session, rammeaftale_id: int, years: Sequence[int]) -> li
     return [
         AccountLine(driftsherre=kode, year=aar, regnskab_kr=line.regnskab,
                     belaegning_aarspladser=line.belaegning, price_year=line.prisaar,
-                    over_underskud_kr=line.over_underskud or 0, tillaeg_kr=line.tillaeg or 0,
+                    over_underskud_kr=line.over_underskud or Decimal(0), tillaeg_kr=line.tillaeg or Decimal(0),
                     offer_ref=str(line.offer_id) if line.offer_id else None, maalgruppe=mg,
                     takst_kr=line.takst)
         for line, kode, aar, mg in rows
@@ -109,7 +110,7 @@ def _occupancy(session: Session, rammeaftale_id: int, years: Sequence[int]) -> l
     )
     return [
         OccupancyLine(driftsherre=kode, maalgruppe=mg, tilbudstype=typ, year=aar, quarter=line.kvartal,
-                      normering=line.normering or 0, forbrug_dage=line.forbrug, offer_ref=str(line.offer_id),
+                      normering=line.normering or Decimal(0), forbrug_dage=line.forbrug, offer_ref=str(line.offer_id),
                       koeberkommune=line.koeberkommune, derived=bool(note), derivation_note=note)
         for line, kode, aar, mg, typ, note in rows
     ]
