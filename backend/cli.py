@@ -343,7 +343,7 @@ def report_noegletal(year: int, noegletal: str | None, maalgruppe: str | None, o
             ramme_id, scope = _secretariat_scope(session, sekretariat)
             with scoped(session, scope):
                 _document, inputs = reports.draft(session, ramme_id, year)
-                result = reports.noegletal_document(reports.compute_key_figures(inputs), inputs.organisations)
+                result = reports.key_figures_document(session, inputs, ramme_id)
     except DomainError as exc:
         raise _refused(exc) from exc
     filtered = reports.filter_noegletal(result, noegletal=noegletal, maalgruppe=maalgruppe)

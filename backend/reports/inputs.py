@@ -44,6 +44,7 @@ class ReportInputs:
     area_of: dict[str, str]  # organisation code → Statistics Denmark area code
     age_bands: dict[str, str]  # målgruppe → age band
     maalgrupper: dict[str, str]  # målgruppe code → name
+    municipalities: tuple[str, ...] = ()  # codes of the kommuner (not the Region)
 
     @property
     def labels(self) -> dict[str, str]:
@@ -150,14 +151,14 @@ def load_inputs(session: Session, rammeaftale_id: int, year: int) -> ReportInput
     are computed from, for the organisations in the session's tenant scope."""
     years = (year - 1, year)
     orgs = session.execute(
-        sa.select(Organisation.kode, Organisation.navn, Organisation.dst_omraade)
+        sa.select(Organisation.kode, Organisation.navn, Organisation.dst_omraade, Organisation.type)
         .where(Organisation.rammeaftale_id == rammeaftale_id, Organisation.type != "sekretariat")
     ).all()
     catalogue = session.execute(
         sa.select(Maalgruppe.kode, Maalgruppe.aldersgruppe, Maalgruppe.navn)
         .where(Maalgruppe.rammeaftale_id == rammeaftale_id)
     ).all()
-    areas = {kode: area for kode, _navn, area in orgs if area}
+    areas = {kode: area for kode, _navn, area, _type in orgs if area}
     population = tuple(
         PopulationCount(area=p.omraade_kode, year=p.aar, age_band=p.aldersgruppe, count=p.antal)
         for p in reference.current_population(session, years=list(years), areas=sorted(set(areas.values())))
@@ -170,7 +171,8 @@ def load_inputs(session: Session, rammeaftale_id: int, year: int) -> ReportInput
         tariffs=tuple(_tariffs(session, rammeaftale_id, years)),
         population=population,
         price_index=PriceIndex(reference.current_pl_index(session)),
-        organisations={kode: navn for kode, navn, _area in orgs},
+        organisations={kode: navn for kode, navn, _area, _type in orgs},
+        municipalities=tuple(sorted(kode for kode, _navn, _area, typ in orgs if typ == "kommune")),
         area_of=areas,
         age_bands={kode: band for kode, band, _navn in catalogue},
         maalgrupper={kode: navn for kode, _band, navn in catalogue},

@@ -95,7 +95,7 @@ class Noegletal(MethodView):
         p = principal()
         if _wants_draft(args):
             _report, inputs = service.draft(session(), p.rammeaftale_id, args["aar"])
-            document = service.noegletal_document(service.compute_key_figures(inputs), inputs.organisations)
+            document = service.key_figures_document(session(), inputs, p.rammeaftale_id)
         else:
             document = service.snapshot(session(), p.rammeaftale_id, args["aar"]).noegletal
         return _json(service.filter_noegletal(document, noegletal=args.get("noegletal"),

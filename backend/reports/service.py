@@ -4,6 +4,7 @@ published as immutable snapshots that every principal of the agreement may read.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -72,27 +73,71 @@ def _figure(value: Any) -> dict[str, Any]:
             "unit": value.unit, "price_year": value.price_year}
 
 
-def noegletal_document(result: NoegletalResult, organisations: dict[str, str]) -> dict[str, Any]:
+PEER_K = 5
+
+
+def peer_groups(session: Session, rammeaftale_id: int, year: int, k: int = PEER_K) -> dict[str, Any]:
+    """The k nearest municipalities of each municipality on the structural indicators that
+    exist for every municipality in ``year`` (standardised; ``benchmark.peers``)."""
+    # Imported here: the model package builds on this module (targets are nøgletal).
+    from backend.udgiftsbehov import inputs as need_inputs
+    from benchmark.peers import nearest_peers
+
+    towns = need_inputs.municipalities(session, rammeaftale_id)
+    areas = [m.area for m in towns]
+    table = need_inputs.indicator_table(session, areas, [year])
+    indicators = sorted(i for i in table.values if year in table.complete_years(i, areas))
+    if len(towns) <= k or not indicators:
+        return {"indikatorer": [], "k": k, "grupper": {}}
+    rows = [{"area_code": a, "year": year, **{i: table.values[i][(a, year)] for i in indicators}} for a in areas]
+    groups = nearest_peers(rows, indicators, k=k, year=year)
+    code_of = {m.area: m.kode for m in towns}
+    return {"indikatorer": indicators, "k": k,
+            "grupper": {code_of[a]: [code_of[p.area_code] for p in groups.of(a)] for a in areas}}
+
+
+def noegletal_document(result: NoegletalResult, organisations: dict[str, str],
+                       peers: dict[str, Any] | None = None,
+                       municipalities: Sequence[str] | None = None) -> dict[str, Any]:
     """Every nøgletal per organisation with its denominator, and the averages with their
-    rule: region unweighted (ECO Nøgletal, Kolada), the whole agreement weighted (Σ/Σ)."""
+    rule (as ECO Nøgletal and Kolada): each municipality's peer group and the region
+    unweighted, the whole agreement weighted (Σ/Σ)."""
+    peers = peers or {"indikatorer": [], "k": PEER_K, "grupper": {}}
     out: dict[str, Any] = {"aar": result.year, "prisaar": result.price_year, "noter": list(result.notes),
-                           "noegletal": []}
+                           "peer_grupper": peers, "noegletal": []}
     keys = sorted({(v.noegletal, v.maalgruppe or "") for v in result.values})
     for noegletal_id, mg in keys:
         values = result.of(noegletal_id, mg or None)
         definition = REGISTRY.get(noegletal_id)
-        region = unweighted_average(values, scope="region")
+        # Region average: the municipalities' values, not the Region's own (an operator
+        # whose per-inhabitant figure has the whole region as denominator).
+        region = unweighted_average(values, municipalities, scope="region")
         agreement = weighted_average(values, scope="hele aftalen")
         out["noegletal"].append({
             "id": noegletal_id, "navn": definition.navn if definition else noegletal_id,
             "maalgruppe": mg or None,
             "vaerdier": [{"organisation": v.organisation, "navn": organisations.get(v.organisation, v.organisation),
-                          **_figure(v.value), "naevner": v.naevner} for v in values],
+                          **_figure(v.value), "naevner": v.naevner,
+                          "peer_gennemsnit": _peer_average(values, peers["grupper"].get(v.organisation))}
+                         for v in values],
             "gennemsnit": [
                 {"omfang": avg.scope, "regel": avg.rule, **_figure(avg.value)} for avg in (region, agreement)
             ],
         })
     return out
+
+
+def _peer_average(values: Any, members: list[str] | None) -> dict[str, Any] | None:
+    if not members:
+        return None
+    avg = unweighted_average(values, members, scope="peer-gruppe")
+    return {"regel": avg.rule, "medlemmer": members, **_figure(avg.value)}
+
+
+def key_figures_document(session: Session, inputs: ReportInputs, rammeaftale_id: int) -> dict[str, Any]:
+    """The nøgletal of ``inputs`` with peer-group, region and agreement averages."""
+    return noegletal_document(compute_key_figures(inputs), inputs.organisations,
+                              peer_groups(session, rammeaftale_id, inputs.year), inputs.municipalities or None)
 
 
 def draft(session: Session, rammeaftale_id: int, year: int) -> tuple[LedelsesinformationReport, ReportInputs]:
@@ -113,7 +158,7 @@ def publish(session: Session, *, rammeaftale_id: int, year: int, user_id: int | 
     snapshot = ReportSnapshot(
         rammeaftale_id=rammeaftale_id, kind=KIND, aar=year, version=latest + 1,
         inputs_sha256=inputs.sha256(), document=ledelsesinformation_json(published),
-        noegletal=noegletal_document(compute_key_figures(inputs), inputs.organisations),
+        noegletal=key_figures_document(session, inputs, rammeaftale_id),
         xlsx=ledelsesinformation_xlsx(published), csv=ledelsesinformation_csv(published),
         published_by=user_id, published_at=published.published_at,
     )

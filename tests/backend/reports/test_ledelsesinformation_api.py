@@ -159,3 +159,21 @@ def test_cli_report_and_noegletal(full_env: Env, monkeypatch: pytest.MonkeyPatch
     assert len(values) == 20 and all(v["naevner"] for v in values)
     missing = runner.invoke(main, ["report", "ledelsesinformation", "--year", "2030"])
     assert missing.exit_code != 0 and "ingen godkendte data" in missing.output
+
+
+def test_noegletal_averages_peer_group_region_and_agreement(full_env: Env, secretariat: dict[str, str]) -> None:
+    doc = full_env.client.get("/api/v1/noegletal?aar=2017&noegletal=pladser_pr_10000", headers=secretariat).json
+    assert doc["peer_grupper"]["indikatorer"] == ["befolkningsvaekst", "log_folketal"]
+    overall = next(i for i in doc["noegletal"] if i["maalgruppe"] is None)
+    values = {v["organisation"]: Decimal(v["value"]) for v in overall["vaerdier"]}
+    for v in overall["vaerdier"]:
+        peer = v["peer_gennemsnit"]
+        if v["organisation"] == "1082":
+            assert peer is None  # the Region is no municipality: no peer group
+            continue
+        assert len(peer["medlemmer"]) == 5 and v["organisation"] not in peer["medlemmer"]
+        expected = sum(values[m] for m in peer["medlemmer"]) / 5
+        assert abs(Decimal(peer["value"]) - expected) < Decimal("1e-9") and peer["regel"] == "uvægtet gennemsnit"
+    region = next(a for a in overall["gennemsnit"] if a["omfang"] == "region")
+    municipal = [values[k] for k in values if k != "1082"]
+    assert abs(Decimal(region["value"]) - sum(municipal) / len(municipal)) < Decimal("1e-9")
