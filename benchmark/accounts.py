@@ -16,7 +16,16 @@ import pandas as pd
 from benchmark.frames import AccountFrame, money, quantity
 from benchmark.prices import restatement_factor
 from benchmark.records import AccountLine, PriceIndex
-from benchmark.units import AARSPLADSER, KR, PCT, TOTAL, Figure, development_pct, ratio
+from benchmark.units import (
+    AARSPLADSER,
+    KR,
+    PCT,
+    TOTAL,
+    DriftsherreRows,
+    Figure,
+    development_pct,
+    ratio,
+)
 
 Accounts: TypeAlias = AccountFrame | pd.DataFrame | Iterable[AccountLine]
 
@@ -44,7 +53,7 @@ class TakstudviklingRow:
 
 
 @dataclass(frozen=True)
-class TakstudviklingTable:
+class TakstudviklingTable(DriftsherreRows[TakstudviklingRow]):
     """Table A for ``year`` against ``previous_year``, all money in ``price_year`` prices."""
 
     year: int
@@ -53,15 +62,6 @@ class TakstudviklingTable:
     rows: tuple[TakstudviklingRow, ...]
     total: TakstudviklingRow
     notes: tuple[str, ...] = ()
-
-    def row(self, driftsherre: str) -> TakstudviklingRow:
-        """The row of one driftsherre (org code) or of ``TOTAL``."""
-        if driftsherre == TOTAL:
-            return self.total
-        for r in self.rows:
-            if r.driftsherre == driftsherre:
-                return r
-        raise KeyError(f"ingen række for driftsherre {driftsherre}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +75,7 @@ class AccountAmountRow:
 
 
 @dataclass(frozen=True)
-class AccountAmountTable:
+class AccountAmountTable(DriftsherreRows[AccountAmountRow]):
     """Table B (``measure="over_underskud_kr"``) or C (``measure="tillaeg_kr"``)."""
 
     measure: str
@@ -85,15 +85,6 @@ class AccountAmountTable:
     rows: tuple[AccountAmountRow, ...]
     total: AccountAmountRow
     notes: tuple[str, ...] = ()
-
-    def row(self, driftsherre: str) -> AccountAmountRow:
-        """The row of one driftsherre (org code) or of ``TOTAL``."""
-        if driftsherre == TOTAL:
-            return self.total
-        for r in self.rows:
-            if r.driftsherre == driftsherre:
-                return r
-        raise KeyError(f"ingen række for driftsherre {driftsherre}")
 
 
 _Sums = dict[tuple[str, int], dict[str, Decimal]]

@@ -10,7 +10,7 @@ import pandas as pd
 
 from benchmark.frames import QUANTITY_DIGITS, PlacesFrame, quantity
 from benchmark.records import OfferPlaces
-from benchmark.units import PLADSER, TOTAL, Figure
+from benchmark.units import PLADSER, TOTAL, DriftsherreRows, Figure
 
 Places: TypeAlias = PlacesFrame | pd.DataFrame | Iterable[OfferPlaces]
 
@@ -35,7 +35,7 @@ class PladsRow:
 
 
 @dataclass(frozen=True)
-class PladsTable:
+class PladsTable(DriftsherreRows[PladsRow]):
     """Table E for one målgruppe (``maalgruppe`` None: all målgrupper together)."""
 
     maalgruppe: str | None
@@ -44,15 +44,6 @@ class PladsTable:
     rows: tuple[PladsRow, ...]
     total: PladsRow
     notes: tuple[str, ...] = ()
-
-    def row(self, driftsherre: str) -> PladsRow:
-        """The row of one driftsherre (org code) or of ``TOTAL``."""
-        if driftsherre == TOTAL:
-            return self.total
-        for r in self.rows:
-            if r.driftsherre == driftsherre:
-                return r
-        raise KeyError(f"ingen række for driftsherre {driftsherre}")
 
 
 @dataclass(frozen=True)

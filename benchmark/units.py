@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Final
+from typing import Final, Generic, TypeVar
 
 KR: Final = "kr."
 TKR: Final = "1.000 kr."
@@ -59,3 +59,22 @@ def development_pct(current: Decimal | None, previous: Decimal | None) -> Decima
     if current is None or previous is None or previous == 0:
         return None
     return (current / previous - 1) * 100
+
+
+R = TypeVar("R")
+
+
+class DriftsherreRows(Generic[R]):
+    """Mixin for a table with ``rows`` (each with ``driftsherre``) and a ``total`` row."""
+
+    rows: tuple[R, ...]
+    total: R
+
+    def row(self, driftsherre: str) -> R:
+        """The row of one driftsherre (org code) or of ``TOTAL``."""
+        if driftsherre == TOTAL:
+            return self.total
+        for r in self.rows:
+            if r.driftsherre == driftsherre:  # type: ignore[attr-defined]
+                return r
+        raise KeyError(f"ingen række for driftsherre {driftsherre}")
