@@ -7,9 +7,9 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -201,6 +201,20 @@ def _refused(exc: Exception) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
+def _import(call: Callable[[Session, int], Any], sekretariat: str, done: str) -> None:
+    """Run one reference import as the secretariat, all-or-nothing; print ``done`` with the
+    import's row count and id, or every error of the file."""
+    from backend.errors import DomainError
+    from backend.reference.sources import StatbankError
+
+    try:
+        with _unit_of_work() as session:
+            imp = call(session, _secretariat_org(session, sekretariat))
+    except (DomainError, StatbankError) as exc:
+        raise _refused(exc) from exc
+    click.echo(done.format(rows=imp.rows, id=imp.id))
+
+
 @reference.command("load-population")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["folk1a", "totaler", "aldersgrupper"]), default="folk1a")
@@ -209,17 +223,11 @@ def _refused(exc: Exception) -> click.ClickException:
 @click.option("--sekretariat", default="sekretariat-midt", show_default=True)
 def reference_load_population(file: Path, fmt: str, aar: int | None, kilde: str, sekretariat: str) -> None:
     """Import population (FOLK1A CSV as delivered, a totals file, or an age-band file)."""
-    from backend.errors import DomainError
     from backend.reference import service as reference_service
 
-    try:
-        with _unit_of_work() as session:
-            imp = reference_service.import_population(
-                session, data=file.read_bytes(), fmt=fmt, year=aar, kilde=kilde,
-                actor_org_id=_secretariat_org(session, sekretariat), file_name=file.name)
-    except DomainError as exc:
-        raise _refused(exc) from exc
-    click.echo(f"Befolkningstal indlæst: {imp.rows} rækker (import {imp.id}).")
+    _import(lambda session, org_id: reference_service.import_population(
+        session, data=file.read_bytes(), fmt=fmt, year=aar, kilde=kilde, actor_org_id=org_id,
+        file_name=file.name), sekretariat, "Befolkningstal indlæst: {rows} rækker (import {id}).")
 
 
 @reference.command("load-pl-index")
@@ -228,17 +236,11 @@ def reference_load_population(file: Path, fmt: str, aar: int | None, kilde: str,
 @click.option("--sekretariat", default="sekretariat-midt", show_default=True)
 def reference_load_pl_index(file: Path, kilde: str, sekretariat: str) -> None:
     """Import a PL index (aar;indeks)."""
-    from backend.errors import DomainError
     from backend.reference import service as reference_service
 
-    try:
-        with _unit_of_work() as session:
-            imp = reference_service.import_pl_index(
-                session, data=file.read_bytes(), kilde=kilde,
-                actor_org_id=_secretariat_org(session, sekretariat), file_name=file.name)
-    except DomainError as exc:
-        raise _refused(exc) from exc
-    click.echo(f"PL-indeks indlæst: {imp.rows} år (import {imp.id}).")
+    _import(lambda session, org_id: reference_service.import_pl_index(
+        session, data=file.read_bytes(), kilde=kilde, actor_org_id=org_id, file_name=file.name),
+        sekretariat, "PL-indeks indlæst: {rows} år (import {id}).")
 
 
 @reference.command("load-indicators")
@@ -248,17 +250,12 @@ def reference_load_pl_index(file: Path, kilde: str, sekretariat: str) -> None:
 @click.option("--sekretariat", default="sekretariat-midt", show_default=True)
 def reference_load_indicators(file: Path, definitioner: Path | None, kilde: str, sekretariat: str) -> None:
     """Import structural indicators (kommunekode;aar;<indikator>…) with their definitions."""
-    from backend.errors import DomainError
     from backend.reference import service as reference_service
 
-    try:
-        with _unit_of_work() as session:
-            imp = reference_service.import_indicators(
-                session, data=file.read_bytes(), definitions=definitioner.read_bytes() if definitioner else None,
-                kilde=kilde, actor_org_id=_secretariat_org(session, sekretariat), file_name=file.name)
-    except DomainError as exc:
-        raise _refused(exc) from exc
-    click.echo(f"Strukturindikatorer indlæst: {imp.rows} værdier (import {imp.id}).")
+    _import(lambda session, org_id: reference_service.import_indicators(
+        session, data=file.read_bytes(), definitions=definitioner.read_bytes() if definitioner else None,
+        kilde=kilde, actor_org_id=org_id, file_name=file.name),
+        sekretariat, "Strukturindikatorer indlæst: {rows} værdier (import {id}).")
 
 
 @reference.command("fetch-population")
@@ -267,17 +264,11 @@ def reference_load_indicators(file: Path, definitioner: Path | None, kilde: str,
 @click.option("--sekretariat", default="sekretariat-midt", show_default=True)
 def reference_fetch_population(areas: tuple[str, ...], years: tuple[int, ...], sekretariat: str) -> None:
     """Fetch FOLK1A by area and age for 1 January of each year from Statistikbanken."""
-    from backend.errors import DomainError
     from backend.reference import service as reference_service
-    from backend.reference.sources import StatbankError
 
-    try:
-        with _unit_of_work() as session:
-            imp = reference_service.fetch_population(
-                session, areas=areas, years=years, actor_org_id=_secretariat_org(session, sekretariat))
-    except (DomainError, StatbankError) as exc:
-        raise _refused(exc) from exc
-    click.echo(f"Befolkningstal hentet: {imp.rows} rækker (import {imp.id}).")
+    _import(lambda session, org_id: reference_service.fetch_population(
+        session, areas=areas, years=years, actor_org_id=org_id),
+        sekretariat, "Befolkningstal hentet: {rows} rækker (import {id}).")
 
 
 # --- reports -------------------------------------------------------------------------
