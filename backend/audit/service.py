@@ -7,9 +7,6 @@ or revoked) are recorded with :func:`record`.
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,17 +16,7 @@ from sqlalchemy.orm import Session
 import backend.db.tenancy  # noqa: F401  (its before_flush hook stamps org_id first)
 from backend.audit.models import AuditEntry
 from backend.auth.principal import current_principal, current_request_id
-from backend.db.base import new_id
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
+from backend.db.base import json_value, new_id
 
 
 def _audited(obj: object) -> bool:
@@ -44,7 +31,7 @@ def _entity_id(obj: Any) -> str:
 def snapshot(obj: Any) -> dict[str, Any]:
     """The current column values of a row, JSON-safe (Decimal as text, dates ISO)."""
     mapper = inspect(type(obj))
-    return {a.key: _json_value(getattr(obj, a.key)) for a in mapper.column_attrs}
+    return {a.key: json_value(getattr(obj, a.key)) for a in mapper.column_attrs}
 
 
 def _before(obj: Any) -> dict[str, Any]:
@@ -53,9 +40,9 @@ def _before(obj: Any) -> dict[str, Any]:
     for attr in state.mapper.column_attrs:
         hist = state.attrs[attr.key].history
         if hist.deleted:
-            out[attr.key] = _json_value(hist.deleted[0])
+            out[attr.key] = json_value(hist.deleted[0])
         else:
-            out[attr.key] = _json_value(getattr(obj, attr.key))
+            out[attr.key] = json_value(getattr(obj, attr.key))
     return out
 
 

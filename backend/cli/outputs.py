@@ -81,7 +81,7 @@ def report_noegletal(
         with _unit_of_work() as session:
             ramme_id, scope = _secretariat_scope(session, sekretariat)
             with scoped(session, scope):
-                _document, inputs = reports.draft(session, ramme_id, year)
+                inputs = reports.draft_inputs(session, ramme_id, year)
                 result = reports.key_figures_document(session, inputs, ramme_id)
     except DomainError as exc:
         raise _refused(exc) from exc
@@ -140,6 +140,13 @@ def _print_run(doc: dict) -> None:
         click.echo(line)
 
 
+def _show_run(doc: dict, *, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
+    else:
+        _print_run(doc)
+
+
 @model.command("run")
 @click.option("--noegletal", required=True, help="Nøgletal id, e.g. pladser_pr_10000.")
 @click.option("--maalgruppe", default=None, help="Målgruppe code (default: all målgrupper).")
@@ -194,10 +201,7 @@ def model_run(
             doc = document.full(run)
     except DomainError as exc:
         raise _refused(exc) from exc
-    if as_json:
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
-    else:
-        _print_run(doc)
+    _show_run(doc, as_json=as_json)
 
 
 @model.command("list")
@@ -236,10 +240,7 @@ def model_show(run_id: int, as_json: bool, sekretariat: str) -> None:
             doc = document.full(service.get_run(session, ramme_id, run_id, drafts=True))
     except DomainError as exc:
         raise _refused(exc) from exc
-    if as_json:
-        click.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
-    else:
-        _print_run(doc)
+    _show_run(doc, as_json=as_json)
 
 
 @model.command("publish")

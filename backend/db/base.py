@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -59,6 +60,15 @@ class TenantOwned:
         return mapped_column(
             sa.ForeignKey("organisation.id", ondelete="RESTRICT"), primary_key=True, sort_order=-10
         )
+
+
+def json_value(value: object) -> object:
+    """A column value as JSON: Decimal and UUID as text (exact), dates ISO 8601."""
+    if isinstance(value, (Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
 
 
 def new_id() -> uuid.UUID:

@@ -53,15 +53,17 @@ def _sqlite_on_begin(conn: sa.Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _set_org_ids(connection: sa.Connection, scope: TenantScope | None) -> None:
+    """Set the transaction-local tenant setting that the RLS policies read (PostgreSQL)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT set_config(:name, :value, true)"),
+                           {"name": ORG_SETTING, "value": scope.as_setting() if scope else ""})
+
+
 def _set_tenant_on_begin(session: Session, _transaction: object, connection: sa.Connection) -> None:
-    if connection.dialect.name != "postgresql":
-        return
     scope = current_scope()
-    if scope is None:
-        return  # a new transaction carries no setting: set_config(…, true) ended with the last one
-    connection.execute(
-        sa.text("SELECT set_config(:name, :value, true)"), {"name": ORG_SETTING, "value": scope.as_setting()}
-    )
+    if scope is not None:  # a new transaction carries no setting: set_config(…, true) ended with the last one
+        _set_org_ids(connection, scope)
 
 
 class Database:
@@ -99,11 +101,8 @@ class Database:
 def apply_scope(session: Session, scope: TenantScope | None) -> None:
     """Make ``scope`` the tenant scope of the session's current transaction on PostgreSQL
     (the transaction may have begun before the scope was known)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            sa.text("SELECT set_config(:name, :value, true)"),
-            {"name": ORG_SETTING, "value": scope.as_setting() if scope else ""},
-        )
+    if session.get_bind().dialect.name == "postgresql":  # don't open a transaction elsewhere
+        _set_org_ids(session.connection(), scope)
 
 
 @contextlib.contextmanager

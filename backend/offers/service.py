@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from backend.db.base import utcnow
+from backend.db.base import json_value, utcnow
 from backend.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from backend.offers.models import SECURE_ONLY_TYPES, Offer, OfferYear
 from backend.organisations import service as organisations
@@ -116,14 +114,6 @@ _LIST_COLUMNS = (
 )
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, (uuid.UUID, Decimal)):
-        return str(value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    return value
-
-
 def list_offers(
     session: Session, *, aar: int | None = None, maalgruppe: str | None = None,
     tilbudstype: str | None = None, organisation: str | None = None, limit: int = 100, offset: int = 0,
@@ -153,7 +143,7 @@ def list_offers(
         total = rows[0].total
     else:  # past the last page the window count has no row to ride on
         total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    items = [{k: _json_value(v) for k, v in row._mapping.items() if k != "total"} for row in rows]
+    items = [{k: json_value(v) for k, v in row._mapping.items() if k != "total"} for row in rows]
     years = _years_of(session, [row.id for row in rows])
     for item, row in zip(items, rows, strict=True):
         item["historik"] = years.get(row.id, [])

@@ -94,7 +94,7 @@ class Noegletal(MethodView):
         """Population-adjusted nøgletal for a year, filtered by nøgletal and målgruppe."""
         p = principal()
         if _wants_draft(args):
-            _report, inputs = service.draft(session(), p.rammeaftale_id, args["aar"])
+            inputs = service.draft_inputs(session(), p.rammeaftale_id, args["aar"])
             document = service.key_figures_document(session(), inputs, p.rammeaftale_id)
         else:
             document = service.snapshot(session(), p.rammeaftale_id, args["aar"]).noegletal

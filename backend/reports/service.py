@@ -140,10 +140,16 @@ def key_figures_document(session: Session, inputs: ReportInputs, rammeaftale_id:
                               peer_groups(session, rammeaftale_id, inputs.year), inputs.municipalities or None)
 
 
-def draft(session: Session, rammeaftale_id: int, year: int) -> tuple[LedelsesinformationReport, ReportInputs]:
+def draft_inputs(session: Session, rammeaftale_id: int, year: int) -> ReportInputs:
+    """The approved data of ``year``; 404 when there is none."""
     inputs = load_inputs(session, rammeaftale_id, year)
     if not inputs.accounts and not inputs.places:
         raise NotFound(f"Der er ingen godkendte data for {year}.", code="ingen_data")
+    return inputs
+
+
+def draft(session: Session, rammeaftale_id: int, year: int) -> tuple[LedelsesinformationReport, ReportInputs]:
+    inputs = draft_inputs(session, rammeaftale_id, year)
     return build_report(inputs), inputs
 
 
