@@ -12,9 +12,14 @@ from flask_smorest import Api
 from backend import errors, http
 from backend.config import Settings
 from backend.db.session import Database
+from backend.json_provider import OrjsonProvider
 
 API_PREFIX = "/api/v1"
 SWAGGER_ASSETS = "/api/docs/assets/"
+
+
+class _Flask(Flask):
+    json_provider_class = OrjsonProvider
 
 
 def _api_config(settings: Settings) -> dict[str, object]:
@@ -43,17 +48,15 @@ def _api_config(settings: Settings) -> dict[str, object]:
             "security": [{"bearerAuth": []}],
         },
         "MAX_CONTENT_LENGTH": settings.max_request_bytes,
-        "JSON_SORT_KEYS": False,
     }
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> Flask:
     """Build the app. Does not migrate: ``rammetal db upgrade`` is a deploy step."""
     settings = settings or Settings.from_env()
-    app = Flask(__name__)
+    app = _Flask(__name__)
     app.config.update(_api_config(settings))
     app.config["RAMMETAL_SETTINGS"] = settings
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["rammetal.db"] = database or Database(settings.database_url, pool_size=settings.pool_size)
 
     api = Api(app)

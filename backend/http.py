@@ -66,11 +66,9 @@ def _authenticate() -> None:
     if scheme.lower() != "bearer" or not value.strip():
         abort(401, "ugyldigt_token", "Authorization skal have formen 'Bearer <token>'.")
     s = session()
-    found = auth_service.authenticate(s, value.strip())
-    if found is None:
+    p = auth_service.authenticate(s, value.strip())
+    if p is None:
         abort(401, "ugyldigt_token", "Adgangstokenet er ugyldigt, udløbet eller tilbagekaldt.")
-    user, token = found  # type: ignore[misc]
-    p = auth_service.principal_for(user, token)
     scope = auth_service.scope_for(s, p)
     g.principal = p
     g.tokens += [set_principal(p), set_scope(scope)]

@@ -329,11 +329,12 @@ def throughput(pg: PgRun, token: str, args: argparse.Namespace) -> dict[str, obj
     auth = {"Authorization": f"Bearer {token}"}
     kinds = {
         "app": ("backend.wsgi:app", [], auth),
+        "minimal": ("minimal_app:app", ["--pythonpath", str(PERF)], auth),
         "bare": ("bare_app:app", ["--pythonpath", str(PERF)], {}),
     }
-    results: dict[str, list[LoadResult]] = {"app": [], "bare": []}
+    results: dict[str, list[LoadResult]] = {k: [] for k in kinds}
     sizes: dict[str, int] = {}
-    for kind in ("app", "bare", "app", "bare"):
+    for kind in (*kinds, *kinds):
         target, extra, headers = kinds[kind]
         server = Server(target, env, extra)
         try:
@@ -344,11 +345,13 @@ def throughput(pg: PgRun, token: str, args: argparse.Namespace) -> dict[str, obj
         finally:
             server.stop()
         results[kind].append(r)
-        print(f"  {kind:4}: {r.rps:8.1f} req/s  ({r.ok} × 200, {r.errors} other, "
+        print(f"  {kind:7}: {r.rps:8.1f} req/s  ({r.ok} × 200, {r.errors} other, "
               f"client CPU {r.client_cpu:.0%} of a core)", flush=True)
     best = {k: max(v, key=lambda r: r.rps) for k, v in results.items()}
     return {"runs": results, "best": best, "sizes": sizes,
-            "ratio": best["app"].rps / best["bare"].rps}
+            "ratio": best["app"].rps / best["bare"].rps,
+            "app_minimal": best["app"].rps / best["minimal"].rps,
+            "minimal_bare": best["minimal"].rps / best["bare"].rps}
 
 
 # --- profile (only when the throughput target is missed) -----------------------------
@@ -356,11 +359,11 @@ PROFILE_GROUPS = [
     # (label, file fragment, function name): cumulative time of the first match
     ("whole request (Flask wsgi_app)", "flask/app.py", "wsgi_app"),
     ("authentication (_authenticate: token, user, scope)", "backend/http.py", "_authenticate"),
-    ("list_offers service (count + page + years, ORM)", "backend/offers/service.py", "list_offers"),
+    ("list_offers service (one statement: page, total, years)", "backend/offers/service.py", "list_offers"),
     ("  of which psycopg execute (incl. waiting on PostgreSQL)", "psycopg/cursor.py", "execute"),
     ("  of which SQL compilation (SQLAlchemy)", "sqlalchemy/sql/elements.py", "_compile_w_cache"),
-    ("response schema (marshmallow Schema.dump)", "marshmallow/schema.py", "dump"),
-    ("JSON encoding (Flask json provider)", "flask/json/provider.py", "dumps"),
+    ("query parameters (webargs/marshmallow load)", "webargs/core.py", "parse"),
+    ("JSON encoding (orjson)", "backend/json_provider.py", "dumps_bytes"),
     ("commit (_finish)", "backend/http.py", "_finish"),
 ]
 
@@ -573,8 +576,8 @@ def main() -> int:
     verdict_rls = "met" if rls["ratio"] <= TARGET_RLS else "**missed**"
     print()
     print(f"Statements per iteration (RLS cost): {len(rls['statements'])} "
-          f"(count, page, years of the page) + set_config; {rls['rows']} rows returned; total {rls['total']}")
-    names = ("count", "page", "years of the page (selectin)")
+          f"(the list's one statement) + set_config; {rls['rows']} rows returned; total {rls['total']}")
+    names = ("page with its total and years (one statement)",)
     for i, name in enumerate(names[:len(rls["statements"])]):
         print(f"  {name:30} RLS {rls['per_statement']['rls'][i] * 1000:6.3f} ms   "
               f"superuser {rls['per_statement']['superuser'][i] * 1000:6.3f} ms   "
@@ -588,7 +591,7 @@ def main() -> int:
             if len(shown) > 30:
                 shown = shown[:25] + [f"    … {len(shown) - 27} more lines"] + shown[-2:]
             print("\n".join("    " + ln for ln in shown))
-    initplan = [ln.strip() for ln in rls["explain"]["rls"][1] if "InitPlan" in ln or "$0" in ln]
+    initplan = [ln.strip() for ln in rls["explain"]["rls"][0] if "InitPlan" in ln or "$0" in ln]
     print("\nInitPlan lines of the page query (app role):", *initplan, sep="\n    ")
     if prof:
         print("\n" + prof)
@@ -599,9 +602,13 @@ def main() -> int:
     print(f"| {today} | {machine} | GET /api/v1/offers?limit=100, real app (reporter 657, "
           f"{data['org_offers']} offers in scope, {tp['sizes']['app'] / 1024:.0f} KB) | "
           f"{a.rps:.0f} req/s (runs: {', '.join(f'{r.rps:.0f}' for r in runs['app'])}) | | | |")
+    m = best["minimal"]
+    print(f"| | | same path, minimal DB-backed endpoint (Flask + psycopg, same SQL) | "
+          f"{m.rps:.0f} req/s (runs: {', '.join(f'{r.rps:.0f}' for r in runs['minimal'])}) | "
+          f"app/minimal {tp['app_minimal']:.3f} | | |")
     print(f"| | | same path, bare Flask app ({tp['sizes']['bare'] / 1024:.0f} KB) | "
           f"{b.rps:.0f} req/s (runs: {', '.join(f'{r.rps:.0f}' for r in runs['bare'])}) | "
-          f"app/bare {tp['ratio']:.3f} | ≥ {TARGET_THROUGHPUT} | {verdict_tp} |")
+          f"app/bare {tp['ratio']:.3f} (minimal/bare {tp['minimal_bare']:.3f}) | ≥ {TARGET_THROUGHPUT} | {verdict_tp} |")
     print(f"| | | list SQL (count + page + years) as app role, RLS | "
           f"{rls['median']['rls'] * 1000:.3f} ms/iteration | | | |")
     print(f"| | | same SQL as superuser, no RLS | {rls['median']['superuser'] * 1000:.3f} ms/iteration | "

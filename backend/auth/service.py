@@ -6,6 +6,7 @@ import functools
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -126,19 +127,41 @@ def login(
     return issue_token(session, user, navn="login", ttl_days=ttl_days)
 
 
-def authenticate(session: Session, plain: str) -> tuple[User, ApiToken] | None:
-    token = session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == token_hash(plain)))
-    if token is None or token.revoked_at is not None:
-        return None
+def _principal_query() -> sa.Select[Any]:
+    token, user, org = ApiToken.__table__, User.__table__, Organisation.__table__
+    return (
+        sa.select(token.c.id, token.c.expires_at, token.c.last_used_at, user.c.id, user.c.email,
+                  user.c.role, org.c.id, org.c.kode, org.c.type, org.c.rammeaftale_id)
+        .join(user, user.c.id == token.c.user_id)
+        .join(org, org.c.id == user.c.organisation_id)
+        .where(token.c.token_hash == sa.bindparam("token_hash"), token.c.revoked_at.is_(None),
+               user.c.active.is_(True))
+    )
+
+
+_PRINCIPAL_QUERY = _principal_query()
+
+
+def authenticate(session: Session, plain: str) -> Principal | None:
+    """The principal of a bearer token, or None if it is unknown, revoked, expired or its
+    user is deactivated.
+
+    One indexed look-up (token ⋈ user ⋈ organisation) per request, on the connection:
+    these are platform tables (no tenant criteria to add) and no ORM objects are needed.
+    """
     now = utcnow()
-    if token.expires_at is not None and token.expires_at <= now:
+    connection = session.connection()
+    row = connection.execute(_PRINCIPAL_QUERY, {"token_hash": token_hash(plain)}).first()
+    if row is None:
         return None
-    if not token.user.active:
+    token_id, expires_at, last_used_at, user_id, email, role, org_id, kode, org_type, rammeaftale_id = row
+    if expires_at is not None and expires_at <= now:
         return None
     # Coarse last-use stamp: one write a minute at most, not one per request.
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-        token.last_used_at = now
-    return token.user, token
+    if last_used_at is None or now - last_used_at > timedelta(minutes=1):
+        connection.execute(sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+    return Principal(user_id=user_id, email=email, role=role, org_id=org_id, org_kode=kode,
+                     org_type=org_type, rammeaftale_id=rammeaftale_id, token_id=token_id)
 
 
 def revoke_token(session: Session, token: ApiToken) -> None:
@@ -158,15 +181,6 @@ def list_tokens(session: Session, user_id: int) -> list[ApiToken]:
 
 def get_token(session: Session, token_id: int) -> ApiToken | None:
     return session.get(ApiToken, token_id)
-
-
-def principal_for(user: User, token: ApiToken | None) -> Principal:
-    org = user.organisation
-    return Principal(
-        user_id=user.id, email=user.email, role=user.role, org_id=org.id, org_kode=org.kode,
-        org_type=org.type, rammeaftale_id=org.rammeaftale_id,
-        token_id=token.id if token else None,
-    )
 
 
 def scope_for(session: Session, principal: Principal) -> TenantScope:

@@ -10,6 +10,7 @@ the scope is a bug, not an empty result.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -98,8 +99,13 @@ def _is_tenant_owned(cls: type) -> bool:
     return isinstance(cls, type) and issubclass(cls, TenantOwned)
 
 
+@functools.cache
+def _tenant_table_names() -> frozenset[str]:
+    return frozenset(tenant_owned_tables())  # the mappers are all configured by first use
+
+
 def _touches_tenant_table(statement: object) -> bool:
-    names = set(tenant_owned_tables())
+    names = _tenant_table_names()
     for element in visitors.iterate(statement):  # type: ignore[arg-type]
         if isinstance(element, sa.Table) and element.name in names:
             return True

@@ -3,7 +3,6 @@ own organisation's offers; the secretariat reads all of its rammeaftale; viewers
 
 from __future__ import annotations
 
-import json
 import uuid
 
 from flask import current_app, request
@@ -12,6 +11,7 @@ from flask_smorest import Blueprint
 
 from backend.errors import PreconditionRequired, abort
 from backend.http import principal, require, session
+from backend.json_provider import dumps_bytes
 from backend.offers import service
 from backend.offers.schemas import (
     OfferCreateSchema,
@@ -53,7 +53,7 @@ class Offers(MethodView):
         """List offers in scope, filtered by year, målgruppe, tilbudstype or organisation."""
         page = service.list_offers(session(), **query)
         # Already JSON-ready (the service's read model); skip a second marshmallow pass.
-        return current_app.response_class(json.dumps(page, ensure_ascii=False), mimetype="application/json")
+        return current_app.response_class(dumps_bytes(page), mimetype="application/json")
 
     @require(*WRITERS)
     @blp.arguments(OfferCreateSchema)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
-from backend.auth.models import ApiToken
+from backend.auth.models import ApiToken, User
 from backend.db.base import utcnow
 from tests.conftest import Env
 from tests.factories import make_user
@@ -81,3 +83,26 @@ def test_login_and_token_events_are_audited(sqlite_env: Env) -> None:
     assert ("create", "app_user", "system") in actions
     assert ("issue", "api_token", "system") in actions
     assert ("revoke", "api_token", email) in actions
+
+
+def test_a_deactivated_users_tokens_stop_working(sqlite_env: Env) -> None:
+    email = make_user(sqlite_env.database, org="657", role="reporter", password="kode")
+    h = {"Authorization": f"Bearer {_login(sqlite_env, email, 'kode').json['token']}"}
+    assert sqlite_env.client.get("/api/v1/me", headers=h).status_code == 200
+    with sqlite_env.database.unit_of_work() as s:
+        s.scalar(sa.select(User).where(User.email == email)).active = False
+    resp = sqlite_env.client.get("/api/v1/me", headers=h)
+    assert resp.status_code == 401 and resp.json["code"] == "ugyldigt_token"
+
+
+def test_last_use_is_stamped_at_most_once_a_minute(sqlite_env: Env) -> None:
+    email = make_user(sqlite_env.database, org="657", role="reporter", password="kode")
+    h = {"Authorization": f"Bearer {_login(sqlite_env, email, 'kode').json['token']}"}
+    first = sqlite_env.client.get("/api/v1/auth/tokens", headers=h).json[0]["last_used_at"]
+    assert first is not None
+    again = sqlite_env.client.get("/api/v1/auth/tokens", headers=h).json[0]["last_used_at"]
+    assert again == first  # within the minute: no write per request
+    with sqlite_env.database.unit_of_work() as s:
+        s.scalar(sa.select(ApiToken)).last_used_at = utcnow() - timedelta(minutes=2)
+    later = sqlite_env.client.get("/api/v1/auth/tokens", headers=h).json[0]["last_used_at"]
+    assert later > first

@@ -84,3 +84,28 @@ def test_list_items_are_exactly_what_the_item_route_returns(env: Env) -> None:
     assert page["total"] == len(page["items"]) > 10
     for item in page["items"]:
         assert item == env.client.get(f"/api/v1/offers/{item['id']}", headers=h).json
+
+
+def test_pages_add_up_to_the_whole_list_and_the_total_holds_past_the_end(env: Env) -> None:
+    h = make_token(env.database, org="657", role="reporter")
+    whole = env.client.get("/api/v1/offers?limit=1000", headers=h).json
+    pages = [env.client.get(f"/api/v1/offers?limit=7&offset={o}", headers=h).json
+             for o in range(0, whole["total"], 7)]
+    assert [i["id"] for p in pages for i in p["items"]] == [i["id"] for i in whole["items"]]
+    assert {p["total"] for p in pages} == {whole["total"]}
+    beyond = env.client.get(f"/api/v1/offers?offset={whole['total'] + 5}", headers=h).json
+    assert beyond["items"] == [] and beyond["total"] == whole["total"]
+
+
+def test_secretariat_lists_every_organisation_and_filters_by_one(env: Env) -> None:
+    h = make_token(env.database, org="sekretariat-midt", role="secretariat")
+    everything = env.client.get("/api/v1/offers?limit=1000", headers=h).json
+    by_org = {}
+    for item in everything["items"]:
+        by_org.setdefault(item["organisation"], []).append(item["id"])
+    assert {"657", "751"} <= set(by_org) and everything["total"] == len(everything["items"])
+    herning = env.client.get("/api/v1/offers?organisation=657&limit=1000", headers=h).json
+    assert [i["id"] for i in herning["items"]] == by_org["657"] and herning["total"] == len(by_org["657"])
+    dag = env.client.get("/api/v1/offers?organisation=657&tilbudstype=dag&limit=1000", headers=h).json
+    assert dag["total"] == len(dag["items"]) > 0 and {i["tilbudstype"] for i in dag["items"]} == {"dag"}
+    assert dag["total"] < herning["total"]

@@ -1,0 +1,48 @@
+"""The app's JSON encoder: orjson, which encodes datetimes, dates and UUIDs in C.
+
+Same output as ``json.dumps(..., ensure_ascii=False)`` with Flask's types, except that
+dates are ISO 8601 (as every schema in the API already writes them) and NaN is null.
+Decimals are written as strings (exact), as Flask does. Parsing request bodies stays
+with the standard library's decoder.
+"""
+
+from __future__ import annotations
+
+import decimal
+from typing import Any
+
+import orjson
+from flask import Response
+from flask.json.provider import DefaultJSONProvider
+
+_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    if isinstance(value, str):  # subclasses of str, e.g. markupsafe.Markup or StrEnum
+        return str(value)
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def dumps_bytes(value: Any) -> bytes:
+    """``value`` as UTF-8 JSON bytes (what a response body needs)."""
+    return orjson.dumps(value, default=_default, option=_OPTIONS)
+
+
+class OrjsonProvider(DefaultJSONProvider):
+    sort_keys = False
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        if kwargs:  # indent, sort_keys, …: the standard library honours them
+            return super().dumps(obj, **kwargs)
+        return dumps_bytes(obj).decode()
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        obj = self._prepare_response_obj(args, kwargs)
+        return self._app.response_class(dumps_bytes(obj) + b"\n", mimetype=self.mimetype)
