@@ -1,4 +1,4 @@
-"""API throughput against a bare Flask app, and the cost of row-level security.
+"""API throughput against a bare Flask app and a minimal DB-backed one, and the cost of row-level security.
 
 Run from the repository root:  .venv/bin/python perf/bench_api.py [--duration 10] [--warmup 2]
                                    [--threads 4] [--rls-iterations 2000]
@@ -15,16 +15,19 @@ names and dropped at the end, also on error:
    RLS's WITH CHECK sees them), and VACUUM ANALYZE.
 2. Throughput: gunicorn with the same settings (``--workers 2 --threads 1 -k sync``, bind
    127.0.0.1, a free port) for (a) the real app ``backend.wsgi:app`` on
-   ``GET /api/v1/offers?limit=100`` with a reporter's bearer token (org 657) and (b)
-   ``perf/bare_app.py`` returning a JSON page of the same shape. A Python client with N
-   threads and http.client connections runs ``warmup`` + ``duration`` seconds and counts
-   200 responses completed inside the measuring window. Order a, b, a, b; best of each.
-   If app/bare < 0.5, cProfile of the app on the Flask test client shows where time goes.
-3. RLS cost: the SQL the ORM emits for that list (count, page, years of the page; captured
-   from SQLAlchemy) replayed with psycopg, one transaction per iteration with
-   ``set_config('app.org_ids', …, true)``: (a) as the application role (RLS applies) and
-   (b) as the superuser (RLS bypassed), same database, same statements and parameters,
-   same explicit ``org_id IN (…)`` filter, alternating batches. EXPLAIN as the application
+   ``GET /api/v1/offers?limit=100`` with a reporter's bearer token (org 657), (b)
+   ``perf/minimal_app.py``, the same database work (token look-up, RLS scope, the same
+   list statement, COMMIT) with only Flask + psycopg + orjson around it, and (c)
+   ``perf/bare_app.py`` returning a JSON page of the same shape without a database. A
+   Python client with N threads and http.client connections runs ``warmup`` + ``duration``
+   seconds and counts 200 responses completed inside the measuring window. Order a, b, c,
+   a, b, c; best of each. If app/bare < 0.5, cProfile of the app on the Flask test client
+   shows where time goes.
+3. RLS cost: the SQL the app sends for that list (one statement: the page with its total
+   and years; captured from SQLAlchemy) replayed with psycopg, one transaction per
+   iteration with ``set_config('app.org_ids', …, true)``: (a) as the application role (RLS
+   applies) and (b) as the superuser (RLS bypassed), same database, same statements and
+   parameters, same explicit ``org_id IN (…)`` filter, alternating batches. EXPLAIN as the application
    role shows the policy's scope function as an InitPlan.
 
 Only 127.0.0.1 traffic; every loop is bounded by time or count.
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import http.client
 import io
 import os
@@ -274,14 +278,52 @@ class LoadResult:
     errors: int
     seconds: float
     client_cpu: float  # client process CPU seconds / wall seconds during the window
+    # CPU seconds during the window by process group ("server", "postgres"), from /proc
+    process_cpu: dict[str, float] = field(default_factory=dict)
 
     @property
     def rps(self) -> float:
         return self.ok / self.seconds
 
+    def ms_per_request(self, group: str) -> float:
+        """CPU milliseconds of a process group per counted request."""
+        cpu = self.client_cpu * self.seconds if group == "client" else self.process_cpu.get(group, 0.0)
+        return cpu / max(self.ok, 1) * 1000
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of ``pids`` (Linux /proc; 0 where unreadable)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_backends(dbname: str) -> list[int]:
+    """PIDs of the PostgreSQL backends connected to ``dbname`` (the server is local)."""
+    su = sa.create_engine(SERVER_URL, poolclass=sa.pool.NullPool)
+    with su.connect() as conn:
+        pids = conn.execute(sa.text("SELECT pid FROM pg_stat_activity WHERE datname = :d"), {"d": dbname}).scalars()
+        out = [int(p) for p in pids]
+    su.dispose()
+    return out
+
 
 def load(port: int, path: str, headers: dict[str, str], *, threads: int, warmup: float,
-         duration: float) -> LoadResult:
+         duration: float, groups: dict[str, object] | None = None) -> LoadResult:
+    """Drive ``path`` with ``threads`` clients; ``groups`` maps a name to a callable that
+    lists the PIDs whose CPU time in the measuring window is reported under that name."""
     start = time.monotonic()
     measure_from, measure_to = start + warmup, start + warmup + duration
     counts = [[0, 0] for _ in range(threads)]
@@ -307,11 +349,19 @@ def load(port: int, path: str, headers: dict[str, str], *, threads: int, warmup:
                 slot[0 if status == 200 else 1] += 1
         conn.close()
 
+    pids: dict[str, list[int]] = {}
+    used: dict[str, float] = {}
+
     def clock() -> None:
         time.sleep(max(0.0, measure_from - time.monotonic()))
+        for name, lister in (groups or {}).items():
+            pids[name] = lister()  # type: ignore[operator]
+            used[name] = -_cpu_seconds(pids[name])
         cpu["start"] = time.process_time()
         time.sleep(max(0.0, measure_to - time.monotonic()))
         cpu["end"] = time.process_time()
+        for name in pids:
+            used[name] += _cpu_seconds(pids[name])
 
     pool = [threading.Thread(target=worker, args=(counts[i],), daemon=True) for i in range(threads)]
     pool.append(threading.Thread(target=clock, daemon=True))
@@ -320,7 +370,7 @@ def load(port: int, path: str, headers: dict[str, str], *, threads: int, warmup:
     for t in pool:
         t.join(timeout=warmup + duration + 30)
     return LoadResult(sum(c[0] for c in counts), sum(c[1] for c in counts), duration,
-                      (cpu.get("end", 0.0) - cpu.get("start", 0.0)) / duration)
+                      (cpu.get("end", 0.0) - cpu.get("start", 0.0)) / duration, used)
 
 
 def throughput(pg: PgRun, token: str, args: argparse.Namespace) -> dict[str, object]:
@@ -340,13 +390,16 @@ def throughput(pg: PgRun, token: str, args: argparse.Namespace) -> dict[str, obj
         try:
             body = server.wait_ready(args.path, headers)
             sizes[kind] = len(body)
+            groups = {"server": functools.partial(_children, server.proc.pid),
+                      "postgres": functools.partial(postgres_backends, pg.dbname)}
             r = load(server.port, args.path, headers, threads=args.threads, warmup=args.warmup,
-                     duration=args.duration)
+                     duration=args.duration, groups=groups)
         finally:
             server.stop()
         results[kind].append(r)
-        print(f"  {kind:7}: {r.rps:8.1f} req/s  ({r.ok} × 200, {r.errors} other, "
-              f"client CPU {r.client_cpu:.0%} of a core)", flush=True)
+        print(f"  {kind:7}: {r.rps:8.1f} req/s  ({r.ok} × 200, {r.errors} other; CPU ms per request: "
+              f"server {r.ms_per_request('server'):.2f}, PostgreSQL {r.ms_per_request('postgres'):.2f}, "
+              f"client {r.ms_per_request('client'):.2f})", flush=True)
     best = {k: max(v, key=lambda r: r.rps) for k, v in results.items()}
     return {"runs": results, "best": best, "sizes": sizes,
             "ratio": best["app"].rps / best["bare"].rps,
@@ -553,7 +606,7 @@ def main() -> int:
               f"{REPORTER_ORG}), {data['seconds']:.1f} s", flush=True)
 
         print(f"Throughput ({' '.join(GUNICORN_ARGS)}; client {args.threads} threads, "
-              f"{args.warmup:g} s warm-up + {args.duration:g} s), order app, bare, app, bare:", flush=True)
+              f"{args.warmup:g} s warm-up + {args.duration:g} s), order app, minimal, bare, twice:", flush=True)
         tp = throughput(pg, str(data["token"]), args)
         prof = None
         if tp["ratio"] < TARGET_THROUGHPUT or args.profile:
@@ -609,12 +662,19 @@ def main() -> int:
     print(f"| | | same path, bare Flask app ({tp['sizes']['bare'] / 1024:.0f} KB) | "
           f"{b.rps:.0f} req/s (runs: {', '.join(f'{r.rps:.0f}' for r in runs['bare'])}) | "
           f"app/bare {tp['ratio']:.3f} (minimal/bare {tp['minimal_bare']:.3f}) | ≥ {TARGET_THROUGHPUT} | {verdict_tp} |")
-    print(f"| | | list SQL (count + page + years) as app role, RLS | "
+    print(f"| | | list SQL (one statement: page, total, years) as app role, RLS | "
           f"{rls['median']['rls'] * 1000:.3f} ms/iteration | | | |")
     print(f"| | | same SQL as superuser, no RLS | {rls['median']['superuser'] * 1000:.3f} ms/iteration | "
           f"with/without {rls['ratio']:.3f} | ≤ {TARGET_RLS} | {verdict_rls} |")
-    print(f"\nClient CPU during the window (best runs): app {a.client_cpu:.0%}, bare {b.client_cpu:.0%} of a core; "
-          f"errors: app {sum(r.errors for r in runs['app'])}, bare {sum(r.errors for r in runs['bare'])}.")
+    print("\nCPU per request in the measuring window (best runs; /proc of the gunicorn workers, the "
+          "PostgreSQL backends of the database and the client):\n")
+    print("| endpoint | req/s | gunicorn workers | PostgreSQL | client | all |")
+    print("|---|---|---|---|---|---|")
+    for kind, r in best.items():
+        parts = [r.ms_per_request(g) for g in ("server", "postgres", "client")]
+        print(f"| {kind} | {r.rps:.0f} | {parts[0]:.2f} ms | {parts[1]:.2f} ms | {parts[2]:.2f} ms | "
+              f"{sum(parts):.2f} ms |")
+    print(f"\nErrors: {', '.join(f'{k} {sum(r.errors for r in v)}' for k, v in runs.items())}.")
     print(f"RLS batch medians (ms): rls {', '.join(f'{t * 1000:.2f}' for t in rls['batches']['rls'])}; "
           f"superuser {', '.join(f'{t * 1000:.2f}' for t in rls['batches']['superuser'])}")
     print(f"Total time {time.perf_counter() - t_start:.0f} s; load average after: "

@@ -6,7 +6,8 @@ one psycopg connection per worker, and per request the same round trips as the a
 for the page with its total and years, COMMIT) and the same JSON encoder (orjson). No
 SQLAlchemy, no flask-smorest, no schemas, no error handling, no audit: not a product,
 only a measure of what the database work alone costs on this machine.
-``RAMMETAL_DATABASE_URL=… gunicorn --pythonpath perf minimal_app:app``.
+``RAMMETAL_DATABASE_URL=… gunicorn --pythonpath perf minimal_app:app`` with sync workers
+only (one connection per worker process, no locking between threads).
 """
 
 from __future__ import annotations
