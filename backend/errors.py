@@ -8,7 +8,7 @@ HTTPException, marshmallow validation error and unexpected exception is turned i
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Flask, Response, json
 from flask_smorest import abort as smorest_abort
@@ -117,9 +117,10 @@ def problem(status: int, code: str | None = None, detail: str | None = None,
 
 
 def abort(status: int, code: str | None = None, detail: str | None = None,
-          errors: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None) -> None:
+          errors: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None) -> NoReturn:
     """Stop the request with a problem response (use this, not Flask's abort)."""
     smorest_abort(status, message=detail, code=code, errors=errors, headers=headers)
+    raise AssertionError("flask_smorest.abort returned")  # it raises; this line tells the type checker
 
 
 def _translate(message: str) -> str:

@@ -9,7 +9,7 @@ with the standard library's decoder.
 from __future__ import annotations
 
 import decimal
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from flask import Response
@@ -45,4 +45,5 @@ class OrjsonProvider(DefaultJSONProvider):
 
     def response(self, *args: Any, **kwargs: Any) -> Response:
         obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(dumps_bytes(obj) + b"\n", mimetype=self.mimetype)
+        response_class = cast("type[Response]", self._app.response_class)
+        return response_class(dumps_bytes(obj) + b"\n", mimetype=self.mimetype)

@@ -6,103 +6,12 @@ module holds the group and what they share."""
 
 from __future__ import annotations
 
-import contextlib
-import json
-from collections.abc import Iterator
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-import click
-
-from backend.config import REPO_ROOT, Settings
-from backend.db.tenancy import TenantScope
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-OPENAPI_PATH = REPO_ROOT / "api_docs" / "openapi.json"
-
-
-def _settings() -> Settings:
-    return Settings.from_env()
-
-
-def _database(settings: Settings | None = None, *, owner: bool = False):  # type: ignore[no-untyped-def]
-    from backend.db.session import Database
-
-    settings = settings or _settings()
-    return Database(settings.owner_database_url if owner else settings.database_url)
-
-
-@contextlib.contextmanager
-def _unit_of_work(settings: Settings | None = None) -> Iterator[Session]:
-    """One transaction on a short-lived engine that is disposed afterwards."""
-    database = _database(settings)
-    try:
-        with database.unit_of_work() as session:
-            yield session
-    finally:
-        database.dispose()
-
-
-@click.group()
-def main() -> None:
-    """Rammetal: data platform for the rammeaftale on specialised social services."""
-
-
-def _secretariat_org(session: Session, kode: str) -> int:
-    from backend.organisations import service as organisations
-
-    org = organisations.get_by_code(session, kode)
-    if org is None or org.type != "sekretariat":
-        raise click.ClickException(f"Ukendt sekretariat: {kode}")
-    return org.id
-
-
-def _refused(exc: Exception) -> click.ClickException:
-    from backend.errors import DomainError
-
-    if isinstance(exc, DomainError):
-        lines = [exc.detail] + [
-            f"  række {e.get('row') or '-'}, kolonne {e.get('column') or '-'}: {e['message']}"
-            for e in exc.errors or []
-        ]
-        return click.ClickException("\n".join(lines))
-    return click.ClickException(str(exc))
-
-
-def _secretariat_scope(session: Session, kode: str) -> tuple[int, TenantScope]:
-    from backend.organisations import service as organisations
-
-    org = organisations.get_by_code(session, kode)
-    if org is None or org.type != "sekretariat":
-        raise click.ClickException(f"Ukendt sekretariat: {kode}")
-    members = [o.id for o in organisations.list_organisations(session, org.rammeaftale_id)]
-    return org.rammeaftale_id, TenantScope.many(org.id, members)
-
-
-def _emit(data: bytes, output: Path | None, *, binary: bool) -> None:
-    if output is not None:
-        output.write_bytes(data)
-        click.echo(f"Skrev {output}", err=True)
-    elif binary:
-        raise click.ClickException("XLSX skrives til en fil: brug --output.")
-    else:
-        click.echo(data.decode("utf-8"))
-
-
-def render_openapi() -> str:
-    """The OpenAPI document the code generates (``rammetal openapi`` writes it)."""
-    from backend.app import create_app
-
-    app = create_app(Settings(database_url="sqlite://"))
-    spec = app.extensions["rammetal.api"].spec.to_dict()
-    return json.dumps(spec, indent=2, ensure_ascii=False, sort_keys=True, default=str)
-
-
 # The commands register themselves on ``main`` when their modules are imported.
 from backend.cli import intake, operations, outputs  # noqa: E402, F401
+from backend.cli.common import OPENAPI_PATH, main, render_openapi
 from backend.cli.intake import PAUSE_AFTER_ROWS  # noqa: E402, F401  (a test hook's name)
+
+__all__ = ["OPENAPI_PATH", "PAUSE_AFTER_ROWS", "main", "render_openapi"]
 
 if __name__ == "__main__":
     main()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from backend.cli import (
+from backend.cli.common import (
     _database,
     _refused,
     _secretariat_org,
@@ -130,8 +130,8 @@ def import_file(
         raise click.ClickException(exc.detail) from exc
     finally:
         database.dispose()
-    for issue in valid.result.warnings:
-        click.echo("Advarsel:" + _issue_line(issue.to_dict()).removeprefix(" "))
+    for warning in valid.result.warnings:
+        click.echo("Advarsel:" + _issue_line(warning.to_dict()).removeprefix(" "))
     click.echo(summary)
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from backend.cli import (
+from backend.cli.common import (
     OPENAPI_PATH,
     _database,
     _settings,

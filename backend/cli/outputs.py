@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from backend.cli import (
+from backend.cli.common import (
     _emit,
     _refused,
     _secretariat_scope,
@@ -196,7 +196,7 @@ def model_run(
                     method=metode,
                     params=params,
                     user_id=None,
-                    actor_org_id=scope.org_id,
+                    actor_org_id=scope.acting_org,
                 )
             doc = document.full(run)
     except DomainError as exc:
@@ -255,7 +255,7 @@ def model_publish(run_id: int, sekretariat: str) -> None:
         with _unit_of_work() as session:
             ramme_id, scope = _secretariat_scope(session, sekretariat)
             run = service.publish_run(
-                session, rammeaftale_id=ramme_id, run_id=run_id, actor_org_id=scope.org_id
+                session, rammeaftale_id=ramme_id, run_id=run_id, actor_org_id=scope.acting_org
             )
             published = run.published_at
     except DomainError as exc:

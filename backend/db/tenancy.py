@@ -58,6 +58,13 @@ class TenantScope:
         """A scope that matches no tenant rows (viewers of raw data, platform admins)."""
         return cls(None, frozenset(), frozenset())
 
+    @property
+    def acting_org(self) -> int:
+        """The acting organisation; a scope without one cannot write (or stamp) rows."""
+        if self.org_id is None:
+            raise TenantViolation("no acting organisation in this scope")
+        return self.org_id
+
     def as_setting(self) -> str:
         """The value of the PostgreSQL setting ``app.org_ids`` (comma separated)."""
         return ",".join(str(i) for i in sorted(self.readable))

@@ -115,11 +115,19 @@ def _approved_upload(session: Session, org: Organisation, period: ReportingPerio
     return True
 
 
+def _org(session: Session, name: str) -> Organisation:
+    """An organisation of the demo data by code or name; the tenants must be synced first."""
+    org = organisations.find_by_code_or_alias(session, name)
+    if org is None:
+        raise LookupError(f"organisation {name!r} is not in the tenants (run 'rammetal tenants sync')")
+    return org
+
+
 def load_accounts(session: Session) -> int:
-    secretariat = organisations.get_by_code(session, "sekretariat-midt")
+    secretariat = _org(session, "sekretariat-midt")
     created = 0
     for name, years in sorted(_account_rows().items()):
-        org = organisations.find_by_code_or_alias(session, name)
+        org = _org(session, name)
         for year, v in sorted(years.items()):
             period = _period(session, org.rammeaftale_id, secretariat.id, "regnskab", year, None)
             line = ";".join(["", _da(v["regnskab"]), _da(v["belaegning"]), _da(v["over_underskud"]),
@@ -130,7 +138,7 @@ def load_accounts(session: Session) -> int:
 
 
 def load_occupancy(session: Session) -> int:
-    secretariat = organisations.get_by_code(session, "sekretariat-midt")
+    secretariat = _org(session, "sekretariat-midt")
     ramme_id = secretariat.rammeaftale_id
     codes = {mg.navn: mg.kode for mg in organisations.list_maalgrupper(session, ramme_id)}
     all_orgs = session.scalars(sa.select(Organisation.id).where(Organisation.rammeaftale_id == ramme_id)).all()
@@ -150,7 +158,7 @@ def load_occupancy(session: Session) -> int:
             f"{line.offer_ref};{line.quarter};{_da(line.normering)};{_da(line.forbrug_dage.quantize(Decimal('0.0001')))}")
     created = 0
     for (kode, year, quarter), lines in sorted(by_file.items()):
-        org = organisations.get_by_code(session, kode)
+        org = _org(session, kode)
         period = _period(session, ramme_id, secretariat.id, "belaegning", year, quarter)
         created += _approved_upload(session, org, period, "belaegning",
                                     ["tilbud_id;kvartal;normering;forbrug", *lines], OCCUPANCY_NOTE)

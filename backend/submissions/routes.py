@@ -126,7 +126,7 @@ class Upload(MethodView):
         """Upload XLSX, CSV or JSON (multipart field `fil`, or the raw body): a new draft version."""
         p = principal()
         period = _period(period_id, stream)
-        org = session().get(Organisation, p.org_id)
+        org = session().get_one(Organisation, p.org_id)
         data, filename = uploaded_file("fil")
         filename = filename or f"{stream}-upload"
         try:
