@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from backend.db.base import utcnow
-from backend.db.tenancy import require_scope
 from backend.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from backend.offers.models import SECURE_ONLY_TYPES, Offer, OfferYear
 from backend.organisations import service as organisations
@@ -116,40 +115,37 @@ _ITEM_KEYS = ("id", "navn", "tilbudsportalen_id", "maalgruppe", "tilbudstype", "
 @functools.cache
 def _list_statements(aar: bool, maalgruppe: bool, tilbudstype: bool,
                      organisation: bool) -> tuple[sa.Select[Any], sa.Select[Any]]:
-    """The list's page statement and its count, built once per combination of filters.
+    """The list's statement and its count, built once per combination of filters.
 
-    Core statements on the tables with every value a bound parameter: building them per
-    request cost more than running them (perf/README.md). Core statements get no ORM
-    tenant criteria, so the scope is an explicit ``org_id IN :readable`` on every
-    tenant-owned table they read; PostgreSQL's row-level security applies as always.
+    Every value is a bound parameter: building the statements per request cost more than
+    running them (perf/README.md). They are ORM-enabled, so the tenant hook adds the scope
+    to every tenant-owned table in them, subqueries and the CTE included, per execution.
     """
-    offer, year, org = Offer.__table__, OfferYear.__table__, Organisation.__table__
-    readable: sa.BindParameter[list[int]] = sa.bindparam("readable", expanding=True)
-    where: list[sa.ColumnElement[bool]] = [offer.c.org_id.in_(readable)]
+    where: list[sa.ColumnElement[bool]] = []
     if aar:
-        where.append(sa.exists().where(year.c.org_id.in_(readable), year.c.org_id == offer.c.org_id,
-                                       year.c.offer_id == offer.c.id, year.c.aar == sa.bindparam("aar")))
+        where.append(sa.exists().where(OfferYear.org_id == Offer.org_id, OfferYear.offer_id == Offer.id,
+                                       OfferYear.aar == sa.bindparam("aar")))
     if maalgruppe:
-        where.append(offer.c.maalgruppe == sa.bindparam("maalgruppe"))
+        where.append(Offer.maalgruppe == sa.bindparam("maalgruppe"))
     if tilbudstype:
-        where.append(offer.c.tilbudstype == sa.bindparam("tilbudstype"))
+        where.append(Offer.tilbudstype == sa.bindparam("tilbudstype"))
     if organisation:
-        where.append(offer.c.org_id.in_(sa.select(org.c.id).where(org.c.kode == sa.bindparam("organisation"))))
+        where.append(Offer.org_id.in_(sa.select(Organisation.id)
+                                      .where(Organisation.kode == sa.bindparam("organisation"))))
     # The total as a scalar subquery: an index-only count, while the page stops after
     # ``limit`` rows (a window count would read every row of the organisation first).
-    count = sa.select(sa.func.count()).select_from(offer).where(*where)
+    count = sa.select(sa.func.count()).select_from(Offer).where(*where)
     page = (
-        sa.select(*(offer.c[k] for k in _ITEM_KEYS[:-1]), org.c.kode.label("organisation"), offer.c.org_id,
-                  count.scalar_subquery().label("total"))
-        .join(org, org.c.id == offer.c.org_id).where(*where)
-        .order_by(offer.c.org_id, offer.c.navn, offer.c.id)
+        sa.select(*(getattr(Offer, k) for k in _ITEM_KEYS[:-1]), Organisation.kode.label("organisation"),
+                  Offer.org_id, count.scalar_subquery().label("total"))
+        .join(Organisation, Organisation.id == Offer.org_id).where(*where)
+        .order_by(Offer.org_id, Offer.navn, Offer.id)
         .limit(sa.bindparam("limit")).offset(sa.bindparam("offset")).cte("page")
     )
     rows = (
-        sa.select(page, year.c.aar, year.c.normering, year.c.omfattet)
-        .outerjoin(year, sa.and_(year.c.org_id.in_(readable), year.c.org_id == page.c.org_id,
-                                 year.c.offer_id == page.c.id))
-        .order_by(page.c.org_id, page.c.navn, page.c.id, year.c.aar)
+        sa.select(page, OfferYear.aar, OfferYear.normering, OfferYear.omfattet)
+        .outerjoin(OfferYear, sa.and_(OfferYear.org_id == page.c.org_id, OfferYear.offer_id == page.c.id))
+        .order_by(page.c.org_id, page.c.navn, page.c.id, OfferYear.aar)
     )
     return rows, count
 
@@ -167,10 +163,9 @@ def list_offers(
     """
     rows_stmt, count_stmt = _list_statements(aar is not None, bool(maalgruppe), bool(tilbudstype),
                                              bool(organisation))
-    params = {"readable": sorted(require_scope().readable), "aar": aar, "maalgruppe": maalgruppe,
-              "tilbudstype": tilbudstype, "organisation": organisation, "limit": limit, "offset": offset}
-    connection = session.connection()
-    rows = connection.execute(rows_stmt, params).all()
+    params = {"aar": aar, "maalgruppe": maalgruppe, "tilbudstype": tilbudstype,
+              "organisation": organisation, "limit": limit, "offset": offset}
+    rows = session.execute(rows_stmt, params).all()
     n = len(_ITEM_KEYS)
     items: list[dict[str, Any]] = []
     last = None
@@ -184,5 +179,5 @@ def list_offers(
         if row[n + 2] is not None:
             history.append({"aar": row[n + 2], "normering": row[n + 3], "omfattet": row[n + 4]})
     # past the last page no row carries the total
-    total = rows[0][n + 1] if rows else connection.execute(count_stmt, params).scalar_one()
+    total = rows[0][n + 1] if rows else session.execute(count_stmt, params).scalar_one()
     return {"total": total, "limit": limit, "offset": offset, "items": items}

@@ -109,3 +109,6 @@ def test_secretariat_lists_every_organisation_and_filters_by_one(env: Env) -> No
     dag = env.client.get("/api/v1/offers?organisation=657&tilbudstype=dag&limit=1000", headers=h).json
     assert dag["total"] == len(dag["items"]) > 0 and {i["tilbudstype"] for i in dag["items"]} == {"dag"}
     assert dag["total"] < herning["total"]
+    # a reporter's total counts its own organisation's offers only (the count is scoped too)
+    reporter = env.client.get("/api/v1/offers?limit=1", headers=make_token(env.database, org="657", role="reporter"))
+    assert reporter.json["total"] == herning["total"] < everything["total"]
