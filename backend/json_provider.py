@@ -1,7 +1,8 @@
 """The app's JSON encoder: orjson, which encodes datetimes, dates and UUIDs in C.
 
-Same output as ``json.dumps(..., ensure_ascii=False)`` with Flask's types, except that
-dates are ISO 8601 (as every schema in the API already writes them) and NaN is null.
+Same output as ``json.dumps(..., ensure_ascii=False)`` with Flask's types (numpy scalars
+and enums included), except that dates are ISO 8601 (as every schema in the API already
+writes them) and NaN is null.
 Decimals are written as strings (exact), as Flask does. Parsing request bodies stays
 with the standard library's decoder.
 """
@@ -15,16 +16,14 @@ import orjson
 from flask import Response
 from flask.json.provider import DefaultJSONProvider
 
-_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_SUBCLASS
+_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
 
 
 def _default(value: Any) -> Any:
     if isinstance(value, decimal.Decimal):
         return str(value)
-    if isinstance(value, (set, frozenset, tuple)):
+    if isinstance(value, (set, frozenset)):
         return list(value)
-    if isinstance(value, str):  # subclasses of str, e.g. markupsafe.Markup or StrEnum
-        return str(value)
     if hasattr(value, "__html__"):
         return str(value.__html__())
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
