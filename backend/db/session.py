@@ -18,7 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.db.tenancy import TenantScope, current_scope, tenant_scope
+from backend.db.tenancy import TenantScope, current_scope, scope_connection_statements, tenant_scope
 
 ORG_SETTING = "app.org_ids"
 
@@ -74,6 +74,7 @@ class Database:
 
         self.url = url
         self.engine = make_engine(url, pool_size=pool_size)
+        scope_connection_statements(self.engine)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         event.listen(self.sessionmaker, "after_begin", _set_tenant_on_begin)
 

@@ -14,6 +14,7 @@ import functools
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -119,20 +120,48 @@ def _touches_tenant_table(statement: object) -> bool:
     return False
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _add_tenant_criteria(state: ORMExecuteState) -> None:
-    if state.is_column_load or state.is_relationship_load:
-        return  # the criteria of the parent statement propagate to these loads
+#: Execution option set on every statement the session's hook has seen, so the
+#: connection-level hook (below) does not add the criteria a second time.
+_SCOPED_BY_SESSION = "rammetal_tenant_scoped"
+
+
+def _with_tenant_criteria(statement: Any) -> Any:
+    """``statement`` with ``org_id IN (readable)`` wherever a tenant-owned entity appears
+    (top level, subqueries, CTEs, joins); with no scope, touching a tenant table raises."""
     scope = current_scope()
     if scope is None:
-        if _touches_tenant_table(state.statement):
+        if _touches_tenant_table(statement):
             raise TenantScopeMissing("no tenant in scope for a statement on a tenant-owned table")
-        return
+        return statement
     readable = sorted(scope.readable)
-    # Applies wherever a tenant-owned entity appears: top level, subqueries, joins.
-    state.statement = state.statement.options(
+    return statement.options(
         with_loader_criteria(TenantOwned, lambda cls: cls.org_id.in_(readable), include_aliases=True)
     )
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _add_tenant_criteria(state: ORMExecuteState) -> None:
+    state.update_execution_options(**{_SCOPED_BY_SESSION: True})
+    if state.is_column_load or state.is_relationship_load:
+        return  # the criteria of the parent statement propagate to these loads
+    state.statement = _with_tenant_criteria(state.statement)
+
+
+def _add_tenant_criteria_on_connection(
+    conn: sa.Connection, clauseelement: Any, multiparams: Any, params: Any, execution_options: Any,
+) -> tuple[Any, Any, Any]:
+    """The same criteria for ORM-enabled statements run on a connection rather than
+    through the session (which reads rows without the ORM's per-row handling)."""
+    if (execution_options.get(_SCOPED_BY_SESSION)
+            or not isinstance(clauseelement, (sa.Select, sa.Update, sa.Delete))
+            or clauseelement._propagate_attrs.get("compile_state_plugin") != "orm"):
+        return clauseelement, multiparams, params
+    return _with_tenant_criteria(clauseelement), multiparams, params
+
+
+def scope_connection_statements(engine: sa.Engine) -> None:
+    """Give ORM-enabled statements executed on ``engine``'s connections the tenant criteria."""
+    event.listen(engine, "before_execute", _add_tenant_criteria_on_connection, retval=True)
 
 
 @event.listens_for(Session, "before_flush")

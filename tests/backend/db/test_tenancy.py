@@ -33,6 +33,36 @@ def test_scope_filters_selects_subqueries_and_counts(sqlite_env: Env) -> None:
     assert orgs == {herning.id} and counted == direct > 0
 
 
+def test_orm_statements_on_a_connection_are_scoped_too(sqlite_env: Env) -> None:
+    """Reading rows on the session's connection (no ORM row handling) keeps the criteria."""
+    with sqlite_env.database.sessionmaker() as s:
+        herning = get_by_code(s, "657")
+        conn = s.connection()
+        with pytest.raises(TenantScopeMissing):
+            conn.execute(sa.select(Offer.id))
+        with scoped(s, TenantScope.single(herning.id)):
+            orgs = set(conn.execute(sa.select(Offer.org_id)).scalars())
+            counted = conn.execute(sa.select(sa.func.count()).select_from(sa.select(Offer).subquery())).scalar()
+            through_session = s.scalar(sa.select(sa.func.count()).select_from(Offer))
+    assert orgs == {herning.id} and counted == through_session > 0
+
+
+def test_session_statements_get_the_criteria_once(sqlite_env: Env) -> None:
+    statements: list[str] = []
+    engine = sqlite_env.database.engine
+    grab = lambda *args: statements.append(args[2])  # noqa: E731  (before_cursor_execute's statement)
+    with sqlite_env.database.sessionmaker() as s:
+        herning = get_by_code(s, "657")
+        with scoped(s, TenantScope.single(herning.id)):
+            sa.event.listen(engine, "before_cursor_execute", grab)
+            try:
+                s.scalars(sa.select(Offer.id)).all()
+            finally:
+                sa.event.remove(engine, "before_cursor_execute", grab)
+    (sql,) = [x for x in statements if "FROM offer" in x]
+    assert sql.count("offer.org_id IN") == 1
+
+
 def test_flushing_a_foreign_row_raises(sqlite_env: Env) -> None:
     with sqlite_env.database.sessionmaker() as s:
         herning, aarhus = get_by_code(s, "657"), get_by_code(s, "751")
