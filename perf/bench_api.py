@@ -40,6 +40,7 @@ import cProfile
 import functools
 import http.client
 import io
+import json
 import os
 import platform
 import pstats
@@ -384,12 +385,14 @@ def throughput(pg: PgRun, token: str, args: argparse.Namespace) -> dict[str, obj
     }
     results: dict[str, list[LoadResult]] = {k: [] for k in kinds}
     sizes: dict[str, int] = {}
+    bodies: dict[str, object] = {}
     for kind in (*kinds, *kinds):
         target, extra, headers = kinds[kind]
         server = Server(target, env, extra)
         try:
             body = server.wait_ready(args.path, headers)
             sizes[kind] = len(body)
+            bodies[kind] = json.loads(body)
             groups = {"server": functools.partial(_children, server.proc.pid),
                       "postgres": functools.partial(postgres_backends, pg.dbname)}
             r = load(server.port, args.path, headers, threads=args.threads, warmup=args.warmup,
@@ -400,6 +403,8 @@ def throughput(pg: PgRun, token: str, args: argparse.Namespace) -> dict[str, obj
         print(f"  {kind:7}: {r.rps:8.1f} req/s  ({r.ok} × 200, {r.errors} other; CPU ms per request: "
               f"server {r.ms_per_request('server'):.2f}, PostgreSQL {r.ms_per_request('postgres'):.2f}, "
               f"client {r.ms_per_request('client'):.2f})", flush=True)
+    if bodies["app"] != bodies["minimal"]:
+        raise AssertionError("the minimal endpoint's page differs from the app's: not the same work")
     best = {k: max(v, key=lambda r: r.rps) for k, v in results.items()}
     return {"runs": results, "best": best, "sizes": sizes,
             "ratio": best["app"].rps / best["bare"].rps,

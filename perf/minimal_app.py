@@ -28,14 +28,12 @@ JOIN organisation o ON o.id = u.organisation_id
 WHERE t.token_hash = %s AND t.revoked_at IS NULL AND u.active"""
 _KEYS = ("id", "navn", "tilbudsportalen_id", "maalgruppe", "tilbudstype", "sel_paragraf",
          "gyldig_fra", "gyldig_til", "note", "version", "created_at", "updated_at", "organisation")
-_PAGE = f"""WITH page AS (
-  SELECT {", ".join("o." + k for k in _KEYS[:-1])}, g.kode AS organisation, o.org_id,
-         (SELECT count(*) FROM offer c WHERE c.org_id IN (%(org)s)) AS total
-  FROM offer o JOIN organisation g ON g.id = o.org_id
-  WHERE o.org_id IN (%(org)s) ORDER BY o.org_id, o.navn, o.id LIMIT %(limit)s OFFSET %(offset)s)
-SELECT page.*, y.aar, y.normering, y.omfattet FROM page
-LEFT JOIN offer_year y ON y.org_id IN (%(org)s) AND y.org_id = page.org_id AND y.offer_id = page.id
-ORDER BY page.org_id, page.navn, page.id, y.aar"""
+_PAGE = f"""SELECT {", ".join("o." + k for k in _KEYS[:-1])}, g.kode AS organisation,
+  (SELECT string_agg(y.aar || ':' || y.normering || ':' || y.omfattet::int, ',') FROM offer_year y
+   WHERE y.org_id IN (%(org)s) AND y.org_id = o.org_id AND y.offer_id = o.id) AS years,
+  (SELECT count(*) FROM offer c WHERE c.org_id IN (%(org)s)) AS total
+FROM offer o JOIN organisation g ON g.id = o.org_id
+WHERE o.org_id IN (%(org)s) ORDER BY o.org_id, o.navn, o.id LIMIT %(limit)s OFFSET %(offset)s"""
 
 
 def _connection() -> psycopg.Connection:
@@ -59,16 +57,11 @@ def offers() -> Response:
     conn.commit()
     n = len(_KEYS)
     items: list[dict[str, object]] = []
-    last = None
     for row in rows:
-        if row[0] != last:
-            last = row[0]
-            item: dict[str, object] = dict(zip(_KEYS, row[:n], strict=False))
-            history: list[dict[str, object]] = []
-            item["historik"] = history
-            items.append(item)
-        if row[n + 2] is not None:
-            history.append({"aar": row[n + 2], "normering": str(row[n + 3]), "omfattet": row[n + 4]})
+        item: dict[str, object] = dict(zip(_KEYS, row[:n], strict=False))
+        years = sorted(part.split(":") for part in row[n].split(",")) if row[n] else []
+        item["historik"] = [{"aar": int(a), "normering": v, "omfattet": o == "1"} for a, v, o in years]
+        items.append(item)
     body = orjson.dumps({"total": rows[0][n + 1] if rows else 0, "limit": limit, "offset": offset,
                          "items": items})
     return Response(body, mimetype="application/json")
