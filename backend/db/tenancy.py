@@ -125,6 +125,21 @@ def _touches_tenant_table(statement: object) -> bool:
 _SCOPED_BY_SESSION = "rammetal_tenant_scoped"
 
 
+#: Execution option of statements built once and reused (module-level, cached): their
+#: scoped variant is kept per scope, so SQLAlchemy's cache key of the whole statement is
+#: computed once per scope instead of on every execution (perf/README.md).
+PREBUILT = "rammetal_prebuilt"
+
+
+def _criteria(statement: Any, readable: tuple[int, ...]) -> Any:
+    return statement.options(
+        with_loader_criteria(TenantOwned, lambda cls: cls.org_id.in_(readable), include_aliases=True)
+    )
+
+
+_prebuilt_criteria = functools.lru_cache(maxsize=1024)(_criteria)
+
+
 def _with_tenant_criteria(statement: Any) -> Any:
     """``statement`` with ``org_id IN (readable)`` wherever a tenant-owned entity appears
     (top level, subqueries, CTEs, joins); with no scope, touching a tenant table raises."""
@@ -133,10 +148,10 @@ def _with_tenant_criteria(statement: Any) -> Any:
         if _touches_tenant_table(statement):
             raise TenantScopeMissing("no tenant in scope for a statement on a tenant-owned table")
         return statement
-    readable = sorted(scope.readable)
-    return statement.options(
-        with_loader_criteria(TenantOwned, lambda cls: cls.org_id.in_(readable), include_aliases=True)
-    )
+    readable = tuple(sorted(scope.readable))
+    if statement.get_execution_options().get(PREBUILT):
+        return _prebuilt_criteria(statement, readable)
+    return _criteria(statement, readable)
 
 
 @event.listens_for(Session, "do_orm_execute")

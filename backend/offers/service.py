@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from backend.db.base import utcnow
+from backend.db.tenancy import PREBUILT
 from backend.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from backend.offers.models import SECURE_ONLY_TYPES, Offer, OfferYear
 from backend.organisations import service as organisations
@@ -156,7 +157,7 @@ def _list_statements(aar: bool, maalgruppe: bool, tilbudstype: bool,
         .order_by(Offer.org_id, Offer.navn, Offer.id)
         .limit(sa.bindparam("limit")).offset(sa.bindparam("offset"))
     )
-    return page, count
+    return page.execution_options(**{PREBUILT: True}), count.execution_options(**{PREBUILT: True})
 
 
 def _years(folded: str | None) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from backend.db.session import scoped
-from backend.db.tenancy import TenantScope, TenantScopeMissing, TenantViolation
+from backend.db.tenancy import PREBUILT, TenantScope, TenantScopeMissing, TenantViolation
 from backend.offers.models import Offer
 from backend.organisations.service import get_by_code
 from tests.conftest import Env
@@ -45,6 +45,18 @@ def test_orm_statements_on_a_connection_are_scoped_too(sqlite_env: Env) -> None:
             counted = conn.execute(sa.select(sa.func.count()).select_from(sa.select(Offer).subquery())).scalar()
             through_session = s.scalar(sa.select(sa.func.count()).select_from(Offer))
     assert orgs == {herning.id} and counted == through_session > 0
+
+
+def test_a_prebuilt_statement_is_scoped_anew_for_every_scope(sqlite_env: Env) -> None:
+    """Statements built once keep a scoped variant per scope; never the previous scope's."""
+    statement = sa.select(Offer.org_id).distinct().execution_options(**{PREBUILT: True})
+    with sqlite_env.database.sessionmaker() as s:
+        herning, aarhus = get_by_code(s, "657"), get_by_code(s, "751")
+        seen = []
+        for org in (herning, aarhus, herning):
+            with scoped(s, TenantScope.single(org.id)):
+                seen.append(set(s.scalars(statement)) | set(s.connection().execute(statement).scalars()))
+    assert seen == [{herning.id}, {aarhus.id}, {herning.id}]
 
 
 def test_session_statements_get_the_criteria_once(sqlite_env: Env) -> None:
