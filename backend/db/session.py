@@ -53,11 +53,13 @@ def _sqlite_on_begin(conn: sa.Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+_SET_CONFIG = sa.text("SELECT set_config(:name, :value, true)")
+
+
 def _set_org_ids(connection: sa.Connection, scope: TenantScope | None) -> None:
     """Set the transaction-local tenant setting that the RLS policies read (PostgreSQL)."""
     if connection.dialect.name == "postgresql":
-        connection.execute(sa.text("SELECT set_config(:name, :value, true)"),
-                           {"name": ORG_SETTING, "value": scope.as_setting() if scope else ""})
+        connection.execute(_SET_CONFIG, {"name": ORG_SETTING, "value": scope.as_setting() if scope else ""})
 
 
 def _set_tenant_on_begin(session: Session, _transaction: object, connection: sa.Connection) -> None:

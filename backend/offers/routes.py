@@ -47,7 +47,7 @@ def _expected_version() -> int:
 @blp.route("")
 class Offers(MethodView):
     @require(*READERS)
-    @blp.arguments(OfferQuerySchema, location="query")
+    @blp.arguments(OfferQuerySchema(), location="query")
     @blp.response(200, OfferPageSchema)
     def get(self, query):  # type: ignore[no-untyped-def]
         """List offers in scope, filtered by year, målgruppe, tilbudstype or organisation."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -162,10 +163,19 @@ def _list_statements(aar: bool, maalgruppe: bool, tilbudstype: bool,
 
 def _years(folded: str | None) -> list[dict[str, Any]]:
     """``aar:normering:omfattet,…`` (any order) as the item schema's ``historik``."""
-    years = sorted((int(aar), normering, omfattet) for aar, normering, omfattet
-                   in (part.split(":") for part in (folded.split(",") if folded else ())))
-    return [{"aar": aar, "normering": Decimal(normering).quantize(_NORMERING_QUANTUM), "omfattet": omfattet == "1"}
-            for aar, normering, omfattet in years]
+    if not folded:
+        return []
+    history = []
+    for part in folded.split(","):
+        aar, normering, omfattet = part.split(":")
+        history.append({"aar": int(aar), "normering": Decimal(normering).quantize(_NORMERING_QUANTUM),
+                        "omfattet": omfattet == "1"})
+    if len(history) > 1:
+        history.sort(key=_by_year)
+    return history
+
+
+_by_year = operator.itemgetter("aar")
 
 
 def list_offers(
