@@ -114,6 +114,7 @@ def update_offer(
 _ITEM_KEYS = ("id", "navn", "tilbudsportalen_id", "maalgruppe", "tilbudstype", "sel_paragraf",
               "gyldig_fra", "gyldig_til", "note", "version", "created_at", "updated_at", "organisation")
 _NORMERING_QUANTUM = Decimal("0.01")  # offer_year.normering is Numeric(12, 2)
+_by_year = operator.itemgetter("aar")
 
 
 @functools.cache
@@ -175,9 +176,6 @@ def _years(folded: str | None) -> list[dict[str, Any]]:
     return history
 
 
-_by_year = operator.itemgetter("aar")
-
-
 def list_offers(
     session: Session, *, aar: int | None = None, maalgruppe: str | None = None,
     tilbudstype: str | None = None, organisation: str | None = None, limit: int = 100, offset: int = 0,
@@ -185,9 +183,9 @@ def list_offers(
     """A page of offers in scope with their years (the shape of ``OfferPageSchema``).
 
     The list is the hottest read: one round trip (the page with its total and each offer's
-    years), no ORM objects and no marshmallow pass (perf/README.md). Values
-    stay Python objects (UUID, date, Decimal) for the JSON encoder; a test holds every
-    item equal to the item route's body.
+    years), no ORM objects and no marshmallow pass (perf/README.md). Values stay Python
+    objects (UUID, date, Decimal) for the JSON encoder; a test holds every item equal to
+    the item route's body.
     """
     page_stmt, count_stmt = _list_statements(aar is not None, bool(maalgruppe), bool(tilbudstype),
                                              bool(organisation))
