@@ -29,8 +29,8 @@ def _default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def dumps_bytes(value: Any) -> bytes:
-    """``value`` as UTF-8 JSON bytes (what a response body needs)."""
+def _dumps(value: Any) -> bytes:
+    """``value`` as UTF-8 JSON bytes."""
     return orjson.dumps(value, default=_default, option=_OPTIONS)
 
 
@@ -40,9 +40,9 @@ class OrjsonProvider(DefaultJSONProvider):
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         if kwargs:  # indent, sort_keys, …: the standard library honours them
             return super().dumps(obj, **kwargs)
-        return dumps_bytes(obj).decode()
+        return _dumps(obj).decode()
 
     def response(self, *args: Any, **kwargs: Any) -> Response:
         obj = self._prepare_response_obj(args, kwargs)
         response_class = cast("type[Response]", self._app.response_class)
-        return response_class(dumps_bytes(obj) + b"\n", mimetype=self.mimetype)
+        return response_class(_dumps(obj) + b"\n", mimetype=self.mimetype)

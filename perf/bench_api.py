@@ -421,7 +421,7 @@ PROFILE_GROUPS = [
     ("  of which psycopg execute (incl. waiting on PostgreSQL)", "psycopg/cursor.py", "execute"),
     ("  of which SQL compilation (SQLAlchemy)", "sqlalchemy/sql/elements.py", "_compile_w_cache"),
     ("query parameters (webargs/marshmallow load)", "webargs/core.py", "parse"),
-    ("JSON encoding (orjson)", "backend/json_provider.py", "dumps_bytes"),
+    ("JSON encoding (orjson)", "backend/json_provider.py", "response"),
     ("commit (_finish)", "backend/http.py", "_finish"),
 ]
 

@@ -16,6 +16,8 @@ from backend.db.tenancy import TenantScope
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from backend.organisations.models import Organisation
+
 OPENAPI_PATH = REPO_ROOT / "api_docs" / "openapi.json"
 
 
@@ -46,13 +48,17 @@ def main() -> None:
     """Rammetal: data platform for the rammeaftale on specialised social services."""
 
 
-def _secretariat_org(session: Session, kode: str) -> int:
+def _secretariat(session: Session, kode: str) -> Organisation:
     from backend.organisations import service as organisations
 
     org = organisations.get_by_code(session, kode)
     if org is None or org.type != "sekretariat":
         raise click.ClickException(f"Ukendt sekretariat: {kode}")
-    return org.id
+    return org
+
+
+def _secretariat_org(session: Session, kode: str) -> int:
+    return _secretariat(session, kode).id
 
 
 def _refused(exc: Exception) -> click.ClickException:
@@ -70,9 +76,7 @@ def _refused(exc: Exception) -> click.ClickException:
 def _secretariat_scope(session: Session, kode: str) -> tuple[int, TenantScope]:
     from backend.organisations import service as organisations
 
-    org = organisations.get_by_code(session, kode)
-    if org is None or org.type != "sekretariat":
-        raise click.ClickException(f"Ukendt sekretariat: {kode}")
+    org = _secretariat(session, kode)
     members = [o.id for o in organisations.list_organisations(session, org.rammeaftale_id)]
     return org.rammeaftale_id, TenantScope.many(org.id, members)
 

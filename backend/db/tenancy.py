@@ -187,9 +187,7 @@ def _check_tenant_rows(session: Session, flush_context: object, instances: objec
     scope = require_scope()
     for obj in touched:
         if obj in session.new and obj.org_id is None:
-            if scope.org_id is None:
-                raise TenantViolation("no acting organisation to stamp on a new row")
-            obj.org_id = scope.org_id
+            obj.org_id = scope.acting_org
         if obj.org_id not in scope.writable:
             raise TenantViolation(
                 f"{type(obj).__name__} of organisation {obj.org_id} is outside the writable scope"

@@ -11,7 +11,6 @@ from flask_smorest import Blueprint
 
 from backend.errors import PreconditionRequired, abort
 from backend.http import principal, require, session
-from backend.json_provider import dumps_bytes
 from backend.offers import service
 from backend.offers.schemas import (
     OfferCreateSchema,
@@ -53,7 +52,7 @@ class Offers(MethodView):
         """List offers in scope, filtered by year, målgruppe, tilbudstype or organisation."""
         page = service.list_offers(session(), **query)
         # Already JSON-ready (the service's read model); skip a second marshmallow pass.
-        return current_app.response_class(dumps_bytes(page), mimetype="application/json")
+        return current_app.json.response(page)
 
     @require(*WRITERS)
     @blp.arguments(OfferCreateSchema)

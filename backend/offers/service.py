@@ -6,7 +6,7 @@ import functools
 import operator
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -113,7 +113,7 @@ def update_offer(
 
 _ITEM_KEYS = ("id", "navn", "tilbudsportalen_id", "maalgruppe", "tilbudstype", "sel_paragraf",
               "gyldig_fra", "gyldig_til", "note", "version", "created_at", "updated_at", "organisation")
-_NORMERING_QUANTUM = Decimal("0.01")  # offer_year.normering is Numeric(12, 2)
+_NORMERING_QUANTUM = Decimal(1).scaleb(-(cast(sa.Numeric, OfferYear.__table__.c.normering.type).scale or 0))
 _by_year = operator.itemgetter("aar")
 
 
