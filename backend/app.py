@@ -57,7 +57,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app = _Flask(__name__)
     app.config.update(_api_config(settings))
     app.config["RAMMETAL_SETTINGS"] = settings
-    app.extensions["rammetal.db"] = database or Database(settings.database_url, pool_size=settings.pool_size)
+    app.extensions["rammetal.db"] = database or Database(
+        settings.database_url, pool_size=settings.pool_size
+    )
 
     api = Api(app)
     app.extensions["rammetal.api"] = api
@@ -80,8 +82,16 @@ def _register_blueprints(app: Flask, api: Api) -> None:
     from backend.submissions.routes import blp as submissions_blp
     from backend.udgiftsbehov.routes import blp as udgiftsbehov_blp
 
-    for blp in (auth_blp, organisations_blp, offers_blp, periods_blp, submissions_blp,
-                reference_blp, reports_blp, udgiftsbehov_blp):
+    for blp in (
+        auth_blp,
+        organisations_blp,
+        offers_blp,
+        periods_blp,
+        submissions_blp,
+        reference_blp,
+        reports_blp,
+        udgiftsbehov_blp,
+    ):
         api.register_blueprint(blp, url_prefix=API_PREFIX + (blp.url_prefix or ""))
     app.register_blueprint(health_blp)
 
@@ -90,5 +100,5 @@ def _serve_swagger_assets(app: Flask) -> None:
     assets = Path(swagger_ui_bundle.swagger_ui_path)
 
     @app.get(SWAGGER_ASSETS + "<path:filename>")
-    def swagger_asset(filename: str):  # type: ignore[no-untyped-def]
+    def swagger_asset(filename: str):
         return send_from_directory(assets, filename)

@@ -26,13 +26,25 @@ _DEFAULTS: dict[int, tuple[str, str, str]] = {
     401: ("ikke_logget_ind", "Ikke logget ind", "Log ind, eller send et gyldigt adgangstoken."),
     403: ("ingen_adgang", "Ingen adgang", "Du har ikke adgang til denne handling."),
     404: ("findes_ikke", "Findes ikke", "Ressourcen findes ikke."),
-    405: ("metode_ikke_tilladt", "Metoden er ikke tilladt", "Metoden er ikke tilladt på denne adresse."),
+    405: (
+        "metode_ikke_tilladt",
+        "Metoden er ikke tilladt",
+        "Metoden er ikke tilladt på denne adresse.",
+    ),
     409: ("konflikt", "Konflikt", "Ændringen er i konflikt med data, der allerede findes."),
-    412: ("foraeldet_version", "Forældet version", "Ressourcen er ændret siden du hentede den. Hent den igen."),
+    412: (
+        "foraeldet_version",
+        "Forældet version",
+        "Ressourcen er ændret siden du hentede den. Hent den igen.",
+    ),
     413: ("for_stor", "For stor anmodning", "Anmodningen er større end den tilladte grænse."),
     415: ("forkert_medietype", "Forkert medietype", "Indholdstypen understøttes ikke."),
     422: ("ugyldige_data", "Ugyldige data", "Data indeholder fejl. Se listen over fejl."),
-    428: ("mangler_if_match", "If-Match mangler", "Send If-Match med ressourcens ETag for at ændre den."),
+    428: (
+        "mangler_if_match",
+        "If-Match mangler",
+        "Send If-Match med ressourcens ETag for at ændre den.",
+    ),
     429: ("for_mange_forsoeg", "For mange forsøg", "For mange forsøg. Prøv igen senere."),
     500: ("intern_fejl", "Intern fejl", "Der opstod en uventet fejl. Fejlen er logget."),
     503: ("ikke_klar", "Tjenesten er ikke klar", "Tjenesten er midlertidigt utilgængelig."),
@@ -62,8 +74,9 @@ class DomainError(Exception):
     status = 400
     code: str | None = None
 
-    def __init__(self, detail: str, *, code: str | None = None,
-                 errors: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self, detail: str, *, code: str | None = None, errors: list[dict[str, Any]] | None = None
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.code = code or self.code
@@ -100,9 +113,16 @@ class Forbidden(DomainError):
     code = "ingen_adgang"
 
 
-def problem(status: int, code: str | None = None, detail: str | None = None,
-            errors: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
-    default_code, title, default_detail = _DEFAULTS.get(status, _DEFAULTS[500 if status >= 500 else 400])
+def problem(
+    status: int,
+    code: str | None = None,
+    detail: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    default_code, title, default_detail = _DEFAULTS.get(
+        status, _DEFAULTS[500 if status >= 500 else 400]
+    )
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + (code or default_code),
         "title": title,
@@ -116,11 +136,18 @@ def problem(status: int, code: str | None = None, detail: str | None = None,
     return body
 
 
-def abort(status: int, code: str | None = None, detail: str | None = None,
-          errors: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None) -> NoReturn:
+def abort(
+    status: int,
+    code: str | None = None,
+    detail: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> NoReturn:
     """Stop the request with a problem response (use this, not Flask's abort)."""
     smorest_abort(status, message=detail, code=code, errors=errors, headers=headers)
-    raise AssertionError("flask_smorest.abort returned")  # it raises; this line tells the type checker
+    raise AssertionError(
+        "flask_smorest.abort returned"
+    )  # it raises; this line tells the type checker
 
 
 def _translate(message: str) -> str:
@@ -137,14 +164,25 @@ def field_errors(messages: Any, location: str = "json") -> list[dict[str, Any]]:
                 walk(value, [*path, str(key)])
         elif isinstance(node, list) and all(isinstance(m, str) for m in node):
             for msg in node:
-                out.append({"field": ".".join(path), "location": location, "message": _translate(msg)})
+                out.append(
+                    {"field": ".".join(path), "location": location, "message": _translate(msg)}
+                )
         elif isinstance(node, list):
             for i, value in enumerate(node):
                 walk(value, [*path, str(i)])
         else:
-            out.append({"field": ".".join(path), "location": location, "message": _translate(str(node))})
+            out.append(
+                {"field": ".".join(path), "location": location, "message": _translate(str(node))}
+            )
 
-    if isinstance(messages, dict) and set(messages) <= {"json", "query", "headers", "files", "form", "view_args"}:
+    if isinstance(messages, dict) and set(messages) <= {
+        "json",
+        "query",
+        "headers",
+        "files",
+        "form",
+        "view_args",
+    }:
         for loc, inner in messages.items():
             before = len(out)
             walk(inner, [])
@@ -156,8 +194,11 @@ def field_errors(messages: Any, location: str = "json") -> list[dict[str, Any]]:
 
 
 def _response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
-    resp = Response(json.dumps(body, ensure_ascii=False), status=body["status"],
-                    mimetype="application/problem+json")
+    resp = Response(
+        json.dumps(body, ensure_ascii=False),
+        status=body["status"],
+        mimetype="application/problem+json",
+    )
     for k, v in (headers or {}).items():
         resp.headers[k] = v
     return resp
@@ -194,8 +235,13 @@ def handle_unexpected(exc: Exception) -> Response:
         return handle_http_exception(exc)
     if isinstance(exc, TenantViolation):
         log.warning("tenant violation: %s", exc)
-        return _response(problem(403, "anden_organisation",
-                                 "Du kan ikke ændre data, der tilhører en anden organisation."))
+        return _response(
+            problem(
+                403,
+                "anden_organisation",
+                "Du kan ikke ændre data, der tilhører en anden organisation.",
+            )
+        )
     log.exception("unhandled error")
     return _response(problem(500))
 

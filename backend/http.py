@@ -37,7 +37,7 @@ def principal() -> Principal:
     p: Principal | None = g.get("principal")
     if p is None:
         abort(401)
-    return p  # type: ignore[return-value]
+    return p
 
 
 def require(*roles: str) -> Callable[[F], F]:
@@ -109,5 +109,9 @@ def uploaded_file(field: str = "fil") -> tuple[bytes, str | None]:
         return part.read(), part.filename
     data = request.get_data(cache=False)
     if not data:
-        abort(422, "fil_mangler", f"Vedhæft filen som multipart-feltet '{field}' eller som anmodningens indhold.")
+        abort(
+            422,
+            "fil_mangler",
+            f"Vedhæft filen som multipart-feltet '{field}' eller som anmodningens indhold.",
+        )
     return data, request.headers.get("X-Filename")

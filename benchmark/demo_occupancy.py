@@ -98,7 +98,9 @@ def derive_quarterly_occupancy(
             # Already split in the registry (the demo registry splits with the same share).
             pct = published_pct.get((place.maalgruppe, place.tilbudstype, place.year), samlede)
             if pct is not None:
-                note = f"Afledt af pladsoversigtens normering og trykt belægning ({place.tilbudstype})"
+                note = (
+                    f"Afledt af pladsoversigtens normering og trykt belægning ({place.tilbudstype})"
+                )
                 lines += _quarters(place, place.tilbudstype, place.normering, pct, note)
             continue
         if place.maalgruppe in secure_maalgrupper and place.tilbudstype != "dag":

@@ -22,7 +22,9 @@ def _url() -> str:
 def run_migrations_offline() -> None:
     url = _url()
     context.configure(
-        url=url, target_metadata=metadata, literal_binds=True,
+        url=url,
+        target_metadata=metadata,
+        literal_binds=True,
         render_as_batch=url.startswith("sqlite"),
     )
     with context.begin_transaction():

@@ -65,7 +65,10 @@ SPLIT = 4  # køberkommuner per offer
 
 def offer_ids(n_rows: int) -> list[str]:
     """Stable offer ids (the same in the parent and the --child processes)."""
-    return [str(uuid.uuid5(uuid.NAMESPACE_URL, f"rammetal-bench-{o}")) for o in range((n_rows + SPLIT - 1) // SPLIT)]
+    return [
+        str(uuid.uuid5(uuid.NAMESPACE_URL, f"rammetal-bench-{o}"))
+        for o in range((n_rows + SPLIT - 1) // SPLIT)
+    ]
 
 
 def normering(offer: int) -> float:
@@ -78,8 +81,16 @@ def make_rows(n_rows: int) -> list[list[object]]:
     for i in range(n_rows):
         offer, buyer = divmod(i, SPLIT)
         forbrug = round(normering(offer) * 90 * (0.8 + (i % 17) / 100) / SPLIT, 1)
-        rows.append([ids[offer], f"Tilbud nr. {offer}", 1, normering(offer), forbrug,
-                     KOMMUNER[(offer + buyer) % len(KOMMUNER)]])
+        rows.append(
+            [
+                ids[offer],
+                f"Tilbud nr. {offer}",
+                1,
+                normering(offer),
+                forbrug,
+                KOMMUNER[(offer + buyer) % len(KOMMUNER)],
+            ]
+        )
     return rows
 
 
@@ -88,8 +99,13 @@ def make_context(n_rows: int) -> IntakeContext:
         tid: OfferInfo(tid, f"Tilbud nr. {o}", "psykisk_handicap", "doegn", Decimal(normering(o)))
         for o, tid in enumerate(offer_ids(n_rows))
     }
-    return IntakeContext(organisation="751", year=2017, quarter=1, offers=offers,
-                         kommune_aliases={k: k for k in KOMMUNER})
+    return IntakeContext(
+        organisation="751",
+        year=2017,
+        quarter=1,
+        offers=offers,
+        kommune_aliases={k: k for k in KOMMUNER},
+    )
 
 
 def make_database(path: Path, n_rows: int) -> tuple[str, int]:
@@ -101,18 +117,44 @@ def make_database(path: Path, n_rows: int) -> tuple[str, int]:
     with database.unit_of_work() as session:
         sync_tenants(session)
         org = get_by_code(session, "751")
-        period = ReportingPeriod(rammeaftale_id=org.rammeaftale_id, stream="belaegning", aar=2017,
-                                 kvartal=1, frist=date(2017, 4, 30), status="aaben")
+        period = ReportingPeriod(
+            rammeaftale_id=org.rammeaftale_id,
+            stream="belaegning",
+            aar=2017,
+            kvartal=1,
+            frist=date(2017, 4, 30),
+            status="aaben",
+        )
         session.add(period)
         session.flush()
         with scoped(session, TenantScope.single(org.id)):
             ids = [uuid.UUID(t) for t in offer_ids(n_rows)]
-            session.execute(sa.insert(Offer.__table__), [
-                {"org_id": org.id, "id": oid, "navn": f"Tilbud nr. {o}", "maalgruppe": "psykisk_handicap",
-                 "tilbudstype": "doegn"} for o, oid in enumerate(ids)])
-            session.execute(sa.insert(OfferYear.__table__), [
-                {"org_id": org.id, "offer_id": oid, "aar": 2017, "normering": Decimal(normering(o)),
-                 "omfattet": True} for o, oid in enumerate(ids)])
+            session.execute(
+                sa.insert(Offer.__table__),
+                [
+                    {
+                        "org_id": org.id,
+                        "id": oid,
+                        "navn": f"Tilbud nr. {o}",
+                        "maalgruppe": "psykisk_handicap",
+                        "tilbudstype": "doegn",
+                    }
+                    for o, oid in enumerate(ids)
+                ],
+            )
+            session.execute(
+                sa.insert(OfferYear.__table__),
+                [
+                    {
+                        "org_id": org.id,
+                        "offer_id": oid,
+                        "aar": 2017,
+                        "normering": Decimal(normering(o)),
+                        "omfattet": True,
+                    }
+                    for o, oid in enumerate(ids)
+                ],
+            )
         period_id = period.id
     database.dispose()
     return url, period_id
@@ -123,9 +165,16 @@ def db_import(database: Database, period_id: int, data: bytes, fmt: str) -> int:
     with database.unit_of_work() as session:
         org = get_by_code(session, "751")
         period = session.get(ReportingPeriod, period_id)
-        submission = service.upload(session, org=org, period=period, stream="belaegning",
-                                    filename=f"bench.{fmt}", data=data, user_id=None,
-                                    max_bytes=50 * 1024 * 1024)
+        submission = service.upload(
+            session,
+            org=org,
+            period=period,
+            stream="belaegning",
+            filename=f"bench.{fmt}",
+            data=data,
+            user_id=None,
+            max_bytes=50 * 1024 * 1024,
+        )
         return submission.row_count
 
 
@@ -200,7 +249,9 @@ def child_rss(path: Path, which: str, rows: int, db: str = "") -> float:
     """
     out = subprocess.run(
         [sys.executable, __file__, "--child", str(path), which, "--rows", str(rows), "--db", db],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return float(out.stdout.strip())
 
@@ -254,14 +305,19 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
     database = Database(url)
     files = {"xlsx": make_xlsx(rows), "csv": make_csv(rows)}
     baselines = {"xlsx": read_xlsx_baseline, "csv": read_csv_baseline}
-    print(f"{args.rows} rows; {platform.processor() or platform.machine()}, "
-          f"Python {platform.python_version()}, openpyxl {openpyxl.__version__}, "
-          f"SQLAlchemy {sa.__version__}, SQLite {sqlite3.sqlite_version}")
-    print("| format | file | import (SQLite) | intake | baseline | import / baseline "
-          "| intake / baseline | tracemalloc peak import / intake / baseline "
-          "| max RSS import / intake / baseline |")
+    print(
+        f"{args.rows} rows; {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}, openpyxl {openpyxl.__version__}, "
+        f"SQLAlchemy {sa.__version__}, SQLite {sqlite3.sqlite_version}"
+    )
+    print(
+        "| format | file | import (SQLite) | intake | baseline | import / baseline "
+        "| intake / baseline | tracemalloc peak import / intake / baseline "
+        "| max RSS import / intake / baseline |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     for kind, data in files.items():
+
         def run_import(d: bytes = data, k: str = kind) -> int:
             return db_import(database, period_id, d, k)
 
@@ -271,16 +327,22 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
         def run_base(d: bytes = data, k: str = kind) -> int:
             return baselines[k](d)
 
-        t_import, t_intake, t_base = (timed(f, args.reps) for f in (run_import, run_intake, run_base))
+        t_import, t_intake, t_base = (
+            timed(f, args.reps) for f in (run_import, run_intake, run_base)
+        )
         peaks = [traced_peak(f) for f in (run_import, run_intake, run_base)]
         path = tmp / f"belaegning.{kind}"
         path.write_bytes(data)
-        rss = [child_rss(path, which, args.rows, f"{url}#{period_id}")
-               for which in ("import", "intake", "baseline")]
-        print(f"| {kind} | {len(data) / 1_048_576:.1f} MB | {t_import:.2f} s | {t_intake:.2f} s "
-              f"| {t_base:.2f} s | {t_import / t_base:.2f} | {t_intake / t_base:.2f} "
-              f"| {peaks[0]:.0f} / {peaks[1]:.0f} / {peaks[2]:.0f} MB "
-              f"| {rss[0]:.0f} / {rss[1]:.0f} / {rss[2]:.0f} MB |")
+        rss = [
+            child_rss(path, which, args.rows, f"{url}#{period_id}")
+            for which in ("import", "intake", "baseline")
+        ]
+        print(
+            f"| {kind} | {len(data) / 1_048_576:.1f} MB | {t_import:.2f} s | {t_intake:.2f} s "
+            f"| {t_base:.2f} s | {t_import / t_base:.2f} | {t_intake / t_base:.2f} "
+            f"| {peaks[0]:.0f} / {peaks[1]:.0f} / {peaks[2]:.0f} MB "
+            f"| {rss[0]:.0f} / {rss[1]:.0f} / {rss[2]:.0f} MB |"
+        )
     database.dispose()
 
 

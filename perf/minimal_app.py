@@ -26,8 +26,21 @@ _conn: psycopg.Connection | None = None
 _AUTH = """SELECT o.id FROM api_token t JOIN app_user u ON u.id = t.user_id
 JOIN organisation o ON o.id = u.organisation_id
 WHERE t.token_hash = %s AND t.revoked_at IS NULL AND u.active"""
-_KEYS = ("id", "navn", "tilbudsportalen_id", "maalgruppe", "tilbudstype", "sel_paragraf",
-         "gyldig_fra", "gyldig_til", "note", "version", "created_at", "updated_at", "organisation")
+_KEYS = (
+    "id",
+    "navn",
+    "tilbudsportalen_id",
+    "maalgruppe",
+    "tilbudstype",
+    "sel_paragraf",
+    "gyldig_fra",
+    "gyldig_til",
+    "note",
+    "version",
+    "created_at",
+    "updated_at",
+    "organisation",
+)
 _PAGE = f"""SELECT {", ".join("o." + k for k in _KEYS[:-1])}, g.kode AS organisation,
   (SELECT string_agg(y.aar || ':' || y.normering || ':' || y.omfattet::int, ',') FROM offer_year y
    WHERE y.org_id IN (%(org)s) AND y.org_id = o.org_id AND y.offer_id = o.id) AS years,
@@ -60,8 +73,11 @@ def offers() -> Response:
     for row in rows:
         item: dict[str, object] = dict(zip(_KEYS, row[:n], strict=False))
         years = sorted(part.split(":") for part in row[n].split(",")) if row[n] else []
-        item["historik"] = [{"aar": int(a), "normering": v, "omfattet": o == "1"} for a, v, o in years]
+        item["historik"] = [
+            {"aar": int(a), "normering": v, "omfattet": o == "1"} for a, v, o in years
+        ]
         items.append(item)
-    body = orjson.dumps({"total": rows[0][n + 1] if rows else 0, "limit": limit, "offset": offset,
-                         "items": items})
+    body = orjson.dumps(
+        {"total": rows[0][n + 1] if rows else 0, "limit": limit, "offset": offset, "items": items}
+    )
     return Response(body, mimetype="application/json")

@@ -127,7 +127,9 @@ class Env:
         return self.app.test_client()  # type: ignore[attr-defined]
 
 
-def _make_env(kind: str, request: pytest.FixtureRequest, tmp_path: Path, *, full: bool = False) -> Env:
+def _make_env(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path, *, full: bool = False
+) -> Env:
     suffix = "_full" if full else ""
     if kind == "sqlite":
         template = request.getfixturevalue("sqlite_template" + suffix)
@@ -141,8 +143,12 @@ def _make_env(kind: str, request: pytest.FixtureRequest, tmp_path: Path, *, full
         template = request.getfixturevalue("pg_template" + suffix)
         db_name = cluster.create_database(template=template)
         url, owner_url = cluster.app_url(db_name), cluster.owner_url(db_name)
-    settings = Settings(database_url=url, migration_database_url=owner_url, testing=True,
-                        max_request_bytes=1024 * 1024)
+    settings = Settings(
+        database_url=url,
+        migration_database_url=owner_url,
+        testing=True,
+        max_request_bytes=1024 * 1024,
+    )
     database = Database(url)
     app = create_app(settings, database)
     return Env(kind, url, owner_url, database, app, cluster, db_name)

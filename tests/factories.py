@@ -17,16 +17,28 @@ from backend.organisations import service as organisations
 from backend.periods import service as periods
 
 
-def make_user(database: Database, *, org: str, role: str, email: str | None = None,
-              password: str | None = None) -> str:
+def make_user(
+    database: Database,
+    *,
+    org: str,
+    role: str,
+    email: str | None = None,
+    password: str | None = None,
+) -> str:
     """Create a user and return its e-mail address (no password unless given: tokens
     are issued directly, and argon2 hashing per test would slow the suite down)."""
     email = email or f"{role}-{org}-{uuid.uuid4().hex[:6]}@test.dk"
     with database.unit_of_work() as session:
         organisation = organisations.get_by_code(session, org)
         assert organisation is not None, org
-        auth.create_user(session, email=email, navn=f"Test {role}", role=role,
-                         organisation=organisation, password=password)
+        auth.create_user(
+            session,
+            email=email,
+            navn=f"Test {role}",
+            role=role,
+            organisation=organisation,
+            password=password,
+        )
     return email
 
 
@@ -41,32 +53,60 @@ def make_token(database: Database, *, org: str, role: str) -> dict[str, str]:
 
 def make_offer(database: Database, *, org: str, **values: Any) -> str:
     """Create an offer of ``org`` (as that organisation) and return its id."""
-    data = {"navn": f"Testtilbud {uuid.uuid4().hex[:6]}", "maalgruppe": "psykisk_handicap",
-            "tilbudstype": "doegn", "historik": [{"aar": 2017, "normering": 10, "omfattet": True}]}
+    data = {
+        "navn": f"Testtilbud {uuid.uuid4().hex[:6]}",
+        "maalgruppe": "psykisk_handicap",
+        "tilbudstype": "doegn",
+        "historik": [{"aar": 2017, "normering": 10, "omfattet": True}],
+    }
     data.update(values)
     with database.unit_of_work() as session:
         organisation = organisations.get_by_code(session, org)
         with scoped(session, TenantScope.single(organisation.id)):
-            offer = offers.create_offer(session, org_id=organisation.id,
-                                        rammeaftale_id=organisation.rammeaftale_id, values=data)
+            offer = offers.create_offer(
+                session,
+                org_id=organisation.id,
+                rammeaftale_id=organisation.rammeaftale_id,
+                values=data,
+            )
             return str(offer.id)
 
 
-def make_period(database: Database, *, secretariat: str = "sekretariat-midt", stream: str = "regnskab",
-                aar: int = 2024, kvartal: int | None = None, frist: date = date(2025, 4, 30)) -> int:
+def make_period(
+    database: Database,
+    *,
+    secretariat: str = "sekretariat-midt",
+    stream: str = "regnskab",
+    aar: int = 2024,
+    kvartal: int | None = None,
+    frist: date = date(2025, 4, 30),
+) -> int:
     """Open a reporting period of ``secretariat``'s rammeaftale (as that secretariat); its id."""
     with database.unit_of_work() as session:
         organisation = organisations.get_by_code(session, secretariat)
         assert organisation is not None, secretariat
         period = periods.create_period(
-            session, rammeaftale_id=organisation.rammeaftale_id, actor_org_id=organisation.id,
-            stream=stream, aar=aar, kvartal=kvartal, frist=frist,
+            session,
+            rammeaftale_id=organisation.rammeaftale_id,
+            actor_org_id=organisation.id,
+            stream=stream,
+            aar=aar,
+            kvartal=kvartal,
+            frist=frist,
         )
         return period.id
 
 
-def upload_submission(database: Database, *, org: str, period_id: int, stream: str, data: bytes,
-                      filename: str = "fil.csv", submit: bool = False) -> str:
+def upload_submission(
+    database: Database,
+    *,
+    org: str,
+    period_id: int,
+    stream: str,
+    data: bytes,
+    filename: str = "fil.csv",
+    submit: bool = False,
+) -> str:
     """Store ``data`` as the next version of ``org``'s submission (as the CLI does); its id."""
     from backend.periods.models import ReportingPeriod
     from backend.submissions import service as submissions
@@ -78,8 +118,15 @@ def upload_submission(database: Database, *, org: str, period_id: int, stream: s
         period = session.get(ReportingPeriod, period_id)
         with scoped(session, TenantScope.single(organisation.id)):
             submission = submissions.upload(
-                session, org=organisation, period=period, stream=stream, filename=filename,
-                data=data, user_id=None, max_bytes=20 * 1024 * 1024)
+                session,
+                org=organisation,
+                period=period,
+                stream=stream,
+                filename=filename,
+                data=data,
+                user_id=None,
+                max_bytes=20 * 1024 * 1024,
+            )
             if submit:
                 workflow.submit(session, submission, period=period)
             return str(submission.id)

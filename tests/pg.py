@@ -13,12 +13,16 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-SERVER_URL = os.environ.get("RAMMETAL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+SERVER_URL = os.environ.get(
+    "RAMMETAL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def available() -> bool:
     try:
-        engine = sa.create_engine(SERVER_URL, poolclass=sa.pool.NullPool, connect_args={"connect_timeout": 3})
+        engine = sa.create_engine(
+            SERVER_URL, poolclass=sa.pool.NullPool, connect_args={"connect_timeout": 3}
+        )
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
         engine.dispose()
@@ -29,7 +33,9 @@ def available() -> bool:
 
 def _url(user: str, database: str) -> str:
     base = sa.engine.make_url(SERVER_URL)
-    return base.set(username=user, password=None, database=database).render_as_string(hide_password=False)
+    return base.set(username=user, password=None, database=database).render_as_string(
+        hide_password=False
+    )
 
 
 @dataclass
@@ -44,11 +50,15 @@ class PgCluster:
         run = uuid.uuid4().hex[:8]
         cluster = cls(run, f"rt_owner_{run}", f"rt_app_{run}", [])
         with cluster._admin() as conn:
-            conn.exec_driver_sql(f"CREATE ROLE {cluster.owner} LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS")
+            conn.exec_driver_sql(
+                f"CREATE ROLE {cluster.owner} LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS"
+            )
         return cluster
 
     def _admin(self) -> sa.Connection:
-        engine = sa.create_engine(SERVER_URL, poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT")
+        engine = sa.create_engine(
+            SERVER_URL, poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT"
+        )
         return engine.connect()
 
     def owner_url(self, database: str) -> str:
@@ -58,7 +68,11 @@ class PgCluster:
         return _url(self.app_role, database)
 
     def superuser_url(self, database: str) -> str:
-        return sa.engine.make_url(SERVER_URL).set(database=database).render_as_string(hide_password=False)
+        return (
+            sa.engine.make_url(SERVER_URL)
+            .set(database=database)
+            .render_as_string(hide_password=False)
+        )
 
     def create_database(self, template: str | None = None) -> str:
         name = f"rt_{self.run}_{len(self.databases)}"
@@ -77,8 +91,12 @@ class PgCluster:
     def drop(self) -> None:
         with self._admin() as conn:
             for name in reversed(self.databases):
-                conn.execute(sa.text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+                conn.execute(
+                    sa.text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
+                    ),
+                    {"n": name},
+                )
                 conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
             for role in (self.app_role, self.owner):
                 conn.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")

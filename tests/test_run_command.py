@@ -21,7 +21,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(url: str, headers: dict[str, str] | None = None, data: bytes | None = None) -> tuple[int, bytes]:
+def _get(
+    url: str, headers: dict[str, str] | None = None, data: bytes | None = None
+) -> tuple[int, bytes]:
     req = urllib.request.Request(url, headers=headers or {}, data=data)
     try:
         with urllib.request.urlopen(req, timeout=5) as resp:
@@ -34,12 +36,22 @@ def test_run_command_serves_ready_docs_and_demo_offers(tmp_path: Path) -> None:
     import json
 
     port = _free_port()
-    env = {**os.environ, "RAMMETAL_DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
-           "RAMMETAL_BIND": f"127.0.0.1:{port}", "RAMMETAL_WORKERS": "1"}
+    env = {
+        **os.environ,
+        "RAMMETAL_DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
+        "RAMMETAL_BIND": f"127.0.0.1:{port}",
+        "RAMMETAL_WORKERS": "1",
+    }
     env.pop("RAMMETAL_MIGRATION_DATABASE_URL", None)
     rammetal = Path(sys.executable).with_name("rammetal")
-    proc = subprocess.Popen([str(rammetal), "run"], cwd=REPO_ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [str(rammetal), "run"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -55,7 +67,9 @@ def test_run_command_serves_ready_docs_and_demo_offers(tmp_path: Path) -> None:
         assert status == 200, "server never became ready"
         assert _get(base + "/api/docs")[0] == 200
         login = json.dumps({"email": "herning@rammetal.demo", "password": "demo-herning"}).encode()
-        status, body = _get(base + "/api/v1/auth/tokens", {"Content-Type": "application/json"}, login)
+        status, body = _get(
+            base + "/api/v1/auth/tokens", {"Content-Type": "application/json"}, login
+        )
         assert status == 201
         token = json.loads(body)["token"]
         status, body = _get(base + "/api/v1/offers?aar=2017", {"Authorization": f"Bearer {token}"})
@@ -72,7 +86,9 @@ def test_each_step_is_its_own_command(tmp_path: Path, args: list[str]) -> None:
     rammetal = str(Path(sys.executable).with_name("rammetal"))
     steps = [["db", "upgrade"], ["tenants", "sync"], ["demo", "load"]]
     for step in steps[: steps.index(args) + 1]:
-        done = subprocess.run([rammetal, *step], env=env, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [rammetal, *step], env=env, capture_output=True, text=True, check=False
+        )
         assert done.returncode == 0, done.stderr
     again = subprocess.run([rammetal, *args], env=env, capture_output=True, text=True, check=False)
     assert again.returncode == 0  # idempotent

@@ -53,8 +53,13 @@ def _ensure_ids(obj: Any) -> None:
 
 
 def _new_entry(
-    *, org_id: int, action: str, entity: str, entity_id: str | None,
-    before: dict[str, Any] | None, after: dict[str, Any] | None,
+    *,
+    org_id: int,
+    action: str,
+    entity: str,
+    entity_id: str | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
 ) -> AuditEntry:
     principal = current_principal()
     return AuditEntry(
@@ -73,8 +78,14 @@ def _new_entry(
 
 
 def _entry(action: str, obj: Any, before: dict | None, after: dict | None) -> AuditEntry:
-    return _new_entry(org_id=obj.org_id, action=action, entity=type(obj).__tablename__,
-                      entity_id=_entity_id(obj), before=before, after=after)
+    return _new_entry(
+        org_id=obj.org_id,
+        action=action,
+        entity=type(obj).__tablename__,
+        entity_id=_entity_id(obj),
+        before=before,
+        after=after,
+    )
 
 
 def record(
@@ -88,8 +99,9 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Record an event that is not a row change of an audited model."""
-    entry = _new_entry(org_id=org_id, action=action, entity=entity, entity_id=entity_id,
-                       before=before, after=after)
+    entry = _new_entry(
+        org_id=org_id, action=action, entity=entity, entity_id=entity_id, before=before, after=after
+    )
     session.add(entry)
     return entry
 

@@ -7,12 +7,16 @@ from marshmallow import Schema, fields, validate
 
 class LoginSchema(Schema):
     email = fields.Email(required=True)
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1000))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=1000)
+    )
 
 
 class IssuedTokenSchema(Schema):
     id = fields.Integer()
-    token = fields.String(metadata={"description": "The bearer token. Shown once; only its hash is stored."})
+    token = fields.String(
+        metadata={"description": "The bearer token. Shown once; only its hash is stored."}
+    )
     prefix = fields.String()
     expires_at = fields.DateTime(allow_none=True)
 
@@ -42,5 +46,7 @@ class MeSchema(Schema):
     organisation = fields.Nested(MeOrganisationSchema)
     laeseadgang = fields.List(
         fields.String(),
-        metadata={"description": "Codes of the organisations whose raw data this principal may read"},
+        metadata={
+            "description": "Codes of the organisations whose raw data this principal may read"
+        },
     )

@@ -62,7 +62,9 @@ def hash_password(password: str) -> str:
 
 def _verify(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        return (
+            _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
+        )
     except (VerificationError, InvalidHashError):
         return False
 
@@ -72,25 +74,39 @@ def token_hash(token: str) -> str:
 
 
 def create_user(
-    session: Session, *, email: str, navn: str, role: str, organisation: Organisation,
+    session: Session,
+    *,
+    email: str,
+    navn: str,
+    role: str,
+    organisation: Organisation,
     password: str | None,
 ) -> User:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
     user = User(
-        email=email.strip().lower(), navn=navn, role=role, organisation=organisation,
+        email=email.strip().lower(),
+        navn=navn,
+        role=role,
+        organisation=organisation,
         password_hash=hash_password(password) if password else None,
     )
     session.add(user)
     session.flush()
     _audit(
-        session, org_id=organisation.id, action="create", entity="app_user",
-        entity_id=str(user.id), after={"email": user.email, "role": role, "navn": navn},
+        session,
+        org_id=organisation.id,
+        action="create",
+        entity="app_user",
+        entity_id=str(user.id),
+        after={"email": user.email, "role": role, "navn": navn},
     )
     return user
 
 
-def issue_token(session: Session, user: User, *, navn: str, ttl_days: int | None) -> tuple[ApiToken, str]:
+def issue_token(
+    session: Session, user: User, *, navn: str, ttl_days: int | None
+) -> tuple[ApiToken, str]:
     """Create a token; the plain token is returned once and never stored."""
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(days=ttl_days) if ttl_days else None
@@ -100,22 +116,36 @@ def issue_token(session: Session, user: User, *, navn: str, ttl_days: int | None
     session.add(token)
     session.flush()
     _audit(
-        session, org_id=user.organisation_id, action="issue", entity="api_token",
-        entity_id=str(token.id), after={"user": user.email, "navn": navn, "prefix": token.prefix},
+        session,
+        org_id=user.organisation_id,
+        action="issue",
+        entity="api_token",
+        entity_id=str(token.id),
+        after={"user": user.email, "navn": navn, "prefix": token.prefix},
     )
     return token, plain
 
 
 def login(
-    session: Session, *, email: str, password: str, remote_addr: str | None,
-    max_failures: int, window_seconds: int, ttl_days: int,
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    remote_addr: str | None,
+    max_failures: int,
+    window_seconds: int,
+    ttl_days: int,
 ) -> tuple[ApiToken, str]:
     key = email.strip().lower()
     since = utcnow() - timedelta(seconds=window_seconds)
-    failures = session.scalar(
-        sa.select(sa.func.count()).select_from(LoginFailure)
-        .where(LoginFailure.email_key == key, LoginFailure.at >= since)
-    ) or 0
+    failures = (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(LoginFailure)
+            .where(LoginFailure.email_key == key, LoginFailure.at >= since)
+        )
+        or 0
+    )
     if failures >= max_failures:
         raise TooManyAttempts(retry_after=window_seconds)
     user = session.scalar(sa.select(User).where(User.email == key))
@@ -130,12 +160,25 @@ def login(
 def _principal_query() -> sa.Select[Any]:
     token, user, org = ApiToken.__table__, User.__table__, Organisation.__table__
     return (
-        sa.select(token.c.id, token.c.expires_at, token.c.last_used_at, user.c.id, user.c.email,
-                  user.c.role, org.c.id, org.c.kode, org.c.type, org.c.rammeaftale_id)
+        sa.select(
+            token.c.id,
+            token.c.expires_at,
+            token.c.last_used_at,
+            user.c.id,
+            user.c.email,
+            user.c.role,
+            org.c.id,
+            org.c.kode,
+            org.c.type,
+            org.c.rammeaftale_id,
+        )
         .join(user, user.c.id == token.c.user_id)
         .join(org, org.c.id == user.c.organisation_id)
-        .where(token.c.token_hash == sa.bindparam("token_hash"), token.c.revoked_at.is_(None),
-               user.c.active.is_(True))
+        .where(
+            token.c.token_hash == sa.bindparam("token_hash"),
+            token.c.revoked_at.is_(None),
+            user.c.active.is_(True),
+        )
     )
 
 
@@ -154,29 +197,56 @@ def authenticate(session: Session, plain: str) -> Principal | None:
     row = connection.execute(_PRINCIPAL_QUERY, {"token_hash": token_hash(plain)}).first()
     if row is None:
         return None
-    token_id, expires_at, last_used_at, user_id, email, role, org_id, kode, org_type, rammeaftale_id = row
+    (
+        token_id,
+        expires_at,
+        last_used_at,
+        user_id,
+        email,
+        role,
+        org_id,
+        kode,
+        org_type,
+        rammeaftale_id,
+    ) = row
     if expires_at is not None and expires_at <= now:
         return None
     # Coarse last-use stamp: one write a minute at most, not one per request.
     if last_used_at is None or now - last_used_at > timedelta(minutes=1):
-        connection.execute(sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
-    return Principal(user_id=user_id, email=email, role=role, org_id=org_id, org_kode=kode,
-                     org_type=org_type, rammeaftale_id=rammeaftale_id, token_id=token_id)
+        connection.execute(
+            sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
+        )
+    return Principal(
+        user_id=user_id,
+        email=email,
+        role=role,
+        org_id=org_id,
+        org_kode=kode,
+        org_type=org_type,
+        rammeaftale_id=rammeaftale_id,
+        token_id=token_id,
+    )
 
 
 def revoke_token(session: Session, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         _audit(
-            session, org_id=token.user.organisation_id, action="revoke", entity="api_token",
-            entity_id=str(token.id), after={"revoked_at": token.revoked_at.isoformat()},
+            session,
+            org_id=token.user.organisation_id,
+            action="revoke",
+            entity="api_token",
+            entity_id=str(token.id),
+            after={"revoked_at": token.revoked_at.isoformat()},
         )
 
 
 def list_tokens(session: Session, user_id: int) -> list[ApiToken]:
-    return list(session.scalars(
-        sa.select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)
-    ))
+    return list(
+        session.scalars(
+            sa.select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)
+        )
+    )
 
 
 def get_token(session: Session, token_id: int) -> ApiToken | None:
@@ -194,22 +264,27 @@ def scope_for(session: Session, principal: Principal) -> TenantScope:
         return TenantScope.single(principal.org_id)
     if principal.role == "secretariat":
         ids = session.scalars(
-            sa.select(Organisation.id).where(Organisation.rammeaftale_id == principal.rammeaftale_id)
+            sa.select(Organisation.id).where(
+                Organisation.rammeaftale_id == principal.rammeaftale_id
+            )
         )
         return TenantScope.many(principal.org_id, ids)
     return TenantScope(principal.org_id, frozenset(), frozenset())
-
 
 
 def describe(session: Session, principal: Principal, scope: TenantScope) -> dict[str, object]:
     """What ``/me`` shows: the user, its organisation, role and readable organisations."""
     user = session.get(User, principal.user_id)
     codes = session.scalars(
-        sa.select(Organisation.kode).where(Organisation.id.in_(sorted(scope.readable))).order_by(Organisation.kode)
+        sa.select(Organisation.kode)
+        .where(Organisation.id.in_(sorted(scope.readable)))
+        .order_by(Organisation.kode)
     )
     return {
-        "id": principal.user_id, "email": principal.email,
-        "navn": user.navn if user else principal.email, "role": principal.role,
+        "id": principal.user_id,
+        "email": principal.email,
+        "navn": user.navn if user else principal.email,
+        "role": principal.role,
         "organisation": session.get(Organisation, principal.org_id),
         "laeseadgang": list(codes),
     }

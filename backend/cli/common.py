@@ -25,7 +25,7 @@ def _settings() -> Settings:
     return Settings.from_env()
 
 
-def _database(settings: Settings | None = None, *, owner: bool = False):  # type: ignore[no-untyped-def]
+def _database(settings: Settings | None = None, *, owner: bool = False):
     from backend.db.session import Database
 
     settings = settings or _settings()

@@ -59,12 +59,16 @@ _SET_CONFIG = sa.text("SELECT set_config(:name, :value, true)")
 def _set_org_ids(connection: sa.Connection, scope: TenantScope | None) -> None:
     """Set the transaction-local tenant setting that the RLS policies read (PostgreSQL)."""
     if connection.dialect.name == "postgresql":
-        connection.execute(_SET_CONFIG, {"name": ORG_SETTING, "value": scope.as_setting() if scope else ""})
+        connection.execute(
+            _SET_CONFIG, {"name": ORG_SETTING, "value": scope.as_setting() if scope else ""}
+        )
 
 
 def _set_tenant_on_begin(session: Session, _transaction: object, connection: sa.Connection) -> None:
     scope = current_scope()
-    if scope is not None:  # a new transaction carries no setting: set_config(…, true) ended with the last one
+    if (
+        scope is not None
+    ):  # a new transaction carries no setting: set_config(…, true) ended with the last one
         _set_org_ids(connection, scope)
 
 

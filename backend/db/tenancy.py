@@ -133,7 +133,9 @@ PREBUILT = "rammetal_prebuilt"
 
 def _criteria(statement: Any, readable: tuple[int, ...]) -> Any:
     return statement.options(
-        with_loader_criteria(TenantOwned, lambda cls: cls.org_id.in_(readable), include_aliases=True)
+        with_loader_criteria(
+            TenantOwned, lambda cls: cls.org_id.in_(readable), include_aliases=True
+        )
     )
 
 
@@ -163,13 +165,19 @@ def _add_tenant_criteria(state: ORMExecuteState) -> None:
 
 
 def _add_tenant_criteria_on_connection(
-    conn: sa.Connection, clauseelement: Any, multiparams: Any, params: Any, execution_options: Any,
+    conn: sa.Connection,
+    clauseelement: Any,
+    multiparams: Any,
+    params: Any,
+    execution_options: Any,
 ) -> tuple[Any, Any, Any]:
     """The same criteria for ORM-enabled statements run on a connection rather than
     through the session (which reads rows without the ORM's per-row handling)."""
-    if (execution_options.get(_SCOPED_BY_SESSION)
-            or not isinstance(clauseelement, (sa.Select, sa.Update, sa.Delete))
-            or clauseelement._propagate_attrs.get("compile_state_plugin") != "orm"):
+    if (
+        execution_options.get(_SCOPED_BY_SESSION)
+        or not isinstance(clauseelement, (sa.Select, sa.Update, sa.Delete))
+        or clauseelement._propagate_attrs.get("compile_state_plugin") != "orm"
+    ):
         return clauseelement, multiparams, params
     return _with_tenant_criteria(clauseelement), multiparams, params
 
@@ -181,7 +189,9 @@ def scope_connection_statements(engine: sa.Engine) -> None:
 
 @event.listens_for(Session, "before_flush")
 def _check_tenant_rows(session: Session, flush_context: object, instances: object) -> None:
-    touched = [o for o in (*session.new, *session.dirty, *session.deleted) if _is_tenant_owned(type(o))]
+    touched = [
+        o for o in (*session.new, *session.dirty, *session.deleted) if _is_tenant_owned(type(o))
+    ]
     if not touched:
         return
     scope = require_scope()

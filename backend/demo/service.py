@@ -39,12 +39,32 @@ class DemoUser:
 
 
 DEMO_USERS = (
-    DemoUser("sekretariat@rammetal.demo", "Sekretariatet (demo)", "secretariat", "sekretariat-midt", "demo-sekretariat"),
-    DemoUser("dassos@rammetal.demo", "DASSOS-medlem, Viborg (demo)", "viewer", "791", "demo-dassos"),
+    DemoUser(
+        "sekretariat@rammetal.demo",
+        "Sekretariatet (demo)",
+        "secretariat",
+        "sekretariat-midt",
+        "demo-sekretariat",
+    ),
+    DemoUser(
+        "dassos@rammetal.demo", "DASSOS-medlem, Viborg (demo)", "viewer", "791", "demo-dassos"
+    ),
     DemoUser("herning@rammetal.demo", "Økonomi, Herning (demo)", "reporter", "657", "demo-herning"),
     DemoUser("aarhus@rammetal.demo", "Økonomi, Aarhus (demo)", "reporter", "751", "demo-aarhus"),
-    DemoUser("region@rammetal.demo", "Økonomi, Region Midtjylland (demo)", "reporter", "1082", "demo-region"),
-    DemoUser("admin@rammetal.demo", "Platformsadministrator (demo)", "admin", "sekretariat-midt", "demo-admin"),
+    DemoUser(
+        "region@rammetal.demo",
+        "Økonomi, Region Midtjylland (demo)",
+        "reporter",
+        "1082",
+        "demo-region",
+    ),
+    DemoUser(
+        "admin@rammetal.demo",
+        "Platformsadministrator (demo)",
+        "admin",
+        "sekretariat-midt",
+        "demo-admin",
+    ),
 )
 
 
@@ -57,8 +77,10 @@ class PlaceRow:
 
 
 SECURE = "sikrede_institutioner"
-SECURE_NOTE = ("Demo: døgnpladserne er fordelt på åben/sikret med den andel, der gengiver "
-               "tabel D's trykte belægning (afledt, ikke indberettet).")
+SECURE_NOTE = (
+    "Demo: døgnpladserne er fordelt på åben/sikret med den andel, der gengiver "
+    "tabel D's trykte belægning (afledt, ikke indberettet)."
+)
 
 
 def secure_aaben_shares(directory: Path = REFERENCE) -> dict[int, Decimal]:
@@ -68,15 +90,26 @@ def secure_aaben_shares(directory: Path = REFERENCE) -> dict[int, Decimal]:
 
     with (directory / "tabel4_belaegning.csv").open(encoding="utf-8") as fh:
         rows = {r["split"]: r for r in csv.DictReader(fh) if r["maalgruppe"].startswith("Sikrede")}
-    return {y: secure_aaben_share(*(Decimal(rows[s][f"belaegning_pct_{y}"]) for s in ("Samlede", "Åbne", "Sikrede")))
-            for y in (2016, 2017)}
+    return {
+        y: secure_aaben_share(
+            *(Decimal(rows[s][f"belaegning_pct_{y}"]) for s in ("Samlede", "Åbne", "Sikrede"))
+        )
+        for y in (2016, 2017)
+    }
 
 
 def _split_secure(row: PlaceRow, shares: dict[int, Decimal]) -> list[PlaceRow]:
     cent = Decimal("0.01")
     aaben = {y: (n * shares[y]).quantize(cent) for y, n in row.places.items()}
-    return [PlaceRow(row.driftsherre, row.maalgruppe, "aaben", aaben),
-            PlaceRow(row.driftsherre, row.maalgruppe, "sikret", {y: n - aaben[y] for y, n in row.places.items()})]
+    return [
+        PlaceRow(row.driftsherre, row.maalgruppe, "aaben", aaben),
+        PlaceRow(
+            row.driftsherre,
+            row.maalgruppe,
+            "sikret",
+            {y: n - aaben[y] for y, n in row.places.items()},
+        ),
+    ]
 
 
 def read_place_rows(directory: Path = REFERENCE) -> list[PlaceRow]:
@@ -97,7 +130,11 @@ def read_place_rows(directory: Path = REFERENCE) -> list[PlaceRow]:
                     if not any(places.values()):
                         continue
                     row = PlaceRow(rec["driftsherre"], maalgruppe, typ, places)
-                    rows += _split_secure(row, shares) if (maalgruppe, typ) == (SECURE, "doegn") else [row]
+                    rows += (
+                        _split_secure(row, shares)
+                        if (maalgruppe, typ) == (SECURE, "doegn")
+                        else [row]
+                    )
     return rows
 
 
@@ -108,9 +145,17 @@ def load_users(session: Session) -> list[DemoUser]:
             continue
         org = organisations.get_by_code(session, demo.org_kode)
         if org is None:
-            raise LookupError(f"organisation {demo.org_kode} missing: run 'rammetal tenants sync' first")
-        auth.create_user(session, email=demo.email, navn=demo.navn, role=demo.role,
-                         organisation=org, password=demo.password)
+            raise LookupError(
+                f"organisation {demo.org_kode} missing: run 'rammetal tenants sync' first"
+            )
+        auth.create_user(
+            session,
+            email=demo.email,
+            navn=demo.navn,
+            role=demo.role,
+            organisation=org,
+            password=demo.password,
+        )
         created.append(demo)
     return created
 
@@ -124,21 +169,37 @@ def load_offers(session: Session, rows: list[PlaceRow] | None = None) -> int:
         if org is None:
             raise LookupError(f"unknown driftsherre {row.driftsherre!r}")
         if row.maalgruppe not in catalogue:
-            catalogue[row.maalgruppe] = organisations.maalgruppe(session, org.rammeaftale_id, row.maalgruppe)
+            catalogue[row.maalgruppe] = organisations.maalgruppe(
+                session, org.rammeaftale_id, row.maalgruppe
+            )
         mg = catalogue[row.maalgruppe]
         if mg is None:
-            raise LookupError(f"unknown målgruppe {row.maalgruppe!r}: run 'rammetal tenants sync' first")
+            raise LookupError(
+                f"unknown målgruppe {row.maalgruppe!r}: run 'rammetal tenants sync' first"
+            )
         navn = f"{org.navn}: {mg.navn}, {TYPE_LABEL[row.tilbudstype]}"
         with scoped(session, TenantScope.single(org.id)):
-            exists = session.scalar(sa.select(Offer.id).where(
-                Offer.navn == navn, Offer.maalgruppe == row.maalgruppe, Offer.tilbudstype == row.tilbudstype))
+            exists = session.scalar(
+                sa.select(Offer.id).where(
+                    Offer.navn == navn,
+                    Offer.maalgruppe == row.maalgruppe,
+                    Offer.tilbudstype == row.tilbudstype,
+                )
+            )
             if exists is not None:
                 continue
             note = DEMO_NOTE + (" " + SECURE_NOTE if row.tilbudstype in ("aaben", "sikret") else "")
-            offer = Offer(org_id=org.id, navn=navn, maalgruppe=row.maalgruppe,
-                          tilbudstype=row.tilbudstype, note=note)
-            offer.years = [OfferYear(org_id=org.id, aar=y, normering=n, omfattet=True)
-                           for y, n in sorted(row.places.items())]
+            offer = Offer(
+                org_id=org.id,
+                navn=navn,
+                maalgruppe=row.maalgruppe,
+                tilbudstype=row.tilbudstype,
+                note=note,
+            )
+            offer.years = [
+                OfferYear(org_id=org.id, aar=y, normering=n, omfattet=True)
+                for y, n in sorted(row.places.items())
+            ]
             session.add(offer)
             session.flush()
             created += 1
@@ -154,12 +215,23 @@ class ReferenceFile:
 
 
 REFERENCE_FILES = (
-    ReferenceFile(REPO_ROOT / "tenants/reference/population/folk1a_total_1jan_2016_2018.csv", "totaler",
-                  "Danmarks Statistik, FOLK1A, 1. januar 2016-2018 (alle aldre)"),
-    ReferenceFile(REPO_ROOT / "tenants/reference/structural/folk1a_total_1jan_2007_2016_all_municipalities.csv",
-                  "totaler", "Danmarks Statistik, FOLK1A, 1. januar 2007-2016, alle 98 kommuner"),
-    ReferenceFile(REPO_ROOT / "tenants/reference/structural/alder_2021_midtjylland.csv", "aldersgrupper",
-                  "Statistikbanken, udtræk benævnt 2021 (aldersgrupper; kun som aldersstruktur)", 2021),
+    ReferenceFile(
+        REPO_ROOT / "tenants/reference/population/folk1a_total_1jan_2016_2018.csv",
+        "totaler",
+        "Danmarks Statistik, FOLK1A, 1. januar 2016-2018 (alle aldre)",
+    ),
+    ReferenceFile(
+        REPO_ROOT
+        / "tenants/reference/structural/folk1a_total_1jan_2007_2016_all_municipalities.csv",
+        "totaler",
+        "Danmarks Statistik, FOLK1A, 1. januar 2007-2016, alle 98 kommuner",
+    ),
+    ReferenceFile(
+        REPO_ROOT / "tenants/reference/structural/alder_2021_midtjylland.csv",
+        "aldersgrupper",
+        "Statistikbanken, udtræk benævnt 2021 (aldersgrupper; kun som aldersstruktur)",
+        2021,
+    ),
 )
 
 
@@ -171,14 +243,25 @@ def load_reference(session: Session) -> int:
 
     secretariat = organisations.get_by_code(session, "sekretariat-midt")
     if secretariat is None:
-        raise LookupError("organisation sekretariat-midt missing: run 'rammetal tenants sync' first")
+        raise LookupError(
+            "organisation sekretariat-midt missing: run 'rammetal tenants sync' first"
+        )
     loaded = 0
     for ref in REFERENCE_FILES:
         data = ref.path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        if session.scalar(sa.select(ReferenceImport.id).where(ReferenceImport.file_sha256 == digest)):
+        if session.scalar(
+            sa.select(ReferenceImport.id).where(ReferenceImport.file_sha256 == digest)
+        ):
             continue
-        reference_service.import_population(session, data=data, fmt=ref.fmt, year=ref.year, kilde=ref.kilde,
-                                            actor_org_id=secretariat.id, file_name=ref.path.name)
+        reference_service.import_population(
+            session,
+            data=data,
+            fmt=ref.fmt,
+            year=ref.year,
+            kilde=ref.kilde,
+            actor_org_id=secretariat.id,
+            file_name=ref.path.name,
+        )
         loaded += 1
     return loaded

@@ -12,12 +12,12 @@ blp = Blueprint("health", __name__)
 
 
 @blp.get("/healthz")
-def healthz():  # type: ignore[no-untyped-def]
+def healthz():
     return jsonify(status="ok")
 
 
 @blp.get("/readyz")
-def readyz():  # type: ignore[no-untyped-def]
+def readyz():
     try:
         current = current_revision(database().engine)
     except Exception:  # noqa: BLE001 - any failure to reach the database means "not ready"
@@ -26,9 +26,11 @@ def readyz():  # type: ignore[no-untyped-def]
     head = head_revision()
     if current != head:
         body = problem(
-            503, "database_ikke_migreret",
+            503,
+            "database_ikke_migreret",
             "Databasen er ikke migreret til nyeste version. Kør 'rammetal db upgrade'.",
-            revision=current, head=head,
+            revision=current,
+            head=head,
         )
         return jsonify(body), 503, {"Content-Type": "application/problem+json"}
     return jsonify(status="ok", revision=current)

@@ -26,7 +26,9 @@ class Offer(TenantOwned, Base):
     __audited__ = True
     __table_args__ = (
         sa.CheckConstraint(f"tilbudstype IN {TILBUDSTYPER!r}", name="tilbudstype"),
-        sa.CheckConstraint("gyldig_til IS NULL OR gyldig_fra IS NULL OR gyldig_til >= gyldig_fra", name="gyldighed"),
+        sa.CheckConstraint(
+            "gyldig_til IS NULL OR gyldig_fra IS NULL OR gyldig_til >= gyldig_fra", name="gyldighed"
+        ),
         sa.UniqueConstraint("org_id", "navn", "maalgruppe", "tilbudstype"),
     )
 

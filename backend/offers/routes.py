@@ -24,11 +24,16 @@ blp = Blueprint("offers", __name__, url_prefix="/offers", description="Tilbudsre
 
 READERS = ("reporter", "org_admin", "secretariat")
 WRITERS = ("reporter", "org_admin")
-IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
-            "description": "The offer's ETag from GET (optimistic locking)"}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "The offer's ETag from GET (optimistic locking)",
+}
 
 
-def _etag(offer) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _etag(offer) -> dict[str, str]:
     return {"ETag": f'"{offer.version}"'}
 
 
@@ -48,7 +53,7 @@ class Offers(MethodView):
     @require(*READERS)
     @blp.arguments(OfferQuerySchema(), location="query")
     @blp.response(200, OfferPageSchema)
-    def get(self, query):  # type: ignore[no-untyped-def]
+    def get(self, query):
         """List offers in scope, filtered by year, målgruppe, tilbudstype or organisation."""
         page = service.list_offers(session(), **query)
         # Already JSON-ready (the service's read model); skip a second marshmallow pass.
@@ -58,10 +63,12 @@ class Offers(MethodView):
     @blp.arguments(OfferCreateSchema)
     @blp.response(201, OfferSchema)
     @blp.alt_response(409, description="Et tilbud med samme navn, målgruppe og tilbudstype findes")
-    def post(self, data):  # type: ignore[no-untyped-def]
+    def post(self, data):
         """Register an offer of the caller's organisation."""
         p = principal()
-        offer = service.create_offer(session(), org_id=p.org_id, rammeaftale_id=p.rammeaftale_id, values=data)
+        offer = service.create_offer(
+            session(), org_id=p.org_id, rammeaftale_id=p.rammeaftale_id, values=data
+        )
         return offer, 201, {**_etag(offer), "Location": f"{request.base_url}/{offer.id}"}
 
 
@@ -70,7 +77,7 @@ class OfferById(MethodView):
     @require(*READERS)
     @blp.response(200, OfferSchema)
     @blp.alt_response(404, description="Tilbuddet findes ikke")
-    def get(self, offer_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    def get(self, offer_id: uuid.UUID):
         """One offer with its history of normering and coverage by year; ETag for updates."""
         offer = service.get_offer(session(), offer_id)
         return offer, 200, _etag(offer)
@@ -82,12 +89,15 @@ class OfferById(MethodView):
     @blp.alt_response(404, description="Tilbuddet findes ikke")
     @blp.alt_response(412, description="If-Match passer ikke: tilbuddet er ændret")
     @blp.alt_response(428, description="If-Match mangler")
-    def patch(self, data, offer_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    def patch(self, data, offer_id: uuid.UUID):
         """Correct an offer or add a year's normering; needs If-Match. Audited with before/after."""
         p = principal()
         offer = service.get_offer(session(), offer_id)
         offer = service.update_offer(
-            session(), offer, rammeaftale_id=p.rammeaftale_id,
-            expected_version=_expected_version(), values=data,
+            session(),
+            offer,
+            rammeaftale_id=p.rammeaftale_id,
+            expected_version=_expected_version(),
+            values=data,
         )
         return offer, 200, _etag(offer)

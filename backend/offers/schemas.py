@@ -7,7 +7,10 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from backend.offers.models import TILBUDSTYPER
 
 _NORMERING = fields.Decimal(
-    required=True, places=2, as_string=False, validate=validate.Range(min=0, max=100000),
+    required=True,
+    places=2,
+    as_string=False,
+    validate=validate.Range(min=0, max=100000),
     metadata={"description": "Places the offer is dimensioned for (may be fractional)"},
 )
 
@@ -17,17 +20,23 @@ class OfferYearSchema(Schema):
     normering = _NORMERING
     omfattet = fields.Boolean(
         load_default=True,
-        metadata={"description": "Covered by the agreement that year (> 5 % used by other municipalities)"},
+        metadata={
+            "description": "Covered by the agreement that year (> 5 % used by other municipalities)"
+        },
     )
 
 
 class _OfferFields(Schema):
     navn = fields.String(validate=validate.Length(min=1, max=300))
     tilbudsportalen_id = fields.String(allow_none=True, validate=validate.Length(max=50))
-    maalgruppe = fields.String(validate=validate.Length(min=1, max=50),
-                               metadata={"description": "Målgruppe code, see /maalgrupper"})
-    tilbudstype = fields.String(validate=validate.OneOf(TILBUDSTYPER),
-                                metadata={"description": "dag, doegn; secure institutions also aaben, sikret"})
+    maalgruppe = fields.String(
+        validate=validate.Length(min=1, max=50),
+        metadata={"description": "Målgruppe code, see /maalgrupper"},
+    )
+    tilbudstype = fields.String(
+        validate=validate.OneOf(TILBUDSTYPER),
+        metadata={"description": "dag, doegn; secure institutions also aaben, sikret"},
+    )
     sel_paragraf = fields.String(allow_none=True, validate=validate.Length(max=30))
     gyldig_fra = fields.Date(allow_none=True)
     gyldig_til = fields.Date(allow_none=True)
@@ -44,9 +53,12 @@ class OfferCreateSchema(_OfferFields):
     class Meta:
         fields_required = ("navn", "maalgruppe", "tilbudstype")
 
-    historik = fields.List(fields.Nested(OfferYearSchema), required=True,
-                           validate=validate.Length(min=1, max=100),
-                           metadata={"description": "Normering and coverage per year (at least one year)"})
+    historik = fields.List(
+        fields.Nested(OfferYearSchema),
+        required=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Normering and coverage per year (at least one year)"},
+    )
 
     def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
         if field_name in self.Meta.fields_required:
@@ -54,13 +66,18 @@ class OfferCreateSchema(_OfferFields):
 
 
 class OfferUpdateSchema(_OfferFields):
-    historik = fields.List(fields.Nested(OfferYearSchema), validate=validate.Length(max=100),
-                           metadata={"description": "Years to add or correct; other years are kept"})
+    historik = fields.List(
+        fields.Nested(OfferYearSchema),
+        validate=validate.Length(max=100),
+        metadata={"description": "Years to add or correct; other years are kept"},
+    )
 
 
 class OfferSchema(_OfferFields):
     id = fields.UUID()
-    organisation = fields.String(attribute="org_kode", metadata={"description": "Driftsherre's code"})
+    organisation = fields.String(
+        attribute="org_kode", metadata={"description": "Driftsherre's code"}
+    )
     version = fields.Integer()
     historik = fields.List(fields.Nested(OfferYearSchema), attribute="years")
     created_at = fields.DateTime()
@@ -68,8 +85,10 @@ class OfferSchema(_OfferFields):
 
 
 class OfferQuerySchema(Schema):
-    aar = fields.Integer(validate=validate.Range(min=2000, max=2100),
-                         metadata={"description": "Only offers with values for this year"})
+    aar = fields.Integer(
+        validate=validate.Range(min=2000, max=2100),
+        metadata={"description": "Only offers with values for this year"},
+    )
     maalgruppe = fields.String()
     tilbudstype = fields.String(validate=validate.OneOf(TILBUDSTYPER))
     organisation = fields.String(metadata={"description": "Driftsherre's code (secretariat)"})

@@ -29,9 +29,7 @@ class Organisation(Base):
     """A tenant: a municipality (by kommunekode), a region, or a secretariat."""
 
     __tablename__ = "organisation"
-    __table_args__ = (
-        sa.CheckConstraint(f"type IN {ORGANISATION_TYPES!r}", name="type"),
-    )
+    __table_args__ = (sa.CheckConstraint(f"type IN {ORGANISATION_TYPES!r}", name="type"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kode: Mapped[str] = mapped_column(sa.String(50), unique=True)

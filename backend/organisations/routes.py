@@ -9,14 +9,16 @@ from backend.http import principal, require, session
 from backend.organisations import service
 from backend.organisations.schemas import MaalgruppeSchema, OrganisationSchema
 
-blp = Blueprint("organisations", __name__, url_prefix="", description="Organisationer og målgrupper")
+blp = Blueprint(
+    "organisations", __name__, url_prefix="", description="Organisationer og målgrupper"
+)
 
 
 @blp.route("/organisations")
 class Organisations(MethodView):
     @require()
     @blp.response(200, OrganisationSchema(many=True))
-    def get(self):  # type: ignore[no-untyped-def]
+    def get(self):
         """The organisations of the caller's rammeaftale (public catalogue data)."""
         return service.list_organisations(session(), principal().rammeaftale_id)
 
@@ -25,6 +27,6 @@ class Organisations(MethodView):
 class Maalgrupper(MethodView):
     @require()
     @blp.response(200, MaalgruppeSchema(many=True))
-    def get(self):  # type: ignore[no-untyped-def]
+    def get(self):
         """The målgruppe catalogue of the caller's rammeaftale."""
         return service.list_maalgrupper(session(), principal().rammeaftale_id)

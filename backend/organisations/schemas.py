@@ -7,7 +7,9 @@ from marshmallow import Schema, fields
 
 class OrganisationSchema(Schema):
     id = fields.Integer(dump_only=True)
-    kode = fields.String(metadata={"description": "Kommunekode, regionskode or the secretariat's code"})
+    kode = fields.String(
+        metadata={"description": "Kommunekode, regionskode or the secretariat's code"}
+    )
     navn = fields.String()
     type = fields.String(metadata={"description": "kommune, region or sekretariat"})
 
@@ -15,5 +17,7 @@ class OrganisationSchema(Schema):
 class MaalgruppeSchema(Schema):
     kode = fields.String()
     navn = fields.String()
-    aldersgruppe = fields.String(metadata={"description": "Age band used per inhabitant: 0-17 or 18-64"})
+    aldersgruppe = fields.String(
+        metadata={"description": "Age band used per inhabitant: 0-17 or 18-64"}
+    )
     tilbudstyper = fields.List(fields.String(), attribute="tilbudstype_koder")

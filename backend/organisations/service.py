@@ -54,8 +54,13 @@ def sync_tenants(session: Session, directory: Path = TENANTS_DIR) -> SyncReport:
     for org, before, after in changes:
         with scoped(session, TenantScope.single(org.id)):
             audit.record(
-                session, org_id=org.id, action="sync", entity="organisation",
-                entity_id=org.kode, before=before, after=after,
+                session,
+                org_id=org.id,
+                action="sync",
+                entity="organisation",
+                entity_id=org.kode,
+                before=before,
+                after=after,
             )
             session.flush()
     created = sum(1 for _, before, _ in changes if before is None)
@@ -80,7 +85,9 @@ def _upsert_organisation(
     """Create or update one organisation; returns (org, before, after) when it changed."""
     org = session.scalar(sa.select(Organisation).where(Organisation.kode == data["kode"]))
     fields = {
-        "navn": data["navn"], "type": data["type"], "dst_omraade": data.get("dst_omraade"),
+        "navn": data["navn"],
+        "type": data["type"],
+        "dst_omraade": data.get("dst_omraade"),
         "rammeaftale_id": ramme.id,
     }
     outcome = "unchanged"
@@ -113,7 +120,9 @@ def _upsert_organisation(
 
 def _upsert_maalgruppe(session: Session, ramme: Rammeaftale, data: dict) -> None:
     mg = session.scalar(
-        sa.select(Maalgruppe).where(Maalgruppe.rammeaftale_id == ramme.id, Maalgruppe.kode == data["kode"])
+        sa.select(Maalgruppe).where(
+            Maalgruppe.rammeaftale_id == ramme.id, Maalgruppe.kode == data["kode"]
+        )
     )
     if mg is None:
         mg = Maalgruppe(rammeaftale_id=ramme.id, kode=data["kode"])
@@ -131,7 +140,9 @@ def find_by_code_or_alias(session: Session, text: str) -> Organisation | None:
     if org is not None:
         return org
     return session.scalar(
-        sa.select(Organisation).join(OrganisationAlias).where(OrganisationAlias.alias_key == alias_key(text))
+        sa.select(Organisation)
+        .join(OrganisationAlias)
+        .where(OrganisationAlias.alias_key == alias_key(text))
     )
 
 
@@ -140,18 +151,28 @@ def get_by_code(session: Session, kode: str) -> Organisation | None:
 
 
 def list_organisations(session: Session, rammeaftale_id: int) -> list[Organisation]:
-    return list(session.scalars(
-        sa.select(Organisation).where(Organisation.rammeaftale_id == rammeaftale_id).order_by(Organisation.navn)
-    ))
+    return list(
+        session.scalars(
+            sa.select(Organisation)
+            .where(Organisation.rammeaftale_id == rammeaftale_id)
+            .order_by(Organisation.navn)
+        )
+    )
 
 
 def list_maalgrupper(session: Session, rammeaftale_id: int) -> list[Maalgruppe]:
-    return list(session.scalars(
-        sa.select(Maalgruppe).where(Maalgruppe.rammeaftale_id == rammeaftale_id).order_by(Maalgruppe.sortering)
-    ))
+    return list(
+        session.scalars(
+            sa.select(Maalgruppe)
+            .where(Maalgruppe.rammeaftale_id == rammeaftale_id)
+            .order_by(Maalgruppe.sortering)
+        )
+    )
 
 
 def maalgruppe(session: Session, rammeaftale_id: int, kode: str) -> Maalgruppe | None:
     return session.scalar(
-        sa.select(Maalgruppe).where(Maalgruppe.rammeaftale_id == rammeaftale_id, Maalgruppe.kode == kode)
+        sa.select(Maalgruppe).where(
+            Maalgruppe.rammeaftale_id == rammeaftale_id, Maalgruppe.kode == kode
+        )
     )

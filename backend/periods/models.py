@@ -43,7 +43,9 @@ class ReportingPeriod(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rammeaftale_id: Mapped[int] = mapped_column(sa.ForeignKey("rammeaftale.id", ondelete="RESTRICT"))
+    rammeaftale_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("rammeaftale.id", ondelete="RESTRICT")
+    )
     stream: Mapped[str] = mapped_column(sa.String(20))
     aar: Mapped[int] = mapped_column(sa.Integer)
     kvartal: Mapped[int] = mapped_column(sa.Integer, default=WHOLE_YEAR)

@@ -21,11 +21,16 @@ from backend.periods.schemas import (
 blp = Blueprint("periods", __name__, url_prefix="/periods", description="Indberetningsperioder")
 
 WRITERS = ("secretariat",)
-IF_MATCH = {"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"},
-            "description": "The period's ETag from GET (optimistic locking)"}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "The period's ETag from GET (optimistic locking)",
+}
 
 
-def _etag(period) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _etag(period) -> dict[str, str]:
     return {"ETag": f'"{period.version}"'}
 
 
@@ -45,7 +50,7 @@ class Periods(MethodView):
     @require()
     @blp.arguments(PeriodQuerySchema, location="query")
     @blp.response(200, PeriodSchema(many=True))
-    def get(self, query):  # type: ignore[no-untyped-def]
+    def get(self, query):
         """The periods of the caller's rammeaftale, filtered by year, stream or status."""
         return service.list_periods(session(), rammeaftale_id=principal().rammeaftale_id, **query)
 
@@ -53,11 +58,12 @@ class Periods(MethodView):
     @blp.arguments(PeriodCreateSchema)
     @blp.response(201, PeriodSchema)
     @blp.alt_response(409, description="Perioden findes allerede")
-    def post(self, data):  # type: ignore[no-untyped-def]
+    def post(self, data):
         """Open a period: belaegning per quarter, the other streams per year. Audited."""
         p = principal()
-        period = service.create_period(session(), rammeaftale_id=p.rammeaftale_id,
-                                       actor_org_id=p.org_id, **data)
+        period = service.create_period(
+            session(), rammeaftale_id=p.rammeaftale_id, actor_org_id=p.org_id, **data
+        )
         return period, 201, {**_etag(period), "Location": f"{request.base_url}/{period.id}"}
 
 
@@ -66,10 +72,11 @@ class PeriodById(MethodView):
     @require()
     @blp.response(200, PeriodSchema)
     @blp.alt_response(404, description="Perioden findes ikke")
-    def get(self, period_id: int):  # type: ignore[no-untyped-def]
+    def get(self, period_id: int):
         """One period of the caller's rammeaftale; ETag for updates."""
-        period = service.get_period(session(), rammeaftale_id=principal().rammeaftale_id,
-                                    period_id=period_id)
+        period = service.get_period(
+            session(), rammeaftale_id=principal().rammeaftale_id, period_id=period_id
+        )
         return period, 200, _etag(period)
 
     @require(*WRITERS)
@@ -79,12 +86,13 @@ class PeriodById(MethodView):
     @blp.alt_response(404, description="Perioden findes ikke")
     @blp.alt_response(412, description="If-Match passer ikke: perioden er ændret")
     @blp.alt_response(428, description="If-Match mangler")
-    def patch(self, data, period_id: int):  # type: ignore[no-untyped-def]
+    def patch(self, data, period_id: int):
         """Move the deadline, close (status lukket) or reopen (aaben); needs If-Match. Audited."""
         p = principal()
         period = service.get_period(session(), rammeaftale_id=p.rammeaftale_id, period_id=period_id)
-        period = service.update_period(session(), period, actor_org_id=p.org_id,
-                                       expected_version=_expected_version(), **data)
+        period = service.update_period(
+            session(), period, actor_org_id=p.org_id, expected_version=_expected_version(), **data
+        )
         return period, 200, _etag(period)
 
 
@@ -93,8 +101,10 @@ class PeriodStatus(MethodView):
     @require("reporter", "org_admin", "secretariat")
     @blp.response(200, PeriodStatusSchema)
     @blp.alt_response(404, description="Perioden findes ikke")
-    def get(self, period_id: int):  # type: ignore[no-untyped-def]
+    def get(self, period_id: int):
         """Who has reported: per organisation nothing yet, draft, submitted, approved,
         rejected or late. The secretariat sees every organisation, others their own."""
-        period = service.get_period(session(), rammeaftale_id=principal().rammeaftale_id, period_id=period_id)
+        period = service.get_period(
+            session(), rammeaftale_id=principal().rammeaftale_id, period_id=period_id
+        )
         return {"periode": period, "organisationer": service.status_overview(session(), period)}

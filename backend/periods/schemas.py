@@ -12,11 +12,15 @@ _AAR = validate.Range(min=2000, max=2100, error="Skal være mellem {min} og {max
 
 
 class PeriodCreateSchema(Schema):
-    stream = fields.String(required=True, validate=_STREAM, metadata={
-        "description": "belaegning (quarterly); regnskab, takster, tilbud (yearly)"})
+    stream = fields.String(
+        required=True,
+        validate=_STREAM,
+        metadata={"description": "belaegning (quarterly); regnskab, takster, tilbud (yearly)"},
+    )
     aar = fields.Integer(required=True, validate=_AAR)
     kvartal = fields.Integer(
-        load_default=None, allow_none=True,
+        load_default=None,
+        allow_none=True,
         validate=validate.Range(min=1, max=4, error="Skal være mellem {min} og {max}."),
         metadata={"description": "1-4 for belaegning; null (or absent) for the yearly streams"},
     )
@@ -25,16 +29,21 @@ class PeriodCreateSchema(Schema):
 
 class PeriodUpdateSchema(Schema):
     frist = fields.Date()
-    status = fields.String(validate=_STATUS, metadata={
-        "description": "lukket closes the period (sets closed_at); aaben reopens it"})
+    status = fields.String(
+        validate=_STATUS,
+        metadata={"description": "lukket closes the period (sets closed_at); aaben reopens it"},
+    )
 
 
 class PeriodSchema(Schema):
     id = fields.Integer()
     stream = fields.String()
     aar = fields.Integer()
-    kvartal = fields.Integer(attribute="kvartal_or_none", allow_none=True,
-                             metadata={"description": "1-4, or null for a whole year"})
+    kvartal = fields.Integer(
+        attribute="kvartal_or_none",
+        allow_none=True,
+        metadata={"description": "1-4, or null for a whole year"},
+    )
     frist = fields.Date()
     status = fields.String(metadata={"description": "aaben or lukket"})
     version = fields.Integer()
@@ -51,11 +60,19 @@ class PeriodQuerySchema(Schema):
 class OrganisationStatusSchema(Schema):
     organisation = fields.String(metadata={"description": "Kommunekode or regionskode"})
     navn = fields.String()
-    status = fields.String(metadata={"description": "ingen, kladde, indsendt, godkendt, afvist; "
-                                                    "for_sent when the deadline has passed without a submission"})
+    status = fields.String(
+        metadata={
+            "description": "ingen, kladde, indsendt, godkendt, afvist; "
+            "for_sent when the deadline has passed without a submission"
+        }
+    )
     version = fields.Integer(allow_none=True)
-    indberettet = fields.DateTime(allow_none=True, metadata={"description": "Upload time of the latest version"})
-    for_sent = fields.Boolean(metadata={"description": "The deadline passed before the organisation submitted"})
+    indberettet = fields.DateTime(
+        allow_none=True, metadata={"description": "Upload time of the latest version"}
+    )
+    for_sent = fields.Boolean(
+        metadata={"description": "The deadline passed before the organisation submitted"}
+    )
 
 
 class PeriodStatusSchema(Schema):

@@ -32,27 +32,59 @@ _DUPLICATE = "Perioden findes allerede for rammeaftalen."
 def _kvartal(stream: str, kvartal: int | None) -> int:
     """The stored quarter: 1-4 for a quarterly stream, WHOLE_YEAR for a yearly one."""
     if stream in QUARTERLY_STREAMS and kvartal is None:
-        raise Invalid("Kvartal mangler.", errors=[{
-            "field": "kvartal", "location": "json",
-            "message": f"Datastrømmen '{stream}' indberettes kvartalsvis: angiv kvartal 1-4.",
-        }])
+        raise Invalid(
+            "Kvartal mangler.",
+            errors=[
+                {
+                    "field": "kvartal",
+                    "location": "json",
+                    "message": f"Datastrømmen '{stream}' indberettes kvartalsvis: angiv kvartal 1-4.",
+                }
+            ],
+        )
     if stream not in QUARTERLY_STREAMS and kvartal is not None:
-        raise Invalid("Kvartal må ikke angives.", errors=[{
-            "field": "kvartal", "location": "json",
-            "message": f"Datastrømmen '{stream}' indberettes for et helt år: udelad kvartal.",
-        }])
+        raise Invalid(
+            "Kvartal må ikke angives.",
+            errors=[
+                {
+                    "field": "kvartal",
+                    "location": "json",
+                    "message": f"Datastrømmen '{stream}' indberettes for et helt år: udelad kvartal.",
+                }
+            ],
+        )
     if kvartal is not None and not 1 <= kvartal <= 4:
-        raise Invalid("Ugyldigt kvartal.", errors=[{
-            "field": "kvartal", "location": "json", "message": "Kvartal skal være mellem 1 og 4.",
-        }])
+        raise Invalid(
+            "Ugyldigt kvartal.",
+            errors=[
+                {
+                    "field": "kvartal",
+                    "location": "json",
+                    "message": "Kvartal skal være mellem 1 og 4.",
+                }
+            ],
+        )
     return WHOLE_YEAR if kvartal is None else kvartal
 
 
-def _audit(session: Session, *, actor_org_id: int, action: str, period: ReportingPeriod,
-           before: dict[str, Any] | None) -> None:
+def _audit(
+    session: Session,
+    *,
+    actor_org_id: int,
+    action: str,
+    period: ReportingPeriod,
+    before: dict[str, Any] | None,
+) -> None:
     with scoped(session, TenantScope.single(actor_org_id)):
-        audit.record(session, org_id=actor_org_id, action=action, entity=ENTITY,
-                     entity_id=str(period.id), before=before, after=snapshot(period))
+        audit.record(
+            session,
+            org_id=actor_org_id,
+            action=action,
+            entity=ENTITY,
+            entity_id=str(period.id),
+            before=before,
+            after=snapshot(period),
+        )
         session.flush()
 
 
@@ -66,19 +98,37 @@ def _flush(session: Session) -> None:
 
 
 def create_period(
-    session: Session, *, rammeaftale_id: int, actor_org_id: int, stream: str, aar: int,
-    kvartal: int | None, frist: date,
+    session: Session,
+    *,
+    rammeaftale_id: int,
+    actor_org_id: int,
+    stream: str,
+    aar: int,
+    kvartal: int | None,
+    frist: date,
 ) -> ReportingPeriod:
     """Open a period of ``rammeaftale_id``; 409 if the same stream, year and quarter exists."""
     stored = _kvartal(stream, kvartal)
-    exists = session.scalar(sa.select(sa.exists().where(
-        ReportingPeriod.rammeaftale_id == rammeaftale_id, ReportingPeriod.stream == stream,
-        ReportingPeriod.aar == aar, ReportingPeriod.kvartal == stored,
-    )))
+    exists = session.scalar(
+        sa.select(
+            sa.exists().where(
+                ReportingPeriod.rammeaftale_id == rammeaftale_id,
+                ReportingPeriod.stream == stream,
+                ReportingPeriod.aar == aar,
+                ReportingPeriod.kvartal == stored,
+            )
+        )
+    )
     if exists:
         raise Conflict(_DUPLICATE, code="periode_findes")
-    period = ReportingPeriod(rammeaftale_id=rammeaftale_id, stream=stream, aar=aar,
-                             kvartal=stored, frist=frist, status="aaben")
+    period = ReportingPeriod(
+        rammeaftale_id=rammeaftale_id,
+        stream=stream,
+        aar=aar,
+        kvartal=stored,
+        frist=frist,
+        status="aaben",
+    )
     session.add(period)
     _flush(session)  # the unique constraint still decides a race between two secretaries
     _audit(session, actor_org_id=actor_org_id, action="create", period=period, before=None)
@@ -87,15 +137,22 @@ def create_period(
 
 def get_period(session: Session, *, rammeaftale_id: int, period_id: int) -> ReportingPeriod:
     """A period of the caller's rammeaftale; another rammeaftale's is indistinguishable from none."""
-    period = session.scalar(sa.select(ReportingPeriod).where(
-        ReportingPeriod.id == period_id, ReportingPeriod.rammeaftale_id == rammeaftale_id))
+    period = session.scalar(
+        sa.select(ReportingPeriod).where(
+            ReportingPeriod.id == period_id, ReportingPeriod.rammeaftale_id == rammeaftale_id
+        )
+    )
     if period is None:
         raise NotFound("Perioden findes ikke.", code="periode_findes_ikke")
     return period
 
 
 def list_periods(
-    session: Session, *, rammeaftale_id: int, aar: int | None = None, stream: str | None = None,
+    session: Session,
+    *,
+    rammeaftale_id: int,
+    aar: int | None = None,
+    stream: str | None = None,
     status: str | None = None,
 ) -> list[ReportingPeriod]:
     query = sa.select(ReportingPeriod).where(ReportingPeriod.rammeaftale_id == rammeaftale_id)
@@ -110,8 +167,13 @@ def list_periods(
 
 
 def update_period(
-    session: Session, period: ReportingPeriod, *, actor_org_id: int, expected_version: int,
-    frist: date | None = None, status: str | None = None,
+    session: Session,
+    period: ReportingPeriod,
+    *,
+    actor_org_id: int,
+    expected_version: int,
+    frist: date | None = None,
+    status: str | None = None,
 ) -> ReportingPeriod:
     """Move the deadline, close or reopen, if the client saw the current version."""
     if period.version != expected_version:
@@ -132,10 +194,17 @@ def update_period(
     return period
 
 
-_STATUS_DA = {"draft": "kladde", "submitted": "indsendt", "approved": "godkendt", "rejected": "afvist"}
+_STATUS_DA = {
+    "draft": "kladde",
+    "submitted": "indsendt",
+    "approved": "godkendt",
+    "rejected": "afvist",
+}
 
 
-def status_overview(session: Session, period: ReportingPeriod, *, today: date | None = None) -> list[dict[str, Any]]:
+def status_overview(
+    session: Session, period: ReportingPeriod, *, today: date | None = None
+) -> list[dict[str, Any]]:
     """Per reporting organisation in scope: the state of its latest version for the period.
 
     Late (``for_sent``) means the deadline has passed and nothing has been submitted yet
@@ -146,24 +215,47 @@ def status_overview(session: Session, period: ReportingPeriod, *, today: date | 
     scope = require_scope()
     orgs = session.execute(
         sa.select(Organisation.id, Organisation.kode, Organisation.navn)
-        .where(Organisation.rammeaftale_id == period.rammeaftale_id, Organisation.type != "sekretariat",
-               Organisation.id.in_(sorted(scope.readable)))
+        .where(
+            Organisation.rammeaftale_id == period.rammeaftale_id,
+            Organisation.type != "sekretariat",
+            Organisation.id.in_(sorted(scope.readable)),
+        )
         .order_by(Organisation.navn)
     ).all()
-    ranked = sa.select(
-        Submission.org_id, Submission.status, Submission.version, Submission.uploaded_at, Submission.submitted_at,
-        sa.func.row_number().over(partition_by=Submission.org_id, order_by=Submission.version.desc()).label("rn"),
-    ).where(Submission.period_id == period.id, Submission.stream == period.stream).subquery()
+    ranked = (
+        sa.select(
+            Submission.org_id,
+            Submission.status,
+            Submission.version,
+            Submission.uploaded_at,
+            Submission.submitted_at,
+            sa.func.row_number()
+            .over(partition_by=Submission.org_id, order_by=Submission.version.desc())
+            .label("rn"),
+        )
+        .where(Submission.period_id == period.id, Submission.stream == period.stream)
+        .subquery()
+    )
     latest = {row.org_id: row for row in session.execute(sa.select(ranked).where(ranked.c.rn == 1))}
     out = []
     for org_id, kode, navn in orgs:
         row = latest.get(org_id)
         submitted = row is not None and row.status in ("submitted", "approved")
         late = (not submitted and today > period.frist) or (
-            row is not None and submitted and row.submitted_at is not None
-            and row.submitted_at.date() > period.frist)
+            row is not None
+            and submitted
+            and row.submitted_at is not None
+            and row.submitted_at.date() > period.frist
+        )
         status = _STATUS_DA[row.status] if row is not None else "ingen"
-        out.append({"organisation": kode, "navn": navn, "version": row.version if row else None,
-                    "indberettet": row.uploaded_at if row else None, "for_sent": late,
-                    "status": "for_sent" if late and not submitted else status})
+        out.append(
+            {
+                "organisation": kode,
+                "navn": navn,
+                "version": row.version if row else None,
+                "indberettet": row.uploaded_at if row else None,
+                "for_sent": late,
+                "status": "for_sent" if late and not submitted else status,
+            }
+        )
     return out

@@ -11,13 +11,25 @@ from backend.errors import abort
 from backend.http import principal, require, session, uploaded_file
 from backend.reference import schemas, service, sources
 
-blp = Blueprint("reference", __name__, url_prefix="/reference",
-                description="Referencedata: befolkning, PL-indeks, strukturindikatorer")
+blp = Blueprint(
+    "reference",
+    __name__,
+    url_prefix="/reference",
+    description="Referencedata: befolkning, PL-indeks, strukturindikatorer",
+)
 
 ALL = ("reporter", "org_admin", "secretariat", "viewer", "admin")
-FILE_BODY = {"content": {"multipart/form-data": {"schema": {
-    "type": "object", "properties": {"fil": {"type": "string", "format": "binary"}}}},
-    "text/csv": {"schema": {"type": "string", "format": "binary"}}}}
+FILE_BODY = {
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"fil": {"type": "string", "format": "binary"}},
+            }
+        },
+        "text/csv": {"schema": {"type": "string", "format": "binary"}},
+    }
+}
 
 
 @blp.route("/population")
@@ -25,22 +37,31 @@ class Population(MethodView):
     @require(*ALL)
     @blp.arguments(schemas.PopulationQuery, location="query")
     @blp.response(200, schemas.PopulationSchema(many=True))
-    def get(self, query):  # type: ignore[no-untyped-def]
+    def get(self, query):
         """Current population per area × year × age band (latest import of each)."""
-        return service.current_population(session(), years=query.get("aar"), areas=query.get("omraade"))
+        return service.current_population(
+            session(), years=query.get("aar"), areas=query.get("omraade")
+        )
 
     @require("secretariat")
     @blp.arguments(schemas.PopulationImportArgs, location="query")
     @blp.doc(requestBody=FILE_BODY)
     @blp.response(201, schemas.ImportSchema)
     @blp.alt_response(422, description="Filen har fejl; intet er indlæst")
-    def post(self, args):  # type: ignore[no-untyped-def]
+    def post(self, args):
         """Import population: FOLK1A CSV as delivered (single ages summed into bands)."""
         data, name = uploaded_file()
         p = principal()
-        return service.import_population(session(), data=data, fmt=args["format"], year=args.get("aar"),
-                                         kilde=args["kilde"], actor_org_id=p.org_id, user_id=p.user_id,
-                                         file_name=name), 201
+        return service.import_population(
+            session(),
+            data=data,
+            fmt=args["format"],
+            year=args.get("aar"),
+            kilde=args["kilde"],
+            actor_org_id=p.org_id,
+            user_id=p.user_id,
+            file_name=name,
+        ), 201
 
 
 @blp.route("/population/statbank")
@@ -49,12 +70,17 @@ class PopulationFromStatbank(MethodView):
     @blp.arguments(schemas.StatbankArgs)
     @blp.response(201, schemas.ImportSchema)
     @blp.alt_response(503, description="Statistikbanken kan ikke nås")
-    def post(self, args):  # type: ignore[no-untyped-def]
+    def post(self, args):
         """Fetch FOLK1A (1 January, all ages) for areas and years from the Statistikbank API."""
         p = principal()
         try:
-            return service.fetch_population(session(), areas=args["omraader"], years=args["aar"],
-                                            actor_org_id=p.org_id, user_id=p.user_id), 201
+            return service.fetch_population(
+                session(),
+                areas=args["omraader"],
+                years=args["aar"],
+                actor_org_id=p.org_id,
+                user_id=p.user_id,
+            ), 201
         except sources.StatbankError as exc:
             abort(503, "statistikbanken_utilgaengelig", str(exc))
 
@@ -63,7 +89,7 @@ class PopulationFromStatbank(MethodView):
 class PlIndex(MethodView):
     @require(*ALL)
     @blp.response(200, schemas.PlIndexSchema(many=True))
-    def get(self):  # type: ignore[no-untyped-def]
+    def get(self):
         """The current PL index (KL's pris- og lønskøn) per year."""
         s = session()
         return [{"aar": a, "indeks": v} for a, v in service.current_pl_index(s).items()]
@@ -73,12 +99,18 @@ class PlIndex(MethodView):
     @blp.doc(requestBody=FILE_BODY)
     @blp.response(201, schemas.ImportSchema)
     @blp.alt_response(422, description="Filen har fejl; intet er indlæst")
-    def post(self, args):  # type: ignore[no-untyped-def]
+    def post(self, args):
         """Import a PL index (``aar;indeks``)."""
         data, name = uploaded_file()
         p = principal()
-        return service.import_pl_index(session(), data=data, kilde=args["kilde"], actor_org_id=p.org_id,
-                                       user_id=p.user_id, file_name=name), 201
+        return service.import_pl_index(
+            session(),
+            data=data,
+            kilde=args["kilde"],
+            actor_org_id=p.org_id,
+            user_id=p.user_id,
+            file_name=name,
+        ), 201
 
 
 @blp.route("/indicators")
@@ -86,32 +118,52 @@ class Indicators(MethodView):
     @require(*ALL)
     @blp.arguments(schemas.IndicatorQuery, location="query")
     @blp.response(200, schemas.IndicatorValueSchema(many=True))
-    def get(self, query):  # type: ignore[no-untyped-def]
+    def get(self, query):
         """Current structural indicator values per municipality × year."""
-        return service.current_indicators(session(), years=query.get("aar"), indicators=query.get("indikator"))
+        return service.current_indicators(
+            session(), years=query.get("aar"), indicators=query.get("indikator")
+        )
 
     @require("secretariat")
     @blp.arguments(schemas.SourceArgs, location="query")
-    @blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
-        "fil": {"type": "string", "format": "binary"},
-        "definitioner": {"type": "string", "format": "binary"}}}}}})
+    @blp.doc(
+        requestBody={
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "fil": {"type": "string", "format": "binary"},
+                            "definitioner": {"type": "string", "format": "binary"},
+                        },
+                    }
+                }
+            }
+        }
+    )
     @blp.response(201, schemas.ImportSchema)
     @blp.alt_response(422, description="Filen har fejl; intet er indlæst")
-    def post(self, args):  # type: ignore[no-untyped-def]
+    def post(self, args):
         """Import indicators: ``kommunekode;aar;<indikator>…`` plus definitions
         (``indikator;navn;definition;enhed;kilde``) as a second part or ``#`` lines."""
         data, name = uploaded_file()
         definitions = request.files.get("definitioner")
         p = principal()
         return service.import_indicators(
-            session(), data=data, definitions=definitions.read() if definitions else None,
-            kilde=args["kilde"], actor_org_id=p.org_id, user_id=p.user_id, file_name=name), 201
+            session(),
+            data=data,
+            definitions=definitions.read() if definitions else None,
+            kilde=args["kilde"],
+            actor_org_id=p.org_id,
+            user_id=p.user_id,
+            file_name=name,
+        ), 201
 
 
 @blp.route("/indicators/definitions")
 class IndicatorDefinitions(MethodView):
     @require(*ALL)
     @blp.response(200, schemas.IndicatorDefinitionSchema(many=True))
-    def get(self):  # type: ignore[no-untyped-def]
+    def get(self):
         """Definition, unit and source of each indicator."""
         return service.indicator_definitions(session())

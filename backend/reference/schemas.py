@@ -18,11 +18,18 @@ class ImportSchema(Schema):
 
 
 class PopulationImportArgs(Schema):
-    format = fields.String(load_default="folk1a", validate=validate.OneOf(POPULATION_FORMATS),
-                           metadata={"description": "folk1a (OMRÅDE;ALDER;TID;INDHOLD), totaler or aldersgrupper"})
-    aar = fields.Integer(validate=validate.Range(min=1900, max=2100),
-                         metadata={"description": "Year of an age-band file (it does not state one)"})
-    kilde = fields.String(load_default="Danmarks Statistik, FOLK1A", validate=validate.Length(max=300))
+    format = fields.String(
+        load_default="folk1a",
+        validate=validate.OneOf(POPULATION_FORMATS),
+        metadata={"description": "folk1a (OMRÅDE;ALDER;TID;INDHOLD), totaler or aldersgrupper"},
+    )
+    aar = fields.Integer(
+        validate=validate.Range(min=1900, max=2100),
+        metadata={"description": "Year of an age-band file (it does not state one)"},
+    )
+    kilde = fields.String(
+        load_default="Danmarks Statistik, FOLK1A", validate=validate.Length(max=300)
+    )
 
 
 class SourceArgs(Schema):
@@ -30,10 +37,17 @@ class SourceArgs(Schema):
 
 
 class StatbankArgs(Schema):
-    omraader = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=200),
-                           metadata={"description": "Statistics Denmark area codes, e.g. 751, 082"})
-    aar = fields.List(fields.Integer(validate=validate.Range(min=2007, max=2100)), required=True,
-                      validate=validate.Length(min=1, max=30))
+    omraader = fields.List(
+        fields.String(),
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Statistics Denmark area codes, e.g. 751, 082"},
+    )
+    aar = fields.List(
+        fields.Integer(validate=validate.Range(min=2007, max=2100)),
+        required=True,
+        validate=validate.Length(min=1, max=30),
+    )
 
 
 class PopulationQuery(Schema):

@@ -56,26 +56,61 @@ def _refuse(errors: Sequence[sources.SourceError], what: str) -> Invalid:
     )
 
 
-def _new_import(session: Session, *, kind: str, kilde: str, data: bytes, file_name: str | None,
-                rows: int, user_id: int | None) -> ReferenceImport:
-    imp = ReferenceImport(kind=kind, kilde=kilde, file_name=file_name, content=data, rows=rows,
-                          file_sha256=hashlib.sha256(data).hexdigest(), imported_by=user_id)
+def _new_import(
+    session: Session,
+    *,
+    kind: str,
+    kilde: str,
+    data: bytes,
+    file_name: str | None,
+    rows: int,
+    user_id: int | None,
+) -> ReferenceImport:
+    imp = ReferenceImport(
+        kind=kind,
+        kilde=kilde,
+        file_name=file_name,
+        content=data,
+        rows=rows,
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        imported_by=user_id,
+    )
     session.add(imp)
     session.flush()
     return imp
 
 
-def _audit(session: Session, actor_org_id: int, imp: ReferenceImport, extra: dict[str, Any]) -> None:
+def _audit(
+    session: Session, actor_org_id: int, imp: ReferenceImport, extra: dict[str, Any]
+) -> None:
     with scoped(session, TenantScope.single(actor_org_id)):
-        audit.record(session, org_id=actor_org_id, action="import", entity="reference_import",
-                     entity_id=str(imp.id), after={"kind": imp.kind, "kilde": imp.kilde,
-                                                   "file_sha256": imp.file_sha256, "rows": imp.rows, **extra})
+        audit.record(
+            session,
+            org_id=actor_org_id,
+            action="import",
+            entity="reference_import",
+            entity_id=str(imp.id),
+            after={
+                "kind": imp.kind,
+                "kilde": imp.kilde,
+                "file_sha256": imp.file_sha256,
+                "rows": imp.rows,
+                **extra,
+            },
+        )
         session.flush()
 
 
 def import_population(
-    session: Session, *, data: bytes, fmt: str, kilde: str, actor_org_id: int,
-    user_id: int | None = None, file_name: str | None = None, year: int | None = None,
+    session: Session,
+    *,
+    data: bytes,
+    fmt: str,
+    kilde: str,
+    actor_org_id: int,
+    user_id: int | None = None,
+    file_name: str | None = None,
+    year: int | None = None,
 ) -> ReferenceImport:
     """Load population figures: a FOLK1A extract (``OMRÅDE;ALDER;TID;INDHOLD``, single ages
     summed into 0-17, 18-64, 65+ and total), a totals file, or an age-band file whose
@@ -87,35 +122,73 @@ def import_population(
         result = sources.parse_population_totals(data, aliases=aliases)
     elif fmt == "aldersgrupper":
         if year is None:
-            raise Invalid("Angiv året for filen med aldersgrupper.", errors=[
-                {"field": "aar", "location": "query", "message": "Året skal angives."}])
+            raise Invalid(
+                "Angiv året for filen med aldersgrupper.",
+                errors=[{"field": "aar", "location": "query", "message": "Året skal angives."}],
+            )
         result = sources.parse_age_band_file(data, year=year, aliases=aliases)
     else:
         raise Invalid(f"Ukendt format '{fmt}'; brug {', '.join(POPULATION_FORMATS)}.")
     if result.errors:
         raise _refuse(result.errors, "befolkningstal")
-    return store_population(session, records=result.records, data=data, kilde=kilde,
-                            actor_org_id=actor_org_id, user_id=user_id, file_name=file_name)
+    return store_population(
+        session,
+        records=result.records,
+        data=data,
+        kilde=kilde,
+        actor_org_id=actor_org_id,
+        user_id=user_id,
+        file_name=file_name,
+    )
 
 
 def store_population(
-    session: Session, *, records: Iterable[sources.PopulationRecord], data: bytes, kilde: str,
-    actor_org_id: int, user_id: int | None, file_name: str | None,
+    session: Session,
+    *,
+    records: Iterable[sources.PopulationRecord],
+    data: bytes,
+    kilde: str,
+    actor_org_id: int,
+    user_id: int | None,
+    file_name: str | None,
 ) -> ReferenceImport:
     records = list(records)
-    imp = _new_import(session, kind="befolkning", kilde=kilde, data=data, file_name=file_name,
-                      rows=len(records), user_id=user_id)
-    session.execute(sa.insert(PopulationCount), [
-        {"import_id": imp.id, "omraade_kode": r.area_code, "aar": r.year, "kvartal": r.quarter,
-         "aldersgruppe": r.age_band, "antal": r.count} for r in records])
+    imp = _new_import(
+        session,
+        kind="befolkning",
+        kilde=kilde,
+        data=data,
+        file_name=file_name,
+        rows=len(records),
+        user_id=user_id,
+    )
+    session.execute(
+        sa.insert(PopulationCount),
+        [
+            {
+                "import_id": imp.id,
+                "omraade_kode": r.area_code,
+                "aar": r.year,
+                "kvartal": r.quarter,
+                "aldersgruppe": r.age_band,
+                "antal": r.count,
+            }
+            for r in records
+        ],
+    )
     years = sorted({r.year for r in records})
     _audit(session, actor_org_id, imp, {"aar": years})
     return imp
 
 
 def fetch_population(
-    session: Session, *, areas: Sequence[str], years: Sequence[int], actor_org_id: int,
-    user_id: int | None = None, transport: Callable[..., bytes] | None = None,
+    session: Session,
+    *,
+    areas: Sequence[str],
+    years: Sequence[int],
+    actor_org_id: int,
+    user_id: int | None = None,
+    transport: Callable[..., bytes] | None = None,
 ) -> ReferenceImport:
     """Fetch FOLK1A by area, age and 1 January of each year from the Statistikbank API.
     Raises :class:`sources.StatbankUnavailableError` when the machine is offline."""
@@ -123,52 +196,120 @@ def fetch_population(
     result = sources.parse_folk1a(raw, area_aliases(session))
     if result.errors:
         raise _refuse(result.errors, "befolkningstal fra Statistikbanken")
-    return store_population(session, records=result.records, data=raw, kilde=STATBANK_SOURCE,
-                            actor_org_id=actor_org_id, user_id=user_id, file_name="FOLK1A.csv")
+    return store_population(
+        session,
+        records=result.records,
+        data=raw,
+        kilde=STATBANK_SOURCE,
+        actor_org_id=actor_org_id,
+        user_id=user_id,
+        file_name="FOLK1A.csv",
+    )
 
 
-def import_pl_index(session: Session, *, data: bytes, kilde: str, actor_org_id: int,
-                    user_id: int | None = None, file_name: str | None = None) -> ReferenceImport:
+def import_pl_index(
+    session: Session,
+    *,
+    data: bytes,
+    kilde: str,
+    actor_org_id: int,
+    user_id: int | None = None,
+    file_name: str | None = None,
+) -> ReferenceImport:
     result = sources.parse_pl_index(data)
     if result.errors:
         raise _refuse(result.errors, "PL-indeks")
-    imp = _new_import(session, kind="pl_indeks", kilde=kilde, data=data, file_name=file_name,
-                      rows=len(result.index), user_id=user_id)
-    session.execute(sa.insert(PlIndexValue), [
-        {"import_id": imp.id, "aar": aar, "indeks": v} for aar, v in result.index.items()])
+    imp = _new_import(
+        session,
+        kind="pl_indeks",
+        kilde=kilde,
+        data=data,
+        file_name=file_name,
+        rows=len(result.index),
+        user_id=user_id,
+    )
+    session.execute(
+        sa.insert(PlIndexValue),
+        [{"import_id": imp.id, "aar": aar, "indeks": v} for aar, v in result.index.items()],
+    )
     _audit(session, actor_org_id, imp, {})
     return imp
 
 
 def import_indicators(
-    session: Session, *, data: bytes, definitions: bytes | None, kilde: str, actor_org_id: int,
-    user_id: int | None = None, file_name: str | None = None,
+    session: Session,
+    *,
+    data: bytes,
+    definitions: bytes | None,
+    kilde: str,
+    actor_org_id: int,
+    user_id: int | None = None,
+    file_name: str | None = None,
 ) -> ReferenceImport:
     result = sources.parse_structural_indicators(data, definitions, aliases=area_aliases(session))
     if result.errors:
         raise _refuse(result.errors, "strukturindikatorer")
-    imp = _new_import(session, kind="indikatorer", kilde=kilde, data=data, file_name=file_name,
-                      rows=len(result.values), user_id=user_id)
-    session.execute(sa.insert(IndicatorDefinition), [
-        {"import_id": imp.id, "kode": d.code, "navn": d.name, "definition": d.definition,
-         "enhed": d.unit, "kilde": d.source} for d in result.definitions])
-    session.execute(sa.insert(IndicatorValue), [
-        {"import_id": imp.id, "omraade_kode": v.area_code, "aar": v.year, "indikator": v.indicator,
-         "vaerdi": v.value} for v in result.values])
-    _audit(session, actor_org_id, imp, {"indikatorer": sorted({d.code for d in result.definitions})})
+    imp = _new_import(
+        session,
+        kind="indikatorer",
+        kilde=kilde,
+        data=data,
+        file_name=file_name,
+        rows=len(result.values),
+        user_id=user_id,
+    )
+    session.execute(
+        sa.insert(IndicatorDefinition),
+        [
+            {
+                "import_id": imp.id,
+                "kode": d.code,
+                "navn": d.name,
+                "definition": d.definition,
+                "enhed": d.unit,
+                "kilde": d.source,
+            }
+            for d in result.definitions
+        ],
+    )
+    session.execute(
+        sa.insert(IndicatorValue),
+        [
+            {
+                "import_id": imp.id,
+                "omraade_kode": v.area_code,
+                "aar": v.year,
+                "indikator": v.indicator,
+                "vaerdi": v.value,
+            }
+            for v in result.values
+        ],
+    )
+    _audit(
+        session, actor_org_id, imp, {"indikatorer": sorted({d.code for d in result.definitions})}
+    )
     return imp
 
 
 def _latest(model: Any, key: Sequence[Any], where: Sequence[Any]) -> sa.Select[Any]:
     """Rows of ``model`` from the latest import holding each ``key``."""
-    ranked = sa.select(model, sa.func.row_number().over(
-        partition_by=key, order_by=model.import_id.desc()).label("rn")).where(*where).subquery()
+    ranked = (
+        sa.select(
+            model,
+            sa.func.row_number()
+            .over(partition_by=key, order_by=model.import_id.desc())
+            .label("rn"),
+        )
+        .where(*where)
+        .subquery()
+    )
     alias = sa.orm.aliased(model, ranked)
     return sa.select(alias).where(ranked.c.rn == 1)
 
 
-def current_population(session: Session, *, years: Sequence[int] | None = None,
-                       areas: Sequence[str] | None = None) -> list[PopulationCount]:
+def current_population(
+    session: Session, *, years: Sequence[int] | None = None, areas: Sequence[str] | None = None
+) -> list[PopulationCount]:
     m = PopulationCount
     where = []
     if years:
@@ -186,8 +327,9 @@ def current_pl_index(session: Session) -> dict[int, Decimal]:
     return {r.aar: r.indeks for r in sorted(rows, key=lambda r: r.aar)}
 
 
-def current_indicators(session: Session, *, years: Sequence[int] | None = None,
-                       indicators: Sequence[str] | None = None) -> list[IndicatorValue]:
+def current_indicators(
+    session: Session, *, years: Sequence[int] | None = None, indicators: Sequence[str] | None = None
+) -> list[IndicatorValue]:
     m = IndicatorValue
     where = []
     if years:

@@ -54,25 +54,43 @@ class ReportInputs:
     def sha256(self) -> str:
         """A stable hash of everything the report is computed from."""
         payload = json.dumps(
-            [self.year, self.accounts, self.occupancy, self.places, self.tariffs,
-             self.population, sorted(self.price_index.values.items())],
-            default=lambda o: o.__dict__ if hasattr(o, "__dict__") else str(o), sort_keys=True,
+            [
+                self.year,
+                self.accounts,
+                self.occupancy,
+                self.places,
+                self.tariffs,
+                self.population,
+                sorted(self.price_index.values.items()),
+            ],
+            default=lambda o: o.__dict__ if hasattr(o, "__dict__") else str(o),
+            sort_keys=True,
         )
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _approved(session: Session, rammeaftale_id: int, stream: str, years: Sequence[int]) -> sa.Subquery:
+def _approved(
+    session: Session, rammeaftale_id: int, stream: str, years: Sequence[int]
+) -> sa.Subquery:
     ranked = (
         sa.select(
-            Submission.org_id, Submission.id.label("submission_id"), ReportingPeriod.aar,
-            sa.func.row_number().over(
+            Submission.org_id,
+            Submission.id.label("submission_id"),
+            ReportingPeriod.aar,
+            sa.func.row_number()
+            .over(
                 partition_by=(Submission.org_id, Submission.period_id),
                 order_by=Submission.version.desc(),
-            ).label("rn"),
+            )
+            .label("rn"),
         )
         .join(ReportingPeriod, ReportingPeriod.id == Submission.period_id)
-        .where(Submission.status == "approved", Submission.stream == stream,
-               ReportingPeriod.rammeaftale_id == rammeaftale_id, ReportingPeriod.aar.in_(years))
+        .where(
+            Submission.status == "approved",
+            Submission.stream == stream,
+            ReportingPeriod.rammeaftale_id == rammeaftale_id,
+            ReportingPeriod.aar.in_(years),
+        )
         .subquery()
     )
     return sa.select(ranked).where(ranked.c.rn == 1).subquery()
@@ -82,17 +100,31 @@ def _accounts(session: Session, rammeaftale_id: int, years: Sequence[int]) -> li
     chosen = _approved(session, rammeaftale_id, "regnskab", years)
     rows = session.execute(
         sa.select(RegnskabLine, Organisation.kode, chosen.c.aar, Offer.maalgruppe)
-        .join(chosen, sa.and_(chosen.c.org_id == RegnskabLine.org_id,
-                              chosen.c.submission_id == RegnskabLine.submission_id))
+        .join(
+            chosen,
+            sa.and_(
+                chosen.c.org_id == RegnskabLine.org_id,
+                chosen.c.submission_id == RegnskabLine.submission_id,
+            ),
+        )
         .join(Organisation, Organisation.id == RegnskabLine.org_id)
-        .outerjoin(Offer, sa.and_(Offer.org_id == RegnskabLine.org_id, Offer.id == RegnskabLine.offer_id))
+        .outerjoin(
+            Offer, sa.and_(Offer.org_id == RegnskabLine.org_id, Offer.id == RegnskabLine.offer_id)
+        )
     )
     return [
-        AccountLine(driftsherre=kode, year=aar, regnskab_kr=line.regnskab,
-                    belaegning_aarspladser=line.belaegning, price_year=line.prisaar,
-                    over_underskud_kr=line.over_underskud or Decimal(0), tillaeg_kr=line.tillaeg or Decimal(0),
-                    offer_ref=str(line.offer_id) if line.offer_id else None, maalgruppe=mg,
-                    takst_kr=line.takst)
+        AccountLine(
+            driftsherre=kode,
+            year=aar,
+            regnskab_kr=line.regnskab,
+            belaegning_aarspladser=line.belaegning,
+            price_year=line.prisaar,
+            over_underskud_kr=line.over_underskud or Decimal(0),
+            tillaeg_kr=line.tillaeg or Decimal(0),
+            offer_ref=str(line.offer_id) if line.offer_id else None,
+            maalgruppe=mg,
+            takst_kr=line.takst,
+        )
         for line, kode, aar, mg in rows
     ]
 
@@ -100,19 +132,48 @@ def _accounts(session: Session, rammeaftale_id: int, years: Sequence[int]) -> li
 def _occupancy(session: Session, rammeaftale_id: int, years: Sequence[int]) -> list[OccupancyLine]:
     chosen = _approved(session, rammeaftale_id, "belaegning", years)
     rows = session.execute(
-        sa.select(BelaegningLine, Organisation.kode, chosen.c.aar, Offer.maalgruppe, Offer.tilbudstype,
-                  Submission.note)
-        .join(chosen, sa.and_(chosen.c.org_id == BelaegningLine.org_id,
-                              chosen.c.submission_id == BelaegningLine.submission_id))
-        .join(Submission, sa.and_(Submission.org_id == BelaegningLine.org_id,
-                                  Submission.id == BelaegningLine.submission_id))
+        sa.select(
+            BelaegningLine,
+            Organisation.kode,
+            chosen.c.aar,
+            Offer.maalgruppe,
+            Offer.tilbudstype,
+            Submission.note,
+        )
+        .join(
+            chosen,
+            sa.and_(
+                chosen.c.org_id == BelaegningLine.org_id,
+                chosen.c.submission_id == BelaegningLine.submission_id,
+            ),
+        )
+        .join(
+            Submission,
+            sa.and_(
+                Submission.org_id == BelaegningLine.org_id,
+                Submission.id == BelaegningLine.submission_id,
+            ),
+        )
         .join(Organisation, Organisation.id == BelaegningLine.org_id)
-        .join(Offer, sa.and_(Offer.org_id == BelaegningLine.org_id, Offer.id == BelaegningLine.offer_id))
+        .join(
+            Offer,
+            sa.and_(Offer.org_id == BelaegningLine.org_id, Offer.id == BelaegningLine.offer_id),
+        )
     )
     return [
-        OccupancyLine(driftsherre=kode, maalgruppe=mg, tilbudstype=typ, year=aar, quarter=line.kvartal,
-                      normering=line.normering or Decimal(0), forbrug_dage=line.forbrug, offer_ref=str(line.offer_id),
-                      koeberkommune=line.koeberkommune, derived=bool(note), derivation_note=note)
+        OccupancyLine(
+            driftsherre=kode,
+            maalgruppe=mg,
+            tilbudstype=typ,
+            year=aar,
+            quarter=line.kvartal,
+            normering=line.normering or Decimal(0),
+            forbrug_dage=line.forbrug,
+            offer_ref=str(line.offer_id),
+            koeberkommune=line.koeberkommune,
+            derived=bool(note),
+            derivation_note=note,
+        )
         for line, kode, aar, mg, typ, note in rows
     ]
 
@@ -121,29 +182,57 @@ def _tariffs(session: Session, rammeaftale_id: int, years: Sequence[int]) -> lis
     chosen = _approved(session, rammeaftale_id, "takster", years)
     rows = session.execute(
         sa.select(TakstLine, Organisation.kode, chosen.c.aar, Offer.maalgruppe, Offer.tilbudstype)
-        .join(chosen, sa.and_(chosen.c.org_id == TakstLine.org_id,
-                              chosen.c.submission_id == TakstLine.submission_id))
+        .join(
+            chosen,
+            sa.and_(
+                chosen.c.org_id == TakstLine.org_id,
+                chosen.c.submission_id == TakstLine.submission_id,
+            ),
+        )
         .join(Organisation, Organisation.id == TakstLine.org_id)
         .join(Offer, sa.and_(Offer.org_id == TakstLine.org_id, Offer.id == TakstLine.offer_id))
     )
     return [
-        TariffLine(driftsherre=kode, year=aar, basistakst_kr=line.basistakst, price_year=aar,
-                   offer_ref=str(line.offer_id), maalgruppe=mg, takstgruppe=line.takstgruppe,
-                   belaegningsprocent=line.belaegningsprocent, takst_pr="aar" if typ == "dag" else "dag")
+        TariffLine(
+            driftsherre=kode,
+            year=aar,
+            basistakst_kr=line.basistakst,
+            price_year=aar,
+            offer_ref=str(line.offer_id),
+            maalgruppe=mg,
+            takstgruppe=line.takstgruppe,
+            belaegningsprocent=line.belaegningsprocent,
+            takst_pr="aar" if typ == "dag" else "dag",
+        )
         for line, kode, aar, mg, typ in rows
     ]
 
 
 def _places(session: Session, years: Sequence[int]) -> list[OfferPlaces]:
     rows = session.execute(
-        sa.select(OfferYear.aar, OfferYear.normering, Offer.id, Offer.maalgruppe, Offer.tilbudstype,
-                  Organisation.kode)
+        sa.select(
+            OfferYear.aar,
+            OfferYear.normering,
+            Offer.id,
+            Offer.maalgruppe,
+            Offer.tilbudstype,
+            Organisation.kode,
+        )
         .join(Offer, sa.and_(Offer.org_id == OfferYear.org_id, Offer.id == OfferYear.offer_id))
         .join(Organisation, Organisation.id == OfferYear.org_id)
         .where(OfferYear.aar.in_(years), OfferYear.omfattet.is_(True))
     )
-    return [OfferPlaces(driftsherre=kode, maalgruppe=mg, tilbudstype=typ, year=aar, normering=n,
-                        offer_ref=str(oid)) for aar, n, oid, mg, typ, kode in rows]
+    return [
+        OfferPlaces(
+            driftsherre=kode,
+            maalgruppe=mg,
+            tilbudstype=typ,
+            year=aar,
+            normering=n,
+            offer_ref=str(oid),
+        )
+        for aar, n, oid, mg, typ, kode in rows
+    ]
 
 
 def load_inputs(session: Session, rammeaftale_id: int, year: int) -> ReportInputs:
@@ -151,17 +240,21 @@ def load_inputs(session: Session, rammeaftale_id: int, year: int) -> ReportInput
     are computed from, for the organisations in the session's tenant scope."""
     years = (year - 1, year)
     orgs = session.execute(
-        sa.select(Organisation.kode, Organisation.navn, Organisation.dst_omraade, Organisation.type)
-        .where(Organisation.rammeaftale_id == rammeaftale_id, Organisation.type != "sekretariat")
+        sa.select(
+            Organisation.kode, Organisation.navn, Organisation.dst_omraade, Organisation.type
+        ).where(Organisation.rammeaftale_id == rammeaftale_id, Organisation.type != "sekretariat")
     ).all()
     catalogue = session.execute(
-        sa.select(Maalgruppe.kode, Maalgruppe.aldersgruppe, Maalgruppe.navn)
-        .where(Maalgruppe.rammeaftale_id == rammeaftale_id)
+        sa.select(Maalgruppe.kode, Maalgruppe.aldersgruppe, Maalgruppe.navn).where(
+            Maalgruppe.rammeaftale_id == rammeaftale_id
+        )
     ).all()
     areas = {kode: area for kode, _navn, area, _type in orgs if area}
     population = tuple(
         PopulationCount(area=p.omraade_kode, year=p.aar, age_band=p.aldersgruppe, count=p.antal)
-        for p in reference.current_population(session, years=list(years), areas=sorted(set(areas.values())))
+        for p in reference.current_population(
+            session, years=list(years), areas=sorted(set(areas.values()))
+        )
     )
     return ReportInputs(
         year=year,

@@ -28,12 +28,19 @@ READERS = ("reporter", "org_admin", "secretariat", "viewer")
 
 
 def _wants_draft(args: dict) -> bool:
-    return principal().role == "secretariat" and args.get("status", "kladde") == "kladde" and not args.get("version")
+    return (
+        principal().role == "secretariat"
+        and args.get("status", "kladde") == "kladde"
+        and not args.get("version")
+    )
 
 
 def _file(data: bytes, media_type: str, filename: str) -> Response:
-    return Response(data, mimetype=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        data,
+        mimetype=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _json(document: dict) -> Response:
@@ -46,15 +53,23 @@ class Ledelsesinformation(MethodView):
     @blp.arguments(schemas.ReportQuery, location="query")
     @blp.response(200, description="Tables A–E as JSON, XLSX (one sheet per table) or CSV")
     @blp.alt_response(404, description="Ikke offentliggjort (or no approved data)")
-    def get(self, args, year: int):  # type: ignore[no-untyped-def]
+    def get(self, args, year: int):
         """The ledelsesinformation for a year (against the year before)."""
         p, fmt = principal(), args["format"]
         if _wants_draft(args):
             report, _inputs = service.draft(session(), p.rammeaftale_id, year)
             if fmt == "xlsx":
-                return _file(ledelsesinformation_xlsx(report), XLSX_MEDIA_TYPE, suggested_filename(report, "xlsx"))
+                return _file(
+                    ledelsesinformation_xlsx(report),
+                    XLSX_MEDIA_TYPE,
+                    suggested_filename(report, "xlsx"),
+                )
             if fmt == "csv":
-                return _file(ledelsesinformation_csv(report), CSV_MEDIA_TYPE, suggested_filename(report, "csv"))
+                return _file(
+                    ledelsesinformation_csv(report),
+                    CSV_MEDIA_TYPE,
+                    suggested_filename(report, "csv"),
+                )
             return _json(ledelsesinformation_json(report))
         snap = service.snapshot(session(), p.rammeaftale_id, year, args.get("version"))
         name = f"ledelsesinformation_{year}_v{snap.version}"
@@ -62,25 +77,36 @@ class Ledelsesinformation(MethodView):
             return _file(snap.xlsx, XLSX_MEDIA_TYPE, f"{name}.xlsx")
         if fmt == "csv":
             return _file(snap.csv, CSV_MEDIA_TYPE, f"{name}.csv")
-        return _json({**snap.document, "version": snap.version, "offentliggjort": snap.published_at.isoformat()})
+        return _json(
+            {
+                **snap.document,
+                "version": snap.version,
+                "offentliggjort": snap.published_at.isoformat(),
+            }
+        )
 
 
 @blp.route("/reports/ledelsesinformation/<int:year>/publish")
 class Publish(MethodView):
     @require("secretariat")
     @blp.response(201, schemas.SnapshotSchema)
-    def post(self, year: int):  # type: ignore[no-untyped-def]
+    def post(self, year: int):
         """Publish the current draft as an immutable snapshot (the next version)."""
         p = principal()
-        return service.publish(session(), rammeaftale_id=p.rammeaftale_id, year=year,
-                               user_id=p.user_id, actor_org_id=p.org_id), 201
+        return service.publish(
+            session(),
+            rammeaftale_id=p.rammeaftale_id,
+            year=year,
+            user_id=p.user_id,
+            actor_org_id=p.org_id,
+        ), 201
 
 
 @blp.route("/reports/ledelsesinformation/<int:year>/snapshots")
 class Snapshots(MethodView):
     @require(*READERS)
     @blp.response(200, schemas.SnapshotSchema(many=True))
-    def get(self, year: int):  # type: ignore[no-untyped-def]
+    def get(self, year: int):
         """Every published version of a year, each with its date; none is ever changed."""
         return service.snapshots(session(), principal().rammeaftale_id, year)
 
@@ -89,8 +115,11 @@ class Snapshots(MethodView):
 class Noegletal(MethodView):
     @require(*READERS)
     @blp.arguments(schemas.NoegletalQuery, location="query")
-    @blp.response(200, description="Values per organisation with their denominator, and averages with their rule")
-    def get(self, args):  # type: ignore[no-untyped-def]
+    @blp.response(
+        200,
+        description="Values per organisation with their denominator, and averages with their rule",
+    )
+    def get(self, args):
         """Population-adjusted nøgletal for a year, filtered by nøgletal and målgruppe."""
         p = principal()
         if _wants_draft(args):
@@ -98,14 +127,17 @@ class Noegletal(MethodView):
             document = service.key_figures_document(session(), inputs, p.rammeaftale_id)
         else:
             document = service.snapshot(session(), p.rammeaftale_id, args["aar"]).noegletal
-        return _json(service.filter_noegletal(document, noegletal=args.get("noegletal"),
-                                              maalgruppe=args.get("maalgruppe")))
+        return _json(
+            service.filter_noegletal(
+                document, noegletal=args.get("noegletal"), maalgruppe=args.get("maalgruppe")
+            )
+        )
 
 
 @blp.route("/noegletal/definitioner")
 class NoegletalDefinitions(MethodView):
     @require(*ALL)
     @blp.response(200, schemas.NoegletalDefinitionSchema(many=True))
-    def get(self):  # type: ignore[no-untyped-def]
+    def get(self):
         """The registry: formula, numerator, denominator, unit, age band and averaging rule."""
         return [dict(n.__dict__, retning=str(n.retning)) for n in REGISTRY.values()]

@@ -9,11 +9,17 @@ FORMATS = ("json", "xlsx", "csv")
 
 class ReportQuery(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(FORMATS))
-    version = fields.Integer(validate=validate.Range(min=1),
-                             metadata={"description": "A published version; default the latest"})
-    status = fields.String(validate=validate.OneOf(("kladde", "offentliggjort")),
-                           metadata={"description": "Secretariat: 'kladde' (default) computes from the "
-                                                    "approved data now; others always get the published"})
+    version = fields.Integer(
+        validate=validate.Range(min=1),
+        metadata={"description": "A published version; default the latest"},
+    )
+    status = fields.String(
+        validate=validate.OneOf(("kladde", "offentliggjort")),
+        metadata={
+            "description": "Secretariat: 'kladde' (default) computes from the "
+            "approved data now; others always get the published"
+        },
+    )
 
 
 class SnapshotSchema(Schema):

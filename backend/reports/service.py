@@ -40,28 +40,49 @@ def _price_index(inputs: ReportInputs) -> Any:
     return inputs.price_index if inputs.price_index.values else None
 
 
-def build_report(inputs: ReportInputs, *, status: str = "kladde",
-                 published_at: datetime | None = None, labels: dict[str, str] | None = None) -> LedelsesinformationReport:
+def build_report(
+    inputs: ReportInputs,
+    *,
+    status: str = "kladde",
+    published_at: datetime | None = None,
+    labels: dict[str, str] | None = None,
+) -> LedelsesinformationReport:
     """Tables A–E of ``inputs.year`` against the year before, money in ``year`` prices."""
     year, index = inputs.year, _price_index(inputs)
     operators = sorted({a.driftsherre for a in inputs.accounts})
     return LedelsesinformationReport(
-        year=year, price_year=year,
-        a=takstudvikling_table(inputs.accounts, year, price_index=index, price_year=year, driftsherrer=operators),
-        b=over_underskud_table(inputs.accounts, year, price_index=index, price_year=year, driftsherrer=operators),
-        c=tillaeg_table(inputs.accounts, year, price_index=index, price_year=year, driftsherrer=operators),
+        year=year,
+        price_year=year,
+        a=takstudvikling_table(
+            inputs.accounts, year, price_index=index, price_year=year, driftsherrer=operators
+        ),
+        b=over_underskud_table(
+            inputs.accounts, year, price_index=index, price_year=year, driftsherrer=operators
+        ),
+        c=tillaeg_table(
+            inputs.accounts, year, price_index=index, price_year=year, driftsherrer=operators
+        ),
         d=belaegning_table(inputs.occupancy, year),
         e=pladsoversigt(inputs.places, year),
-        status=status, published_at=published_at, labels=labels or inputs.labels,
+        status=status,
+        published_at=published_at,
+        labels=labels or inputs.labels,
     )
 
 
 def compute_key_figures(inputs: ReportInputs) -> NoegletalResult:
     return compute_noegletal(
-        inputs.year, accounts=inputs.accounts, occupancy=inputs.occupancy, places=inputs.places,
-        tariffs=inputs.tariffs, population=inputs.population, price_index=_price_index(inputs),
-        price_year=inputs.year, organisations=sorted(inputs.organisations),
-        age_band_by_maalgruppe=inputs.age_bands, area_of_organisation=inputs.area_of,
+        inputs.year,
+        accounts=inputs.accounts,
+        occupancy=inputs.occupancy,
+        places=inputs.places,
+        tariffs=inputs.tariffs,
+        population=inputs.population,
+        price_index=_price_index(inputs),
+        price_year=inputs.year,
+        organisations=sorted(inputs.organisations),
+        age_band_by_maalgruppe=inputs.age_bands,
+        area_of_organisation=inputs.area_of,
     )
 
 
@@ -69,14 +90,20 @@ def _figure(value: Any) -> dict[str, Any]:
     """Raw (unrounded) value as text, the Danish presentation, unit and price year."""
     raw = value.value
     decimals = 0 if value.unit in ("kr.", "kr. pr. indbygger") else 1
-    return {"value": str(raw) if isinstance(raw, Decimal) else raw, "tekst": format_da(raw, decimals),
-            "unit": value.unit, "price_year": value.price_year}
+    return {
+        "value": str(raw) if isinstance(raw, Decimal) else raw,
+        "tekst": format_da(raw, decimals),
+        "unit": value.unit,
+        "price_year": value.price_year,
+    }
 
 
 PEER_K = 5
 
 
-def peer_groups(session: Session, rammeaftale_id: int, year: int, k: int = PEER_K) -> dict[str, Any]:
+def peer_groups(
+    session: Session, rammeaftale_id: int, year: int, k: int = PEER_K
+) -> dict[str, Any]:
     """The k nearest municipalities of each municipality on the structural indicators that
     exist for every municipality in ``year`` (standardised; ``benchmark.peers``)."""
     # Imported here: the model package builds on this module (targets are nøgletal).
@@ -89,22 +116,36 @@ def peer_groups(session: Session, rammeaftale_id: int, year: int, k: int = PEER_
     indicators = sorted(i for i in table.values if year in table.complete_years(i, areas))
     if len(towns) <= k or not indicators:
         return {"indikatorer": [], "k": k, "grupper": {}}
-    rows = [{"area_code": a, "year": year, **{i: table.values[i][(a, year)] for i in indicators}} for a in areas]
+    rows = [
+        {"area_code": a, "year": year, **{i: table.values[i][(a, year)] for i in indicators}}
+        for a in areas
+    ]
     groups = nearest_peers(rows, indicators, k=k, year=year)
     code_of = {m.area: m.kode for m in towns}
-    return {"indikatorer": indicators, "k": k,
-            "grupper": {code_of[a]: [code_of[p.area_code] for p in groups.of(a)] for a in areas}}
+    return {
+        "indikatorer": indicators,
+        "k": k,
+        "grupper": {code_of[a]: [code_of[p.area_code] for p in groups.of(a)] for a in areas},
+    }
 
 
-def noegletal_document(result: NoegletalResult, organisations: dict[str, str],
-                       peers: dict[str, Any] | None = None,
-                       municipalities: Sequence[str] | None = None) -> dict[str, Any]:
+def noegletal_document(
+    result: NoegletalResult,
+    organisations: dict[str, str],
+    peers: dict[str, Any] | None = None,
+    municipalities: Sequence[str] | None = None,
+) -> dict[str, Any]:
     """Every nøgletal per organisation with its denominator, and the averages with their
     rule (as ECO Nøgletal and Kolada): each municipality's peer group and the region
     unweighted, the whole agreement weighted (Σ/Σ)."""
     peers = peers or {"indikatorer": [], "k": PEER_K, "grupper": {}}
-    out: dict[str, Any] = {"aar": result.year, "prisaar": result.price_year, "noter": list(result.notes),
-                           "peer_grupper": peers, "noegletal": []}
+    out: dict[str, Any] = {
+        "aar": result.year,
+        "prisaar": result.price_year,
+        "noter": list(result.notes),
+        "peer_grupper": peers,
+        "noegletal": [],
+    }
     keys = sorted({(v.noegletal, v.maalgruppe or "") for v in result.values})
     for noegletal_id, mg in keys:
         values = result.of(noegletal_id, mg or None)
@@ -113,17 +154,29 @@ def noegletal_document(result: NoegletalResult, organisations: dict[str, str],
         # whose per-inhabitant figure has the whole region as denominator).
         region = unweighted_average(values, municipalities, scope="region")
         agreement = weighted_average(values, scope="hele aftalen")
-        out["noegletal"].append({
-            "id": noegletal_id, "navn": definition.navn if definition else noegletal_id,
-            "maalgruppe": mg or None,
-            "vaerdier": [{"organisation": v.organisation, "navn": organisations.get(v.organisation, v.organisation),
-                          **_figure(v.value), "naevner": v.naevner,
-                          "peer_gennemsnit": _peer_average(values, peers["grupper"].get(v.organisation))}
-                         for v in values],
-            "gennemsnit": [
-                {"omfang": avg.scope, "regel": avg.rule, **_figure(avg.value)} for avg in (region, agreement)
-            ],
-        })
+        out["noegletal"].append(
+            {
+                "id": noegletal_id,
+                "navn": definition.navn if definition else noegletal_id,
+                "maalgruppe": mg or None,
+                "vaerdier": [
+                    {
+                        "organisation": v.organisation,
+                        "navn": organisations.get(v.organisation, v.organisation),
+                        **_figure(v.value),
+                        "naevner": v.naevner,
+                        "peer_gennemsnit": _peer_average(
+                            values, peers["grupper"].get(v.organisation)
+                        ),
+                    }
+                    for v in values
+                ],
+                "gennemsnit": [
+                    {"omfang": avg.scope, "regel": avg.rule, **_figure(avg.value)}
+                    for avg in (region, agreement)
+                ],
+            }
+        )
     return out
 
 
@@ -134,10 +187,16 @@ def _peer_average(values: Any, members: list[str] | None) -> dict[str, Any] | No
     return {"regel": avg.rule, "medlemmer": members, **_figure(avg.value)}
 
 
-def key_figures_document(session: Session, inputs: ReportInputs, rammeaftale_id: int) -> dict[str, Any]:
+def key_figures_document(
+    session: Session, inputs: ReportInputs, rammeaftale_id: int
+) -> dict[str, Any]:
     """The nøgletal of ``inputs`` with peer-group, region and agreement averages."""
-    return noegletal_document(compute_key_figures(inputs), inputs.organisations,
-                              peer_groups(session, rammeaftale_id, inputs.year), inputs.municipalities or None)
+    return noegletal_document(
+        compute_key_figures(inputs),
+        inputs.organisations,
+        peer_groups(session, rammeaftale_id, inputs.year),
+        inputs.municipalities or None,
+    )
 
 
 def draft_inputs(session: Session, rammeaftale_id: int, year: int) -> ReportInputs:
@@ -148,54 +207,104 @@ def draft_inputs(session: Session, rammeaftale_id: int, year: int) -> ReportInpu
     return inputs
 
 
-def draft(session: Session, rammeaftale_id: int, year: int) -> tuple[LedelsesinformationReport, ReportInputs]:
+def draft(
+    session: Session, rammeaftale_id: int, year: int
+) -> tuple[LedelsesinformationReport, ReportInputs]:
     inputs = draft_inputs(session, rammeaftale_id, year)
     return build_report(inputs), inputs
 
 
-def publish(session: Session, *, rammeaftale_id: int, year: int, user_id: int | None,
-            actor_org_id: int) -> ReportSnapshot:
+def publish(
+    session: Session, *, rammeaftale_id: int, year: int, user_id: int | None, actor_org_id: int
+) -> ReportSnapshot:
     """Freeze the current draft as the next published version (immutable)."""
     report, inputs = draft(session, rammeaftale_id, year)
     published = dataclasses.replace(report, status="offentliggjort", published_at=utcnow())
-    latest = session.scalar(sa.select(sa.func.max(ReportSnapshot.version)).where(
-        ReportSnapshot.rammeaftale_id == rammeaftale_id, ReportSnapshot.kind == KIND,
-        ReportSnapshot.aar == year)) or 0
+    latest = (
+        session.scalar(
+            sa.select(sa.func.max(ReportSnapshot.version)).where(
+                ReportSnapshot.rammeaftale_id == rammeaftale_id,
+                ReportSnapshot.kind == KIND,
+                ReportSnapshot.aar == year,
+            )
+        )
+        or 0
+    )
     snapshot = ReportSnapshot(
-        rammeaftale_id=rammeaftale_id, kind=KIND, aar=year, version=latest + 1,
-        inputs_sha256=inputs.sha256(), document=ledelsesinformation_json(published),
+        rammeaftale_id=rammeaftale_id,
+        kind=KIND,
+        aar=year,
+        version=latest + 1,
+        inputs_sha256=inputs.sha256(),
+        document=ledelsesinformation_json(published),
         noegletal=key_figures_document(session, inputs, rammeaftale_id),
-        xlsx=ledelsesinformation_xlsx(published), csv=ledelsesinformation_csv(published),
-        published_by=user_id, published_at=published.published_at,
+        xlsx=ledelsesinformation_xlsx(published),
+        csv=ledelsesinformation_csv(published),
+        published_by=user_id,
+        published_at=published.published_at,
     )
     session.add(snapshot)
     session.flush()
     with scoped(session, TenantScope.single(actor_org_id)):
-        audit.record(session, org_id=actor_org_id, action="publish", entity="report_snapshot",
-                     entity_id=str(snapshot.id), after={"aar": year, "version": snapshot.version,
-                                                        "inputs_sha256": snapshot.inputs_sha256})
+        audit.record(
+            session,
+            org_id=actor_org_id,
+            action="publish",
+            entity="report_snapshot",
+            entity_id=str(snapshot.id),
+            after={
+                "aar": year,
+                "version": snapshot.version,
+                "inputs_sha256": snapshot.inputs_sha256,
+            },
+        )
         session.flush()
     return snapshot
 
 
 def snapshots(session: Session, rammeaftale_id: int, year: int) -> list[ReportSnapshot]:
-    return list(session.scalars(sa.select(ReportSnapshot).where(
-        ReportSnapshot.rammeaftale_id == rammeaftale_id, ReportSnapshot.kind == KIND,
-        ReportSnapshot.aar == year).order_by(ReportSnapshot.version)))
+    return list(
+        session.scalars(
+            sa.select(ReportSnapshot)
+            .where(
+                ReportSnapshot.rammeaftale_id == rammeaftale_id,
+                ReportSnapshot.kind == KIND,
+                ReportSnapshot.aar == year,
+            )
+            .order_by(ReportSnapshot.version)
+        )
+    )
 
 
-def snapshot(session: Session, rammeaftale_id: int, year: int, version: int | None = None) -> ReportSnapshot:
+def snapshot(
+    session: Session, rammeaftale_id: int, year: int, version: int | None = None
+) -> ReportSnapshot:
     """The given published version, or the latest one."""
     stmt = sa.select(ReportSnapshot).where(
-        ReportSnapshot.rammeaftale_id == rammeaftale_id, ReportSnapshot.kind == KIND, ReportSnapshot.aar == year)
-    stmt = stmt.where(ReportSnapshot.version == version) if version else stmt.order_by(ReportSnapshot.version.desc())
+        ReportSnapshot.rammeaftale_id == rammeaftale_id,
+        ReportSnapshot.kind == KIND,
+        ReportSnapshot.aar == year,
+    )
+    stmt = (
+        stmt.where(ReportSnapshot.version == version)
+        if version
+        else stmt.order_by(ReportSnapshot.version.desc())
+    )
     found = session.scalars(stmt.limit(1)).first()
     if found is None:
-        raise NotFound(f"Ledelsesinformationen for {year} er ikke offentliggjort.", code="ikke_offentliggjort")
+        raise NotFound(
+            f"Ledelsesinformationen for {year} er ikke offentliggjort.", code="ikke_offentliggjort"
+        )
     return found
 
 
-def filter_noegletal(document: dict[str, Any], *, noegletal: str | None, maalgruppe: str | None) -> dict[str, Any]:
-    items = [n for n in document["noegletal"]
-             if (noegletal is None or n["id"] == noegletal) and (maalgruppe is None or n["maalgruppe"] == maalgruppe)]
+def filter_noegletal(
+    document: dict[str, Any], *, noegletal: str | None, maalgruppe: str | None
+) -> dict[str, Any]:
+    items = [
+        n
+        for n in document["noegletal"]
+        if (noegletal is None or n["id"] == noegletal)
+        and (maalgruppe is None or n["maalgruppe"] == maalgruppe)
+    ]
     return {**document, "noegletal": items}

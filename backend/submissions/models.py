@@ -52,7 +52,9 @@ class Submission(TenantOwned, Base):
     )
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=new_id)
-    period_id: Mapped[int] = mapped_column(sa.ForeignKey("reporting_period.id", ondelete="RESTRICT"))
+    period_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("reporting_period.id", ondelete="RESTRICT")
+    )
     stream: Mapped[str] = mapped_column(sa.String(20))
     version: Mapped[int] = mapped_column(sa.Integer)
     status: Mapped[str] = mapped_column(sa.String(10), default="draft")
@@ -64,10 +66,14 @@ class Submission(TenantOwned, Base):
     row_count: Mapped[int] = mapped_column(sa.Integer)
     warnings: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     note: Mapped[str | None] = mapped_column(sa.Text)
-    uploaded_by: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id", ondelete="RESTRICT"))
+    uploaded_by: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="RESTRICT")
+    )
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    decided_by: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id", ondelete="RESTRICT"))
+    decided_by: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="RESTRICT")
+    )
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     decision_comment: Mapped[str | None] = mapped_column(sa.Text)
 
@@ -83,8 +89,9 @@ class SubmissionFile(TenantOwned, Base):
 
     __tablename__ = "submission_file"
     __table_args__ = (
-        sa.ForeignKeyConstraint(["org_id", "submission_id"], ["submission.org_id", "submission.id"],
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["org_id", "submission_id"], ["submission.org_id", "submission.id"], ondelete="CASCADE"
+        ),
     )
 
     submission_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
@@ -99,11 +106,19 @@ class _Line(TenantOwned):
 
     @classmethod
     def _keys(cls, *, offer: bool) -> tuple[sa.ForeignKeyConstraint, ...]:
-        keys = [sa.ForeignKeyConstraint(["org_id", "submission_id"],
-                                        ["submission.org_id", "submission.id"], ondelete="CASCADE")]
+        keys = [
+            sa.ForeignKeyConstraint(
+                ["org_id", "submission_id"],
+                ["submission.org_id", "submission.id"],
+                ondelete="CASCADE",
+            )
+        ]
         if offer:
-            keys.append(sa.ForeignKeyConstraint(["org_id", "offer_id"], ["offer.org_id", "offer.id"],
-                                                ondelete="RESTRICT"))
+            keys.append(
+                sa.ForeignKeyConstraint(
+                    ["org_id", "offer_id"], ["offer.org_id", "offer.id"], ondelete="RESTRICT"
+                )
+            )
         return tuple(keys)
 
 

@@ -35,7 +35,9 @@ from backend.submissions.schemas import (
     TemplateQuerySchema,
 )
 
-blp = Blueprint("submissions", __name__, description="Indberetninger: skabeloner, upload og godkendelse")
+blp = Blueprint(
+    "submissions", __name__, description="Indberetninger: skabeloner, upload og godkendelse"
+)
 
 UPLOADERS = ("reporter", "org_admin")
 READERS = ("reporter", "org_admin", "secretariat")
@@ -47,26 +49,46 @@ MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
-STREAM_LABELS = {"belaegning": "belægning", "regnskab": "regnskab", "takster": "takster",
-                 "tilbud": "tilbudsoversigt"}
-IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
-            "description": "The latest version the client knows (\"0\" for none): 412 if another "
-                           "version has been uploaded since"}
-UPLOAD_BODY = {"required": True, "content": {
-    "multipart/form-data": {"schema": {"type": "object", "required": ["fil"], "properties": {
-        "fil": {"type": "string", "format": "binary"}}}},
-    MIMETYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
-    "text/csv": {"schema": {"type": "string", "format": "binary"}},
-    "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
-}}
-FILE_RESPONSE = {"content": {t: {"schema": {"type": "string", "format": "binary"}}
-                             for t in MIMETYPES.values()}}
+STREAM_LABELS = {
+    "belaegning": "belægning",
+    "regnskab": "regnskab",
+    "takster": "takster",
+    "tilbud": "tilbudsoversigt",
+}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": 'The latest version the client knows ("0" for none): 412 if another '
+    "version has been uploaded since",
+}
+UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["fil"],
+                "properties": {"fil": {"type": "string", "format": "binary"}},
+            }
+        },
+        MIMETYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+        "text/csv": {"schema": {"type": "string", "format": "binary"}},
+        "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+    },
+}
+FILE_RESPONSE = {
+    "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in MIMETYPES.values()}
+}
 
 
 def _period(period_id: int, stream: str) -> ReportingPeriod:
     if stream not in STREAMS:
         abort(404, "findes_ikke", f"Datastrømmen '{stream}' findes ikke.")
-    return periods.get_period(session(), rammeaftale_id=principal().rammeaftale_id, period_id=period_id)
+    return periods.get_period(
+        session(), rammeaftale_id=principal().rammeaftale_id, period_id=period_id
+    )
 
 
 def _template_org(kode: str | None) -> Organisation:
@@ -80,7 +102,7 @@ def _template_org(kode: str | None) -> Organisation:
     org = organisations.get_by_code(session(), kode)
     if org is None or org.rammeaftale_id != p.rammeaftale_id:
         abort(404, "organisation_findes_ikke", "Organisationen findes ikke.")
-    return org  # type: ignore[return-value]
+    return org
 
 
 def _expected_latest() -> int | None:
@@ -101,7 +123,7 @@ class Template(MethodView):
     @blp.response(200, description="XLSX or CSV template, pre-filled with the offers")
     @blp.doc(responses={"200": FILE_RESPONSE})
     @blp.alt_response(404, description="Perioden eller datastrømmen findes ikke")
-    def get(self, query, period_id: int, stream: str):  # type: ignore[no-untyped-def]
+    def get(self, query, period_id: int, stream: str):
         """Download the template for a period and stream (secretariat: ?organisation=<kode>)."""
         period = _period(period_id, stream)
         org = _template_org(query.get("organisation"))
@@ -109,8 +131,9 @@ class Template(MethodView):
         data = service.template(session(), org=org, period=period, stream=stream, fmt=fmt)
         quarter = f" K{period.kvartal}" if period.kvartal else ""
         name = f"Skabelon {STREAM_LABELS[stream]} {period.aar}{quarter} - {org.navn}.{fmt}"
-        return send_file(io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True,
-                         download_name=name)
+        return send_file(
+            io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=name
+        )
 
 
 @blp.route("/periods/<int:period_id>/submissions/<string:stream>")
@@ -118,11 +141,15 @@ class Upload(MethodView):
     @require(*UPLOADERS)
     @blp.response(201, SubmissionSchema)
     @blp.doc(requestBody=UPLOAD_BODY, parameters=[IF_MATCH])
-    @blp.alt_response(409, description="Perioden er lukket (period_closed), eller en samtidig upload vandt")
+    @blp.alt_response(
+        409, description="Perioden er lukket (period_closed), eller en samtidig upload vandt"
+    )
     @blp.alt_response(412, description="If-Match er ikke den seneste version")
     @blp.alt_response(413, description="Filen er for stor")
-    @blp.alt_response(422, description="Filen har fejl (ugyldig_fil): alle fejl med ark, række og kolonne")
-    def post(self, period_id: int, stream: str):  # type: ignore[no-untyped-def]
+    @blp.alt_response(
+        422, description="Filen har fejl (ugyldig_fil): alle fejl med ark, række og kolonne"
+    )
+    def post(self, period_id: int, stream: str):
         """Upload XLSX, CSV or JSON (multipart field `fil`, or the raw body): a new draft version."""
         p = principal()
         period = _period(period_id, stream)
@@ -131,14 +158,28 @@ class Upload(MethodView):
         filename = filename or f"{stream}-upload"
         try:
             submission = service.upload(
-                session(), org=org, period=period, stream=stream, filename=filename, data=data,
-                user_id=p.user_id, expected_latest_version=_expected_latest(),
-                max_bytes=request.max_content_length or len(data))
+                session(),
+                org=org,
+                period=period,
+                stream=stream,
+                filename=filename,
+                data=data,
+                user_id=p.user_id,
+                expected_latest_version=_expected_latest(),
+                max_bytes=request.max_content_length or len(data),
+            )
         except DomainError as exc:
             if exc.code in RACE_CODES:
                 session().rollback()  # release the failed transaction (and SQLite's lock) first
-                service.record_rejected_upload(database(), org_id=p.org_id, period_id=period_id,
-                                               stream=stream, filename=filename, data=data, reason=exc)
+                service.record_rejected_upload(
+                    database(),
+                    org_id=p.org_id,
+                    period_id=period_id,
+                    stream=stream,
+                    filename=filename,
+                    data=data,
+                    reason=exc,
+                )
             raise
         location = f"{request.host_url.rstrip('/')}/api/v1/submissions/{submission.id}"
         return submission, 201, {"Location": location, "ETag": f'"{submission.version}"'}
@@ -149,7 +190,7 @@ class Submissions(MethodView):
     @require(*READERS)
     @blp.arguments(SubmissionQuerySchema, location="query")
     @blp.response(200, SubmissionPageSchema)
-    def get(self, query):  # type: ignore[no-untyped-def]
+    def get(self, query):
         """Submissions in scope, newest version first, filtered by period, stream, organisation, status."""
         return service.list_submissions(session(), **query)
 
@@ -163,7 +204,7 @@ class SubmissionById(MethodView):
     @require(*READERS)
     @blp.response(200, SubmissionSchema)
     @blp.alt_response(404, description="Indberetningen findes ikke")
-    def get(self, submission_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    def get(self, submission_id: uuid.UUID):
         """One version with its warnings and workflow status."""
         return _submission(submission_id)
 
@@ -174,13 +215,18 @@ class SubmissionLines(MethodView):
     @blp.arguments(LineQuerySchema, location="query")
     @blp.response(200, LinePageSchema)
     @blp.alt_response(404, description="Indberetningen findes ikke")
-    def get(self, query, submission_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    def get(self, query, submission_id: uuid.UUID):
         """The stored lines of a version, in file order (line_no = row in the file)."""
         submission = _submission(submission_id)
         page = service.list_lines(session(), submission, **query)
         items = LINE_SCHEMAS[submission.stream].dump(page.items, many=True)
-        return {"stream": submission.stream, "total": page.total, "limit": page.limit,
-                "offset": page.offset, "items": items}
+        return {
+            "stream": submission.stream,
+            "total": page.total,
+            "limit": page.limit,
+            "offset": page.offset,
+            "items": items,
+        }
 
 
 @blp.route("/submissions/<uuid:submission_id>/file")
@@ -189,18 +235,23 @@ class SubmissionFileDownload(MethodView):
     @blp.response(200, description="The original file, byte for byte")
     @blp.doc(responses={"200": FILE_RESPONSE})
     @blp.alt_response(404, description="Indberetningen findes ikke")
-    def get(self, submission_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    def get(self, submission_id: uuid.UUID):
         """Download the uploaded file as it was received (its SHA-256 is the ETag)."""
         submission = _submission(submission_id)
-        response = send_file(io.BytesIO(service.get_file(session(), submission)),
-                             mimetype=MIMETYPES[submission.file_format], as_attachment=True,
-                             download_name=submission.file_name, etag=submission.file_sha256)
+        response = send_file(
+            io.BytesIO(service.get_file(session(), submission)),
+            mimetype=MIMETYPES[submission.file_format],
+            as_attachment=True,
+            download_name=submission.file_name,
+            etag=submission.file_sha256,
+        )
         return response
 
 
 def _period_of(submission: Submission) -> ReportingPeriod:
-    return periods.get_period(session(), rammeaftale_id=principal().rammeaftale_id,
-                              period_id=submission.period_id)
+    return periods.get_period(
+        session(), rammeaftale_id=principal().rammeaftale_id, period_id=submission.period_id
+    )
 
 
 @blp.route("/submissions/<uuid:submission_id>/submit")
@@ -208,8 +259,10 @@ class Submit(MethodView):
     @require(*UPLOADERS)
     @blp.response(200, SubmissionSchema)
     @blp.alt_response(404, description="Indberetningen findes ikke")
-    @blp.alt_response(409, description="Ikke en kladde, ikke nyeste version, eller perioden er lukket")
-    def post(self, submission_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    @blp.alt_response(
+        409, description="Ikke en kladde, ikke nyeste version, eller perioden er lukket"
+    )
+    def post(self, submission_id: uuid.UUID):
         """Send the latest draft to the secretariat. Audited."""
         submission = _submission(submission_id)
         return workflow.submit(session(), submission, period=_period_of(submission))
@@ -222,11 +275,16 @@ class Approve(MethodView):
     @blp.response(200, SubmissionSchema)
     @blp.alt_response(404, description="Indberetningen findes ikke")
     @blp.alt_response(409, description="Ikke indsendt, eller ikke nyeste version")
-    def post(self, data, submission_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    def post(self, data, submission_id: uuid.UUID):
         """Approve a submitted version (a registry upload is applied to the offers). Audited."""
         submission = _submission(submission_id)
-        return workflow.approve(session(), submission, period=_period_of(submission),
-                                user_id=principal().user_id, kommentar=data.get("kommentar"))
+        return workflow.approve(
+            session(),
+            submission,
+            period=_period_of(submission),
+            user_id=principal().user_id,
+            kommentar=data.get("kommentar"),
+        )
 
 
 @blp.route("/submissions/<uuid:submission_id>/reject")
@@ -236,8 +294,9 @@ class Reject(MethodView):
     @blp.response(200, SubmissionSchema)
     @blp.alt_response(404, description="Indberetningen findes ikke")
     @blp.alt_response(409, description="Ikke indsendt, eller ikke nyeste version")
-    def post(self, data, submission_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    def post(self, data, submission_id: uuid.UUID):
         """Reject a submitted version with a comment (kommentar is required). Audited."""
         submission = _submission(submission_id)
-        return workflow.reject(session(), submission, user_id=principal().user_id,
-                               kommentar=data["kommentar"])
+        return workflow.reject(
+            session(), submission, user_id=principal().user_id, kommentar=data["kommentar"]
+        )

@@ -18,7 +18,9 @@ class PlainDecimal(fields.Decimal):
     """A Decimal as text without exponent or trailing zeros ("905.5", "3000000"), the same on
     PostgreSQL (exact) and SQLite (scale-padded); text keeps JSON clients from going float."""
 
-    def _serialize(self, value: Decimal | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+    def _serialize(
+        self, value: Decimal | None, attr: str | None, obj: Any, **kwargs: Any
+    ) -> str | None:
         if value is None:
             return None
         text = format(Decimal(value).normalize(), "f")
@@ -42,7 +44,9 @@ class IssueSchema(Schema):
 
 class SubmissionSchema(Schema):
     id = fields.UUID()
-    organisation = fields.String(attribute="org_kode", metadata={"description": "Organisation code"})
+    organisation = fields.String(
+        attribute="org_kode", metadata={"description": "Organisation code"}
+    )
     period_id = fields.Integer()
     stream = fields.String()
     version = fields.Integer(metadata={"description": "1, 2, … per organisation × period × stream"})
@@ -53,16 +57,25 @@ class SubmissionSchema(Schema):
     file_format = fields.String(metadata={"description": "xlsx, csv or json"})
     encoding = fields.String(allow_none=True)
     row_count = fields.Integer(metadata={"description": "Number of lines stored"})
-    warnings = fields.List(fields.Nested(IssueSchema),
-                           metadata={"description": "Plausibility warnings that did not block"})
-    note = fields.String(allow_none=True, metadata={"description": "e.g. 'afledt' for derived data"})
-    uploaded_by = fields.Integer(allow_none=True, metadata={"description": "User id; null for the CLI"})
+    warnings = fields.List(
+        fields.Nested(IssueSchema),
+        metadata={"description": "Plausibility warnings that did not block"},
+    )
+    note = fields.String(
+        allow_none=True, metadata={"description": "e.g. 'afledt' for derived data"}
+    )
+    uploaded_by = fields.Integer(
+        allow_none=True, metadata={"description": "User id; null for the CLI"}
+    )
     uploaded_at = fields.DateTime()
     submitted_at = fields.DateTime(allow_none=True)
     decided_by = fields.Integer(allow_none=True)
     decided_at = fields.DateTime(allow_none=True)
-    kommentar = fields.String(attribute="decision_comment", allow_none=True,
-                              metadata={"description": "The secretariat's comment on the decision"})
+    kommentar = fields.String(
+        attribute="decision_comment",
+        allow_none=True,
+        metadata={"description": "The secretariat's comment on the decision"},
+    )
 
 
 class SubmissionQuerySchema(Schema):
@@ -126,8 +139,10 @@ class TilbudLineSchema(_LineSchema):
 
 
 LINE_SCHEMAS: dict[str, Schema] = {
-    "belaegning": BelaegningLineSchema(), "regnskab": RegnskabLineSchema(),
-    "takster": TakstLineSchema(), "tilbud": TilbudLineSchema(),
+    "belaegning": BelaegningLineSchema(),
+    "regnskab": RegnskabLineSchema(),
+    "takster": TakstLineSchema(),
+    "tilbud": TilbudLineSchema(),
 }
 
 
@@ -136,14 +151,21 @@ class LinePageSchema(Schema):
     total = fields.Integer()
     limit = fields.Integer()
     offset = fields.Integer()
-    items = fields.List(fields.Dict(), metadata={
-        "description": "Lines in file order; the fields depend on the stream (see the *Line schemas)"})
+    items = fields.List(
+        fields.Dict(),
+        metadata={
+            "description": "Lines in file order; the fields depend on the stream (see the *Line schemas)"
+        },
+    )
 
 
 class DecisionSchema(Schema):
-    kommentar = fields.String(load_default=None, allow_none=True,
-                              validate=validate.Length(max=4000),
-                              metadata={"description": "Required when rejecting"})
+    kommentar = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=4000),
+        metadata={"description": "Required when rejecting"},
+    )
 
 
 class RejectSchema(Schema):

@@ -70,22 +70,43 @@ def _own_offers(session: Session, org: Organisation, year: int) -> dict[str, Off
     only: a large registry is read without building ORM objects)."""
     year_row = sa.orm.aliased(OfferYear)
     query = (
-        sa.select(Offer.id, Offer.navn, Offer.maalgruppe, Offer.tilbudstype,
-                  Offer.tilbudsportalen_id, Offer.sel_paragraf, Offer.gyldig_fra, Offer.gyldig_til,
-                  year_row.normering, year_row.omfattet)
-        .outerjoin(year_row, sa.and_(year_row.org_id == Offer.org_id, year_row.offer_id == Offer.id,
-                                     year_row.aar == year))
-        .where(Offer.org_id == org.id).order_by(Offer.navn)
+        sa.select(
+            Offer.id,
+            Offer.navn,
+            Offer.maalgruppe,
+            Offer.tilbudstype,
+            Offer.tilbudsportalen_id,
+            Offer.sel_paragraf,
+            Offer.gyldig_fra,
+            Offer.gyldig_til,
+            year_row.normering,
+            year_row.omfattet,
+        )
+        .outerjoin(
+            year_row,
+            sa.and_(
+                year_row.org_id == Offer.org_id, year_row.offer_id == Offer.id, year_row.aar == year
+            ),
+        )
+        .where(Offer.org_id == org.id)
+        .order_by(Offer.navn)
     )
     with scoped(session, TenantScope.single(org.id)):
         rows = session.execute(query).all()
     return {
         str(r.id): OfferInfo(
-            tilbud_id=str(r.id), navn=r.navn, maalgruppe=r.maalgruppe, tilbudstype=r.tilbudstype,
-            normering=r.normering, akut=r.maalgruppe in AKUT_MAALGRUPPER,
-            tilbudsportalen_id=r.tilbudsportalen_id, sel_paragraf=r.sel_paragraf,
+            tilbud_id=str(r.id),
+            navn=r.navn,
+            maalgruppe=r.maalgruppe,
+            tilbudstype=r.tilbudstype,
+            normering=r.normering,
+            akut=r.maalgruppe in AKUT_MAALGRUPPER,
+            tilbudsportalen_id=r.tilbudsportalen_id,
+            sel_paragraf=r.sel_paragraf,
             omfattet=True if r.omfattet is None else r.omfattet,
-            gyldig_fra=r.gyldig_fra, gyldig_til=r.gyldig_til)
+            gyldig_fra=r.gyldig_fra,
+            gyldig_til=r.gyldig_til,
+        )
         for r in rows
     }
 
@@ -93,8 +114,11 @@ def _own_offers(session: Session, org: Organisation, year: int) -> dict[str, Off
 def _foreign_offer_ids(session: Session, org: Organisation) -> frozenset[str]:
     """Ids of the other organisations' offers in the same rammeaftale (ids only), so the
     user is told the offer belongs to someone else rather than that it does not exist."""
-    others = session.scalars(sa.select(Organisation.id).where(
-        Organisation.rammeaftale_id == org.rammeaftale_id, Organisation.id != org.id)).all()
+    others = session.scalars(
+        sa.select(Organisation.id).where(
+            Organisation.rammeaftale_id == org.rammeaftale_id, Organisation.id != org.id
+        )
+    ).all()
     if not others:
         return frozenset()
     with scoped(session, TenantScope.many(None, others)):
@@ -104,30 +128,42 @@ def _foreign_offer_ids(session: Session, org: Organisation) -> frozenset[str]:
 def _kommune_aliases(session: Session) -> dict[str, str]:
     kommuner = session.scalars(sa.select(Organisation).where(Organisation.type == "kommune")).all()
     aliases: dict[int, list[str]] = {}
-    for org_id, alias in session.execute(sa.select(OrganisationAlias.organisation_id,
-                                                   OrganisationAlias.alias)):
+    for org_id, alias in session.execute(
+        sa.select(OrganisationAlias.organisation_id, OrganisationAlias.alias)
+    ):
         aliases.setdefault(org_id, []).append(alias)
     return kommune_alias_map((k.kode, k.navn, aliases.get(k.id, ())) for k in kommuner)
 
 
-def _previous_takster(session: Session, org: Organisation, period: ReportingPeriod) -> dict[str, Any]:
+def _previous_takster(
+    session: Session, org: Organisation, period: ReportingPeriod
+) -> dict[str, Any]:
     """Basistakst per offer from the latest approved takster submission of the year before
     (the line without takstgruppe when the offer has several)."""
     previous = sa.select(ReportingPeriod.id).where(
         ReportingPeriod.rammeaftale_id == period.rammeaftale_id,
-        ReportingPeriod.stream == "takster", ReportingPeriod.aar == period.aar - 1)
+        ReportingPeriod.stream == "takster",
+        ReportingPeriod.aar == period.aar - 1,
+    )
     with scoped(session, TenantScope.single(org.id)):
         approved = session.scalar(
-            sa.select(Submission.id).where(Submission.org_id == org.id, Submission.stream == "takster",
-                                           Submission.status == "approved",
-                                           Submission.period_id.in_(previous))
-            .order_by(Submission.version.desc()).limit(1))
+            sa.select(Submission.id)
+            .where(
+                Submission.org_id == org.id,
+                Submission.stream == "takster",
+                Submission.status == "approved",
+                Submission.period_id.in_(previous),
+            )
+            .order_by(Submission.version.desc())
+            .limit(1)
+        )
         if approved is None:
             return {}
         lines = session.execute(
             sa.select(TakstLine.offer_id, TakstLine.basistakst, TakstLine.takstgruppe)
             .where(TakstLine.org_id == org.id, TakstLine.submission_id == approved)
-            .order_by(TakstLine.takstgruppe.is_not(None), TakstLine.line_no))
+            .order_by(TakstLine.takstgruppe.is_not(None), TakstLine.line_no)
+        )
         out: dict[str, Any] = {}
         for offer_id, basistakst, _gruppe in lines:
             out.setdefault(str(offer_id), basistakst)
@@ -138,12 +174,16 @@ def build_context(session: Session, org: Organisation, period: ReportingPeriod) 
     """Everything intake validates an upload of ``org`` for ``period`` against."""
     maalgrupper = tuple(
         Maalgruppe(kode=m.kode, navn=m.navn, tilbudstyper=frozenset(m.tilbudstype_koder))
-        for m in organisations.list_maalgrupper(session, org.rammeaftale_id))
+        for m in organisations.list_maalgrupper(session, org.rammeaftale_id)
+    )
     return IntakeContext(
-        organisation=org.kode, year=period.aar, quarter=period.kvartal_or_none,
+        organisation=org.kode,
+        year=period.aar,
+        quarter=period.kvartal_or_none,
         offers=_own_offers(session, org, period.aar),
         foreign_offer_ids=_foreign_offer_ids(session, org),
-        maalgrupper=maalgrupper, kommune_aliases=_kommune_aliases(session),
+        maalgrupper=maalgrupper,
+        kommune_aliases=_kommune_aliases(session),
         previous_takster=_previous_takster(session, org, period),
         open=period.status == "aaben",
     )
@@ -152,19 +192,35 @@ def build_context(session: Session, org: Organisation, period: ReportingPeriod) 
 # --- upload -------------------------------------------------------------------------
 def latest_version(session: Session, *, org_id: int, period_id: int, stream: str) -> int:
     """The highest version of the organisation's submissions for a period and stream (0: none)."""
-    return session.scalar(sa.select(sa.func.coalesce(sa.func.max(Submission.version), 0)).where(
-        Submission.org_id == org_id, Submission.period_id == period_id,
-        Submission.stream == stream)) or 0
+    return (
+        session.scalar(
+            sa.select(sa.func.coalesce(sa.func.max(Submission.version), 0)).where(
+                Submission.org_id == org_id,
+                Submission.period_id == period_id,
+                Submission.stream == stream,
+            )
+        )
+        or 0
+    )
 
 
 def check_open(period: ReportingPeriod, stream: str) -> None:
     if period.stream != stream:
-        raise Invalid("Perioden gælder en anden datastrøm.", code="forkert_datastroem", errors=[{
-            "field": "stream", "location": "path",
-            "message": f"Perioden gælder datastrømmen '{period.stream}', ikke '{stream}'.",
-        }])
+        raise Invalid(
+            "Perioden gælder en anden datastrøm.",
+            code="forkert_datastroem",
+            errors=[
+                {
+                    "field": "stream",
+                    "location": "path",
+                    "message": f"Perioden gælder datastrømmen '{period.stream}', ikke '{stream}'.",
+                }
+            ],
+        )
     if period.status != "aaben":
-        raise Conflict("Perioden er lukket; der kan ikke indberettes til den.", code=str(Code.PERIOD_CLOSED))
+        raise Conflict(
+            "Perioden er lukket; der kan ikke indberettes til den.", code=str(Code.PERIOD_CLOSED)
+        )
 
 
 def _parse(data: bytes, stream: str, context: IntakeContext, max_bytes: int) -> ParseResult:
@@ -176,7 +232,8 @@ def _parse(data: bytes, stream: str, context: IntakeContext, max_bytes: int) -> 
         raise UploadTooLarge(errors[0]["message"], errors=errors)
     raise UploadInvalid(
         f"Filen er ikke indlæst: den har {len(errors)} fejl. Ret dem alle og indlæs filen igen.",
-        errors=errors)
+        errors=errors,
+    )
 
 
 #: Record fields that are not line columns (row → line_no, tilbud_id → offer_id; the name is
@@ -192,15 +249,20 @@ def _value_fields(record_type: Any) -> tuple[str, ...]:
 
 def _line_values(record: Any, *, org_id: int, submission_id: Any) -> dict[str, Any]:
     tilbud_id = record.tilbud_id
-    line = {"org_id": org_id, "submission_id": submission_id, "line_no": record.row,
-            "offer_id": None if tilbud_id is None else uuid.UUID(tilbud_id)}
+    line = {
+        "org_id": org_id,
+        "submission_id": submission_id,
+        "line_no": record.row,
+        "offer_id": None if tilbud_id is None else uuid.UUID(tilbud_id),
+    }
     for name in _value_fields(record.__class__):
         line[name] = getattr(record, name)
     return line
 
 
-def _insert_lines(session: Session, stream: str, lines: Sequence[dict[str, Any]],
-                  progress: Progress | None) -> None:
+def _insert_lines(
+    session: Session, stream: str, lines: Sequence[dict[str, Any]], progress: Progress | None
+) -> None:
     """Bulk-insert the lines with the DB-API's ``executemany``.
 
     The statement is compiled once and each column's bind processor (Decimal, UUID …) is
@@ -219,8 +281,11 @@ def _insert_lines(session: Session, stream: str, lines: Sequence[dict[str, Any]]
     positions = compiled.positiontup  # positional paramstyles (SQLite's qmark) need tuples
     order = [keys.index(name) for name in positions] if positions else None
     for start in range(0, len(lines), CHUNK_ROWS):
-        chunk = lines[start:start + CHUNK_ROWS]
-        rows = [[row[k] if p is None or row[k] is None else p(row[k]) for k, p in processors] for row in chunk]
+        chunk = lines[start : start + CHUNK_ROWS]
+        rows = [
+            [row[k] if p is None or row[k] is None else p(row[k]) for k, p in processors]
+            for row in chunk
+        ]
         if order is not None:
             params: list[Any] = [tuple(row[i] for i in order) for row in rows]
         else:
@@ -233,11 +298,16 @@ def _insert_lines(session: Session, stream: str, lines: Sequence[dict[str, Any]]
 def summary(submission: Submission) -> dict[str, Any]:
     """What the audit log records about a submission (not its warnings or lines)."""
     return {
-        "period_id": submission.period_id, "stream": submission.stream,
-        "version": submission.version, "status": submission.status,
-        "file_name": submission.file_name, "file_sha256": submission.file_sha256,
-        "file_size": submission.file_size, "row_count": submission.row_count,
-        "warnings": len(submission.warnings or ()), "note": submission.note,
+        "period_id": submission.period_id,
+        "stream": submission.stream,
+        "version": submission.version,
+        "status": submission.status,
+        "file_name": submission.file_name,
+        "file_sha256": submission.file_sha256,
+        "file_size": submission.file_size,
+        "row_count": submission.row_count,
+        "warnings": len(submission.warnings or ()),
+        "note": submission.note,
     }
 
 
@@ -255,8 +325,15 @@ class ValidUpload:
 
 
 def validate(
-    session: Session, *, org: Organisation, period: ReportingPeriod, stream: str, filename: str,
-    data: bytes, expected_latest_version: int | None = None, max_bytes: int,
+    session: Session,
+    *,
+    org: Organisation,
+    period: ReportingPeriod,
+    stream: str,
+    filename: str,
+    data: bytes,
+    expected_latest_version: int | None = None,
+    max_bytes: int,
 ) -> ValidUpload:
     """Check the period and the client's version, then parse and validate ``data``.
 
@@ -269,44 +346,85 @@ def validate(
         latest = latest_version(session, org_id=org.id, period_id=period.id, stream=stream)
     if expected_latest_version is not None and expected_latest_version != latest:
         raise PreconditionFailed(
-            f"Der er indberettet version {latest} siden du hentede listen; hent den igen.")
+            f"Der er indberettet version {latest} siden du hentede listen; hent den igen."
+        )
     result = _parse(data, stream, build_context(session, org, period), max_bytes)
     return ValidUpload(org, period, stream, filename, data, latest + 1, result)
 
 
-def store(session: Session, upload: ValidUpload, *, user_id: int | None, note: str | None = None,
-          progress: Progress | None = None) -> Submission:
+def store(
+    session: Session,
+    upload: ValidUpload,
+    *,
+    user_id: int | None,
+    note: str | None = None,
+    progress: Progress | None = None,
+) -> Submission:
     """Insert the submission, its file and its lines (in chunks; ``progress`` gets the number
     of lines after each) and one audit entry. 409 ``samtidig_indberetning`` when a concurrent
     upload took the version."""
     org, result = upload.org, upload.result
     with scoped(session, TenantScope.single(org.id)):
         submission = Submission(
-            id=new_id(), org_id=org.id, period_id=upload.period.id, stream=upload.stream,
-            version=upload.version, status="draft", file_name=upload.filename[:255],
-            file_sha256=result.sha256, file_size=result.size, file_format=result.format,
-            encoding=result.encoding, row_count=len(result.records),
-            warnings=[w.to_dict() for w in result.warnings], note=note, uploaded_by=user_id,
+            id=new_id(),
+            org_id=org.id,
+            period_id=upload.period.id,
+            stream=upload.stream,
+            version=upload.version,
+            status="draft",
+            file_name=upload.filename[:255],
+            file_sha256=result.sha256,
+            file_size=result.size,
+            file_format=result.format,
+            encoding=result.encoding,
+            row_count=len(result.records),
+            warnings=[w.to_dict() for w in result.warnings],
+            note=note,
+            uploaded_by=user_id,
         )
         _insert_version(session, submission)
         session.add(SubmissionFile(org_id=org.id, submission_id=submission.id, content=upload.data))
-        lines = [_line_values(r, org_id=org.id, submission_id=submission.id) for r in result.records]
+        lines = [
+            _line_values(r, org_id=org.id, submission_id=submission.id) for r in result.records
+        ]
         _insert_lines(session, upload.stream, lines, progress)
-        audit.record(session, org_id=org.id, action="upload", entity=ENTITY,
-                     entity_id=str(submission.id), after=summary(submission))
+        audit.record(
+            session,
+            org_id=org.id,
+            action="upload",
+            entity=ENTITY,
+            entity_id=str(submission.id),
+            after=summary(submission),
+        )
         session.flush()
     return submission
 
 
 def upload(
-    session: Session, *, org: Organisation, period: ReportingPeriod, stream: str, filename: str,
-    data: bytes, user_id: int | None, expected_latest_version: int | None = None,
-    max_bytes: int, note: str | None = None,
+    session: Session,
+    *,
+    org: Organisation,
+    period: ReportingPeriod,
+    stream: str,
+    filename: str,
+    data: bytes,
+    user_id: int | None,
+    expected_latest_version: int | None = None,
+    max_bytes: int,
+    note: str | None = None,
 ) -> Submission:
     """Validate ``data`` and store it as the next version of ``org``'s ``stream`` for
     ``period``: :func:`validate` then :func:`store`, in the caller's transaction."""
-    valid = validate(session, org=org, period=period, stream=stream, filename=filename, data=data,
-                     expected_latest_version=expected_latest_version, max_bytes=max_bytes)
+    valid = validate(
+        session,
+        org=org,
+        period=period,
+        stream=stream,
+        filename=filename,
+        data=data,
+        expected_latest_version=expected_latest_version,
+        max_bytes=max_bytes,
+    )
     return store(session, valid, user_id=user_id, note=note)
 
 
@@ -325,8 +443,14 @@ def _insert_version(session: Session, submission: Submission) -> None:
 
 
 def record_rejected_upload(
-    database: Database, *, org_id: int, period_id: int, stream: str, filename: str | None,
-    data: bytes, reason: DomainError,
+    database: Database,
+    *,
+    org_id: int,
+    period_id: int,
+    stream: str,
+    filename: str | None,
+    data: bytes,
+    reason: DomainError,
 ) -> None:
     """Record an upload that lost a race (409/412) in the audit log, in its own transaction.
 
@@ -334,11 +458,23 @@ def record_rejected_upload(
     accounted for: one as a version, the other as this audit entry (hash, size, reason).
     """
     with database.unit_of_work() as session, scoped(session, TenantScope.single(org_id)):
-        audit.record(session, org_id=org_id, action="upload_rejected", entity=ENTITY, entity_id=None,
-                     after={"period_id": period_id, "stream": stream, "file_name": filename,
-                            "file_sha256": hashlib.sha256(data).hexdigest(),
-                            "file_size": len(data), "status": reason.status, "code": reason.code,
-                            "detail": reason.detail})
+        audit.record(
+            session,
+            org_id=org_id,
+            action="upload_rejected",
+            entity=ENTITY,
+            entity_id=None,
+            after={
+                "period_id": period_id,
+                "stream": stream,
+                "file_name": filename,
+                "file_sha256": hashlib.sha256(data).hexdigest(),
+                "file_size": len(data),
+                "status": reason.status,
+                "code": reason.code,
+                "detail": reason.detail,
+            },
+        )
 
 
 # --- reading ------------------------------------------------------------------------
@@ -359,8 +495,14 @@ def get_submission(session: Session, submission_id: uuid.UUID) -> Submission:
 
 
 def list_submissions(
-    session: Session, *, period_id: int | None = None, stream: str | None = None,
-    organisation: str | None = None, status: str | None = None, limit: int = 100, offset: int = 0,
+    session: Session,
+    *,
+    period_id: int | None = None,
+    stream: str | None = None,
+    organisation: str | None = None,
+    status: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
 ) -> Page:
     query = sa.select(Submission)
     if period_id is not None:
@@ -371,32 +513,47 @@ def list_submissions(
         query = query.where(Submission.status == status)
     if organisation:
         query = query.join(Organisation, Organisation.id == Submission.org_id).where(
-            Organisation.kode == organisation)
+            Organisation.kode == organisation
+        )
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    order = (Submission.period_id.desc(), Submission.org_id, Submission.stream, Submission.version.desc())
+    order = (
+        Submission.period_id.desc(),
+        Submission.org_id,
+        Submission.stream,
+        Submission.version.desc(),
+    )
     items = session.scalars(query.order_by(*order).limit(limit).offset(offset))
     return Page(list(items), total, limit, offset)
 
 
-def list_lines(session: Session, submission: Submission, *, limit: int = 1000, offset: int = 0) -> Page:
+def list_lines(
+    session: Session, submission: Submission, *, limit: int = 1000, offset: int = 0
+) -> Page:
     """The submission's lines in file order."""
     model = LINE_MODELS[submission.stream]
     where = (model.org_id == submission.org_id, model.submission_id == submission.id)
     total = session.scalar(sa.select(sa.func.count()).select_from(model).where(*where)) or 0
-    items = session.scalars(sa.select(model).where(*where).order_by(model.line_no).limit(limit).offset(offset))
+    items = session.scalars(
+        sa.select(model).where(*where).order_by(model.line_no).limit(limit).offset(offset)
+    )
     return Page(list(items), total, limit, offset)
 
 
 def get_file(session: Session, submission: Submission) -> bytes:
-    content = session.scalar(sa.select(SubmissionFile.content).where(
-        SubmissionFile.org_id == submission.org_id, SubmissionFile.submission_id == submission.id))
+    content = session.scalar(
+        sa.select(SubmissionFile.content).where(
+            SubmissionFile.org_id == submission.org_id,
+            SubmissionFile.submission_id == submission.id,
+        )
+    )
     if content is None:  # pragma: no cover - written in the same transaction as the submission
         raise NotFound("Filen findes ikke.", code="fil_findes_ikke")
     return content
 
 
-def template(session: Session, *, org: Organisation, period: ReportingPeriod, stream: str,
-             fmt: str) -> bytes:
+def template(
+    session: Session, *, org: Organisation, period: ReportingPeriod, stream: str, fmt: str
+) -> bytes:
     """An XLSX or CSV template for ``org``'s ``stream`` in ``period``, pre-filled with its offers."""
     if period.stream != stream:
         check_open(period, stream)  # raises forkert_datastroem

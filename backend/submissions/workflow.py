@@ -29,7 +29,12 @@ from backend.submissions.models import Submission, TilbudLine
 from backend.submissions.service import ENTITY, check_open, latest_version
 
 _WORKFLOW_FIELDS = ("status", "submitted_at", "decided_by", "decided_at", "decision_comment")
-_STATUS_LABEL = {"draft": "kladde", "submitted": "indsendt", "approved": "godkendt", "rejected": "afvist"}
+_STATUS_LABEL = {
+    "draft": "kladde",
+    "submitted": "indsendt",
+    "approved": "godkendt",
+    "rejected": "afvist",
+}
 #: Length of offer.tilbudsportalen_id; intake accepts longer texts for every text column.
 _TILBUDSPORTALEN_MAX = 50
 
@@ -43,17 +48,29 @@ def _require(session: Session, submission: Submission, status: str, step: str) -
     if submission.status != status:
         raise Conflict(
             f"Indberetningen kan ikke {step}: den er {_STATUS_LABEL[submission.status]}, "
-            f"ikke {_STATUS_LABEL[status]}.", code="forkert_status")
-    latest = latest_version(session, org_id=submission.org_id, period_id=submission.period_id,
-                            stream=submission.stream)
+            f"ikke {_STATUS_LABEL[status]}.",
+            code="forkert_status",
+        )
+    latest = latest_version(
+        session, org_id=submission.org_id, period_id=submission.period_id, stream=submission.stream
+    )
     if submission.version != latest:
         raise Conflict(
-            f"Indberetningen kan ikke {step}: version {latest} er nyere.", code="ikke_nyeste_version")
+            f"Indberetningen kan ikke {step}: version {latest} er nyere.",
+            code="ikke_nyeste_version",
+        )
 
 
 def _record(session: Session, submission: Submission, action: str, before: dict[str, Any]) -> None:
-    audit.record(session, org_id=submission.org_id, action=action, entity=ENTITY,
-                 entity_id=str(submission.id), before=before, after=_state(submission))
+    audit.record(
+        session,
+        org_id=submission.org_id,
+        action=action,
+        entity=ENTITY,
+        entity_id=str(submission.id),
+        before=before,
+        after=_state(submission),
+    )
     session.flush()
 
 
@@ -67,8 +84,14 @@ def submit(session: Session, submission: Submission, *, period: ReportingPeriod)
     return submission
 
 
-def approve(session: Session, submission: Submission, *, period: ReportingPeriod,
-            user_id: int | None, kommentar: str | None = None) -> Submission:
+def approve(
+    session: Session,
+    submission: Submission,
+    *,
+    period: ReportingPeriod,
+    user_id: int | None,
+    kommentar: str | None = None,
+) -> Submission:
     """The secretariat approves a submitted version; a registry upload is applied to the offers."""
     _require(session, submission, "submitted", "godkendes")
     before = _state(submission)
@@ -81,13 +104,16 @@ def approve(session: Session, submission: Submission, *, period: ReportingPeriod
     return submission
 
 
-def reject(session: Session, submission: Submission, *, user_id: int | None,
-           kommentar: str) -> Submission:
+def reject(
+    session: Session, submission: Submission, *, user_id: int | None, kommentar: str
+) -> Submission:
     """The secretariat rejects a submitted version with a comment; the organisation corrects
     it by uploading a new version."""
     if not kommentar.strip():
-        raise Invalid("Skriv en begrundelse for afvisningen.", errors=[{
-            "field": "kommentar", "location": "json", "message": "Feltet skal udfyldes."}])
+        raise Invalid(
+            "Skriv en begrundelse for afvisningen.",
+            errors=[{"field": "kommentar", "location": "json", "message": "Feltet skal udfyldes."}],
+        )
     _require(session, submission, "submitted", "afvises")
     before = _state(submission)
     submission.status = "rejected"
@@ -98,36 +124,62 @@ def reject(session: Session, submission: Submission, *, user_id: int | None,
 
 
 def _apply_registry(session: Session, submission: Submission, year: int) -> None:
-    lines = session.scalars(sa.select(TilbudLine).where(
-        TilbudLine.org_id == submission.org_id, TilbudLine.submission_id == submission.id,
-    ).order_by(TilbudLine.line_no))
+    lines = session.scalars(
+        sa.select(TilbudLine)
+        .where(
+            TilbudLine.org_id == submission.org_id,
+            TilbudLine.submission_id == submission.id,
+        )
+        .order_by(TilbudLine.line_no)
+    )
     for line in lines:
         if line.tilbudsportalen_id and len(line.tilbudsportalen_id) > _TILBUDSPORTALEN_MAX:
-            raise Invalid("Et Tilbudsportalen-ID er for langt.", errors=[{
-                "row": line.line_no, "field": "tilbudsportalen_id",
-                "message": f"Tilbudsportalen-ID må højst være {_TILBUDSPORTALEN_MAX} tegn."}])
+            raise Invalid(
+                "Et Tilbudsportalen-ID er for langt.",
+                errors=[
+                    {
+                        "row": line.line_no,
+                        "field": "tilbudsportalen_id",
+                        "message": f"Tilbudsportalen-ID må højst være {_TILBUDSPORTALEN_MAX} tegn.",
+                    }
+                ],
+            )
         offer = None
         if line.offer_id is not None:
             offer = session.get(Offer, {"org_id": submission.org_id, "id": line.offer_id})
         if offer is None:
-            offer = Offer(org_id=submission.org_id,
-                          note=f"Oprettet ved godkendelse af indberetning {submission.id}.")
+            offer = Offer(
+                org_id=submission.org_id,
+                note=f"Oprettet ved godkendelse af indberetning {submission.id}.",
+            )
             session.add(offer)
-        for key in ("navn", "tilbudsportalen_id", "maalgruppe", "tilbudstype", "sel_paragraf",
-                    "gyldig_fra", "gyldig_til"):
+        for key in (
+            "navn",
+            "tilbudsportalen_id",
+            "maalgruppe",
+            "tilbudstype",
+            "sel_paragraf",
+            "gyldig_fra",
+            "gyldig_til",
+        ):
             setattr(offer, key, getattr(line, key))
         _set_year(offer, year, line)
     try:
         session.flush()
     except IntegrityError as exc:
-        raise Conflict("Registret indeholder allerede et tilbud med samme navn, målgruppe og "
-                       "tilbudstype.", code="tilbud_findes") from exc
+        raise Conflict(
+            "Registret indeholder allerede et tilbud med samme navn, målgruppe og tilbudstype.",
+            code="tilbud_findes",
+        ) from exc
 
 
 def _set_year(offer: Offer, year: int, line: TilbudLine) -> None:
     row = next((y for y in offer.years if y.aar == year), None)
     if row is None:
-        offer.years.append(OfferYear(org_id=offer.org_id, aar=year, normering=line.normering,
-                                     omfattet=line.omfattet))
+        offer.years.append(
+            OfferYear(
+                org_id=offer.org_id, aar=year, normering=line.normering, omfattet=line.omfattet
+            )
+        )
     else:
         row.normering, row.omfattet = line.normering, line.omfattet

@@ -30,41 +30,75 @@ def summary(run: ModelRun) -> dict[str, Any]:
     res = run.results
     definition = REGISTRY.get(run.noegletal)
     return {
-        "id": run.id, "status": run.status, "noegletal": run.noegletal,
+        "id": run.id,
+        "status": run.status,
+        "noegletal": run.noegletal,
         "noegletal_navn": definition.navn if definition else run.noegletal,
         "enhed": definition.unit if definition else None,
-        "maalgruppe": run.maalgruppe, "aar": list(run.years), "metode": run.method,
-        "indikatorer": list(run.indicators), "n": res["n"], "r2": res["r2"], "loo_r2": res["loo_r2"],
-        "rmse": res["rmse"], "loo_rmse": res["loo_rmse"], "alpha": res["alpha"],
-        "advarsler": list(run.warnings), "forbehold": res.get("caveat_da", CAVEAT_DA),
-        "inputs_sha256": run.inputs_sha256, "created_by": run.created_by,
-        "created_at": run.created_at, "published_at": run.published_at,
+        "maalgruppe": run.maalgruppe,
+        "aar": list(run.years),
+        "metode": run.method,
+        "indikatorer": list(run.indicators),
+        "n": res["n"],
+        "r2": res["r2"],
+        "loo_r2": res["loo_r2"],
+        "rmse": res["rmse"],
+        "loo_rmse": res["loo_rmse"],
+        "alpha": res["alpha"],
+        "advarsler": list(run.warnings),
+        "forbehold": res.get("caveat_da", CAVEAT_DA),
+        "inputs_sha256": run.inputs_sha256,
+        "created_by": run.created_by,
+        "created_at": run.created_at,
+        "published_at": run.published_at,
     }
 
 
 def _peers(run: ModelRun, area: str) -> list[dict[str, Any]]:
     names = run.results["omraader"]
-    return [{"kode": names[p["area_code"]]["kode"], "navn": names[p["area_code"]]["navn"],
-             "afstand": p["distance"]} for p in run.results["peers"]["grupper"].get(area, [])]
+    return [
+        {
+            "kode": names[p["area_code"]]["kode"],
+            "navn": names[p["area_code"]]["navn"],
+            "afstand": p["distance"],
+        }
+        for p in run.results["peers"]["grupper"].get(area, [])
+    ]
 
 
 def _row(run: ModelRun, row: dict[str, Any]) -> dict[str, Any]:
     area = row["area_code"]
     who = run.results["omraader"][area]
     return {
-        "kode": who["kode"], "navn": who["navn"], "aar": row["year"], "faktisk": row["actual"],
-        "forventet": row["expected"], "loo_forudsigelse": row["loo_prediction"],
-        "interval": {"lav": row["interval_low"], "hoej": row["interval_high"],
-                     "niveau": run.results["interval_level"]},
-        "indeks": row["index"], "afvigende": row["outlier"],
-        "studentiseret_residual": row["studentised_residual"], "peers": _peers(run, area),
+        "kode": who["kode"],
+        "navn": who["navn"],
+        "aar": row["year"],
+        "faktisk": row["actual"],
+        "forventet": row["expected"],
+        "loo_forudsigelse": row["loo_prediction"],
+        "interval": {
+            "lav": row["interval_low"],
+            "hoej": row["interval_high"],
+            "niveau": run.results["interval_level"],
+        },
+        "indeks": row["index"],
+        "afvigende": row["outlier"],
+        "studentiseret_residual": row["studentised_residual"],
+        "peers": _peers(run, area),
     }
 
 
 def coefficients(run: ModelRun) -> list[dict[str, Any]]:
-    return [{"indikator": c["indicator"], "standardiseret": c["standardised"], "original": c["original"],
-             "standardiseret_interval": c["standardised_interval"], "original_interval": c["original_interval"]}
-            for c in run.results["coefficients"]]
+    return [
+        {
+            "indikator": c["indicator"],
+            "standardiseret": c["standardised"],
+            "original": c["original"],
+            "standardiseret_interval": c["standardised_interval"],
+            "original_interval": c["original_interval"],
+        }
+        for c in run.results["coefficients"]
+    ]
 
 
 def full(run: ModelRun) -> dict[str, Any]:
@@ -75,7 +109,9 @@ def full(run: ModelRun) -> dict[str, Any]:
         "parametre": run.parameters,
         "skaering": res["intercept"],
         "koefficienter": coefficients(run),
-        "ci_niveau": res["ci_level"], "n_bootstrap": res["n_bootstrap"], "random_state": res["random_state"],
+        "ci_niveau": res["ci_level"],
+        "n_bootstrap": res["n_bootstrap"],
+        "random_state": res["random_state"],
         "interval_metode": res["interval_method"],
         "peers": {k: v for k, v in res["peers"].items() if k != "grupper"},
         "indikator_definitioner": res["indikator_definitioner"],

@@ -26,7 +26,9 @@ from benchmark.structural import (
     indicator_catalogue,
 )
 
-DERIVED_SOURCE = "Danmarks Statistik, FOLK1A (befolkning 1. januar), afledt af befolkningstallene i Rammetal"
+DERIVED_SOURCE = (
+    "Danmarks Statistik, FOLK1A (befolkning 1. januar), afledt af befolkningstallene i Rammetal"
+)
 
 Key = tuple[str, int]  # (area code, year)
 
@@ -65,29 +67,50 @@ class IndicatorTable:
 def municipalities(session: Session, rammeaftale_id: int) -> list[Municipality]:
     rows = session.execute(
         sa.select(Organisation.kode, Organisation.navn, Organisation.dst_omraade)
-        .where(Organisation.rammeaftale_id == rammeaftale_id, Organisation.type == "kommune",
-               Organisation.dst_omraade.is_not(None))
+        .where(
+            Organisation.rammeaftale_id == rammeaftale_id,
+            Organisation.type == "kommune",
+            Organisation.dst_omraade.is_not(None),
+        )
         .order_by(Organisation.kode)
     )
     return [Municipality(kode, navn, area) for kode, navn, area in rows if area is not None]
 
 
-def target_values(session: Session, *, rammeaftale_id: int, noegletal: str, maalgruppe: str | None,
-                  years: Sequence[int], kommuner: Sequence[Municipality]) -> dict[Key, float | None]:
+def target_values(
+    session: Session,
+    *,
+    rammeaftale_id: int,
+    noegletal: str,
+    maalgruppe: str | None,
+    years: Sequence[int],
+    kommuner: Sequence[Municipality],
+) -> dict[Key, float | None]:
     """The nøgletal of every municipality and year (None: no value), from the approved
     data in the session's tenant scope, through the reports' own computation."""
     out: dict[Key, float | None] = {}
     for year in years:
         inputs = load_inputs(session, rammeaftale_id, year)
         if not inputs.accounts and not inputs.places:
-            raise Invalid(f"Der er ingen godkendte data for {year}; nøgletallet kan ikke beregnes.",
-                          code="ingen_data", errors=[{"field": "aar", "location": "json",
-                                                      "message": f"Ingen godkendte data for {year}."}])
+            raise Invalid(
+                f"Der er ingen godkendte data for {year}; nøgletallet kan ikke beregnes.",
+                code="ingen_data",
+                errors=[
+                    {
+                        "field": "aar",
+                        "location": "json",
+                        "message": f"Ingen godkendte data for {year}.",
+                    }
+                ],
+            )
         try:
             result = compute_key_figures(inputs)
         except ValueError as exc:  # e.g. no PL index to restate the accounts
-            raise Invalid(f"Nøgletallene for {year} kan ikke beregnes: {exc}.", code="noegletal_kan_ikke_beregnes",
-                          errors=[{"field": "aar", "location": "json", "message": str(exc)}]) from exc
+            raise Invalid(
+                f"Nøgletallene for {year} kan ikke beregnes: {exc}.",
+                code="noegletal_kan_ikke_beregnes",
+                errors=[{"field": "aar", "location": "json", "message": str(exc)}],
+            ) from exc
         for m in kommuner:
             found = result.value(noegletal, m.kode, maalgruppe)
             value = found.value.value if found is not None else None
@@ -96,8 +119,10 @@ def target_values(session: Session, *, rammeaftale_id: int, noegletal: str, maal
 
 
 def _uploaded(session: Session, areas: set[str], years: Sequence[int] | None) -> IndicatorTable:
-    definitions = {d.kode: IndicatorInfo(d.kode, d.navn, d.definition, d.enhed, d.kilde, "uploadet")
-                   for d in reference.indicator_definitions(session)}
+    definitions = {
+        d.kode: IndicatorInfo(d.kode, d.navn, d.definition, d.enhed, d.kilde, "uploadet")
+        for d in reference.indicator_definitions(session)
+    }
     values: dict[str, dict[Key, float]] = {}
     for v in reference.current_indicators(session, years=years):
         if v.omraade_kode in areas and v.vaerdi is not None:
@@ -110,25 +135,33 @@ def _uploaded(session: Session, areas: set[str], years: Sequence[int] | None) ->
 def _derived(session: Session, areas: set[str], years: Sequence[int] | None) -> IndicatorTable:
     wanted = None if years is None else sorted({y for year in years for y in (year, year - 1)})
     bands = {*AGE_BANDS, TOTAL_BAND}
-    records = [{"area_code": p.omraade_kode, "year": p.aar, "age_band": p.aldersgruppe, "count": p.antal}
-               for p in reference.current_population(session, years=wanted, areas=sorted(areas))
-               if p.aldersgruppe in bands]
+    records = [
+        {"area_code": p.omraade_kode, "year": p.aar, "age_band": p.aldersgruppe, "count": p.antal}
+        for p in reference.current_population(session, years=wanted, areas=sorted(areas))
+        if p.aldersgruppe in bands
+    ]
     values: dict[str, dict[Key, float]] = {}
     if records:
         try:
             derived = derive_structural_indicators(records, source=DERIVED_SOURCE)
         except ValueError as exc:  # e.g. a total that disagrees with its age bands
-            raise Invalid(f"Befolkningstallene kan ikke bruges til indikatorer: {exc}",
-                          code="befolkning_inkonsistent") from exc
+            raise Invalid(
+                f"Befolkningstallene kan ikke bruges til indikatorer: {exc}",
+                code="befolkning_inkonsistent",
+            ) from exc
         for v in derived:
             if years is None or v.year in years:
                 values.setdefault(v.indicator_id, {})[(v.area_code, v.year)] = v.value
-    definitions = {i.id: IndicatorInfo(i.id, i.name_da, i.definition, i.unit, i.source, "afledt")
-                   for i in indicator_catalogue(DERIVED_SOURCE).values()}
+    definitions = {
+        i.id: IndicatorInfo(i.id, i.name_da, i.definition, i.unit, i.source, "afledt")
+        for i in indicator_catalogue(DERIVED_SOURCE).values()
+    }
     return IndicatorTable(values, definitions)
 
 
-def indicator_table(session: Session, areas: Sequence[str], years: Sequence[int] | None = None) -> IndicatorTable:
+def indicator_table(
+    session: Session, areas: Sequence[str], years: Sequence[int] | None = None
+) -> IndicatorTable:
     """Uploaded and derived indicators of ``areas`` (for ``years``; None: all years).
     An uploaded indicator with the id of a derived one takes precedence for its values."""
     uploaded = _uploaded(session, set(areas), years)

@@ -13,8 +13,12 @@ from backend.errors import NotFound
 from backend.http import principal, require, session
 from backend.udgiftsbehov import document, schemas, service
 
-blp = Blueprint("udgiftsbehov", __name__, url_prefix="/udgiftsbehov",
-                description="Forventet udgiftsbehov: modelkørsler, resultater pr. kommune og indikatorer")
+blp = Blueprint(
+    "udgiftsbehov",
+    __name__,
+    url_prefix="/udgiftsbehov",
+    description="Forventet udgiftsbehov: modelkørsler, resultater pr. kommune og indikatorer",
+)
 
 ALL = ("reporter", "org_admin", "secretariat", "viewer", "admin")
 READERS = ("reporter", "org_admin", "secretariat", "viewer")
@@ -29,25 +33,44 @@ class Runs(MethodView):
     @require(*READERS)
     @blp.arguments(schemas.RunListQuery, location="query")
     @blp.response(200, schemas.RunSummarySchema(many=True))
-    def get(self, args):  # type: ignore[no-untyped-def]
+    def get(self, args):
         """Model runs of the agreement (reporters and viewers: published runs only)."""
-        runs = service.list_runs(session(), principal().rammeaftale_id, drafts=_drafts(), status=args.get("status"))
+        runs = service.list_runs(
+            session(), principal().rammeaftale_id, drafts=_drafts(), status=args.get("status")
+        )
         return [document.summary(r) for r in runs]
 
     @require("secretariat")
     @blp.arguments(schemas.RunArgs)
     @blp.response(201, schemas.RunSchema)
-    @blp.alt_response(422, description="Unknown nøgletal or indicator, an indicator missing for a year, "
-                                       "or a guard rail (e.g. too_many_predictors)")
-    def post(self, args):  # type: ignore[no-untyped-def]
+    @blp.alt_response(
+        422,
+        description="Unknown nøgletal or indicator, an indicator missing for a year, "
+        "or a guard rail (e.g. too_many_predictors)",
+    )
+    def post(self, args):
         """Run the model on the approved data and store the run as a draft (kladde)."""
         p = principal()
-        params = {"k": args["k"], "random_state": args["random_state"], "n_bootstrap": args["n_bootstrap"],
-                  "interval_level": args["intervalniveau"], "weighted": args["vaegtet"],
-                  "peer_weights": args["peer_vaegte"]}
-        run = service.run_model(session(), rammeaftale_id=p.rammeaftale_id, noegletal=args["noegletal"],
-                                maalgruppe=args["maalgruppe"], years=args["aar"], indicators=args["indikatorer"],
-                                method=args["metode"], params=params, user_id=p.user_id, actor_org_id=p.org_id)
+        params = {
+            "k": args["k"],
+            "random_state": args["random_state"],
+            "n_bootstrap": args["n_bootstrap"],
+            "interval_level": args["intervalniveau"],
+            "weighted": args["vaegtet"],
+            "peer_weights": args["peer_vaegte"],
+        }
+        run = service.run_model(
+            session(),
+            rammeaftale_id=p.rammeaftale_id,
+            noegletal=args["noegletal"],
+            maalgruppe=args["maalgruppe"],
+            years=args["aar"],
+            indicators=args["indikatorer"],
+            method=args["metode"],
+            params=params,
+            user_id=p.user_id,
+            actor_org_id=p.org_id,
+        )
         return document.full(run), 201
 
 
@@ -55,7 +78,7 @@ class Runs(MethodView):
 class Indicators(MethodView):
     @require(*ALL)
     @blp.response(200, schemas.IndicatorSchema(many=True))
-    def get(self):  # type: ignore[no-untyped-def]
+    def get(self):
         """Structural indicators (uploaded and derived from population) and the years in
         which every municipality of the agreement has a value, with definition, unit, source."""
         return service.available_indicators(session(), principal().rammeaftale_id)
@@ -66,9 +89,11 @@ class RunById(MethodView):
     @require(*READERS)
     @blp.response(200, schemas.RunSchema)
     @blp.alt_response(404, description="No such run, or a draft (only the secretariat sees drafts)")
-    def get(self, run_id: int):  # type: ignore[no-untyped-def]
+    def get(self, run_id: int):
         """A run: fit statistics, warnings, caveat, coefficients, every municipality, inputs."""
-        return document.full(service.get_run(session(), principal().rammeaftale_id, run_id, drafts=_drafts()))
+        return document.full(
+            service.get_run(session(), principal().rammeaftale_id, run_id, drafts=_drafts())
+        )
 
 
 @blp.route("/<int:run_id>/publish")
@@ -76,11 +101,12 @@ class Publish(MethodView):
     @require("secretariat")
     @blp.response(200, schemas.RunSummarySchema)
     @blp.alt_response(409, description="Already published; a published run never changes")
-    def post(self, run_id: int):  # type: ignore[no-untyped-def]
+    def post(self, run_id: int):
         """Publish a draft: from now on every principal of the agreement may read it."""
         p = principal()
-        run = service.publish_run(session(), rammeaftale_id=p.rammeaftale_id, run_id=run_id,
-                                  actor_org_id=p.org_id)
+        run = service.publish_run(
+            session(), rammeaftale_id=p.rammeaftale_id, run_id=run_id, actor_org_id=p.org_id
+        )
         return document.summary(run)
 
 
@@ -89,7 +115,7 @@ class MunicipalityResult(MethodView):
     @require(*READERS)
     @blp.response(200, schemas.MunicipalityViewSchema)
     @blp.alt_response(404, description="No such run or municipality in the run")
-    def get(self, run_id: int, kode: str):  # type: ignore[no-untyped-def]
+    def get(self, run_id: int, kode: str):
         """One municipality's actual, expected, interval, index, outlier flag and peers, with
         the run's n, R², LOO R², RMSE, warnings and caveat."""
         run = service.get_run(session(), principal().rammeaftale_id, run_id, drafts=_drafts())

@@ -8,32 +8,59 @@ from backend.udgiftsbehov.models import METHODS, STATUSES
 
 
 class RunArgs(Schema):
-    noegletal = fields.String(required=True, metadata={"description": "Nøgletal id, see /noegletal/definitioner"})
-    maalgruppe = fields.String(allow_none=True, load_default=None,
-                               metadata={"description": "Målgruppe code; null: all målgrupper"})
-    aar = fields.List(fields.Integer(validate=validate.Range(min=2000, max=2100)), required=True,
-                      validate=validate.Length(min=1, max=20),
-                      metadata={"description": "Year(s); more than one are pooled"})
-    indikatorer = fields.List(fields.String(validate=validate.Length(min=1, max=100)), required=True,
-                              validate=validate.Length(min=1, max=20),
-                              metadata={"description": "Indicator ids, see /udgiftsbehov/indikatorer"})
+    noegletal = fields.String(
+        required=True, metadata={"description": "Nøgletal id, see /noegletal/definitioner"}
+    )
+    maalgruppe = fields.String(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Målgruppe code; null: all målgrupper"},
+    )
+    aar = fields.List(
+        fields.Integer(validate=validate.Range(min=2000, max=2100)),
+        required=True,
+        validate=validate.Length(min=1, max=20),
+        metadata={"description": "Year(s); more than one are pooled"},
+    )
+    indikatorer = fields.List(
+        fields.String(validate=validate.Length(min=1, max=100)),
+        required=True,
+        validate=validate.Length(min=1, max=20),
+        metadata={"description": "Indicator ids, see /udgiftsbehov/indikatorer"},
+    )
     metode = fields.String(load_default="ols", validate=validate.OneOf(METHODS))
-    k = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100),
-                       metadata={"description": "Number of peers (default 5)"})
+    k = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1, max=100),
+        metadata={"description": "Number of peers (default 5)"},
+    )
     random_state = fields.Integer(load_default=None, validate=validate.Range(min=0, max=2**31 - 1))
-    n_bootstrap = fields.Integer(load_default=None, validate=validate.Range(min=0, max=10_000),
-                                 metadata={"description": "Bootstrap resamples (default 1.000)"})
-    intervalniveau = fields.Float(load_default=None, validate=validate.Range(min=0.5, max=0.99),
-                                  metadata={"description": "Level of the prediction intervals (default 0,90)"})
-    vaegtet = fields.Boolean(load_default=None, metadata={"description": "Weight municipalities by population"})
-    peer_vaegte = fields.Dict(keys=fields.String(), values=fields.Float(validate=validate.Range(min=0)),
-                              load_default=None,
-                              metadata={"description": "Weight per indicator in the peer distance (default 1)"})
+    n_bootstrap = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=0, max=10_000),
+        metadata={"description": "Bootstrap resamples (default 1.000)"},
+    )
+    intervalniveau = fields.Float(
+        load_default=None,
+        validate=validate.Range(min=0.5, max=0.99),
+        metadata={"description": "Level of the prediction intervals (default 0,90)"},
+    )
+    vaegtet = fields.Boolean(
+        load_default=None, metadata={"description": "Weight municipalities by population"}
+    )
+    peer_vaegte = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(validate=validate.Range(min=0)),
+        load_default=None,
+        metadata={"description": "Weight per indicator in the peer distance (default 1)"},
+    )
 
 
 class RunListQuery(Schema):
-    status = fields.String(validate=validate.OneOf(STATUSES),
-                           metadata={"description": "Filter; reporters and viewers only ever see published runs"})
+    status = fields.String(
+        validate=validate.OneOf(STATUSES),
+        metadata={"description": "Filter; reporters and viewers only ever see published runs"},
+    )
 
 
 class WarningSchema(Schema):
@@ -44,7 +71,9 @@ class WarningSchema(Schema):
 class PeerSchema(Schema):
     kode = fields.String()
     navn = fields.String()
-    afstand = fields.Float(metadata={"description": "Distance on standardised indicators (dimensionless)"})
+    afstand = fields.Float(
+        metadata={"description": "Distance on standardised indicators (dimensionless)"}
+    )
 
 
 class IntervalSchema(Schema):
@@ -107,10 +136,14 @@ class RunSchema(RunSummarySchema):
     n_bootstrap = fields.Integer()
     random_state = fields.Integer()
     interval_metode = fields.String()
-    peers = fields.Dict(metadata={"description": "k, year, indicators and weights of the peer groups"})
+    peers = fields.Dict(
+        metadata={"description": "k, year, indicators and weights of the peer groups"}
+    )
     indikator_definitioner = fields.List(fields.Dict())
     kommuner = fields.List(fields.Nested(MunicipalityResultSchema))
-    inputs = fields.List(fields.Dict(), metadata={"description": "The rows the model was fitted on"})
+    inputs = fields.List(
+        fields.Dict(), metadata={"description": "The rows the model was fitted on"}
+    )
 
 
 class MunicipalityViewSchema(MunicipalityResultSchema):
@@ -124,5 +157,9 @@ class IndicatorSchema(Schema):
     definition = fields.String()
     enhed = fields.String()
     kilde = fields.String()
-    type = fields.String(metadata={"description": "'uploadet' (the secretariat's) or 'afledt' (from population)"})
-    aar = fields.List(fields.Integer(), metadata={"description": "Years with a value for every municipality"})
+    type = fields.String(
+        metadata={"description": "'uploadet' (the secretariat's) or 'afledt' (from population)"}
+    )
+    aar = fields.List(
+        fields.Integer(), metadata={"description": "Years with a value for every municipality"}
+    )

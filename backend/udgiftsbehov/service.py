@@ -30,20 +30,42 @@ from benchmark.noegletal import REGISTRY
 from benchmark.peers import DEFAULT_K, nearest_peers
 
 WEIGHT = "vaegt"
-DEFAULT_PARAMS: dict[str, Any] = {"k": DEFAULT_K, "random_state": 0, "n_bootstrap": 1000,
-                                  "interval_level": 0.90, "weighted": False, "peer_weights": {}}
+DEFAULT_PARAMS: dict[str, Any] = {
+    "k": DEFAULT_K,
+    "random_state": 0,
+    "n_bootstrap": 1000,
+    "interval_level": 0.90,
+    "weighted": False,
+    "peer_weights": {},
+}
 
 
 def _invalid(field: str, message: str, code: str = "ugyldige_data", **extra: Any) -> Invalid:
-    return Invalid(message, code=code, errors=[{"field": field, "location": "json", "message": message, **extra}])
+    return Invalid(
+        message,
+        code=code,
+        errors=[{"field": field, "location": "json", "message": message, **extra}],
+    )
 
 
-def _check_spec(session: Session, rammeaftale_id: int, noegletal: str, maalgruppe: str | None,
-                years: Sequence[int], indicators: Sequence[str]) -> None:
+def _check_spec(
+    session: Session,
+    rammeaftale_id: int,
+    noegletal: str,
+    maalgruppe: str | None,
+    years: Sequence[int],
+    indicators: Sequence[str],
+) -> None:
     if noegletal not in REGISTRY:
-        raise _invalid("noegletal", f"Ukendt nøgletal '{noegletal}'; se /noegletal/definitioner.",
-                       code="ukendt_noegletal")
-    if maalgruppe is not None and organisations.maalgruppe(session, rammeaftale_id, maalgruppe) is None:
+        raise _invalid(
+            "noegletal",
+            f"Ukendt nøgletal '{noegletal}'; se /noegletal/definitioner.",
+            code="ukendt_noegletal",
+        )
+    if (
+        maalgruppe is not None
+        and organisations.maalgruppe(session, rammeaftale_id, maalgruppe) is None
+    ):
         raise _invalid("maalgruppe", f"Ukendt målgruppe '{maalgruppe}'.", code="ukendt_maalgruppe")
     if not years:
         raise _invalid("aar", "Angiv mindst ét år.")
@@ -53,10 +75,18 @@ def _check_spec(session: Session, rammeaftale_id: int, noegletal: str, maalgrupp
         raise _invalid("indikatorer", "Hver indikator må kun angives én gang.")
 
 
-def _check_indicators(session: Session, table: data.IndicatorTable, indicators: Sequence[str],
-                      years: Sequence[int], areas: Sequence[str]) -> None:
+def _check_indicators(
+    session: Session,
+    table: data.IndicatorTable,
+    indicators: Sequence[str],
+    years: Sequence[int],
+    areas: Sequence[str],
+) -> None:
     """Every indicator must have a value for every municipality in exactly each year."""
-    lacking = {name: [y for y in years if y not in table.complete_years(name, areas)] for name in indicators}
+    lacking = {
+        name: [y for y in years if y not in table.complete_years(name, areas)]
+        for name in indicators
+    }
     lacking = {name: ys for name, ys in lacking.items() if ys}
     if not lacking:
         return
@@ -65,22 +95,40 @@ def _check_indicators(session: Session, table: data.IndicatorTable, indicators: 
     for name, ys in lacking.items():
         have = every_year.complete_years(name, areas)
         known = f"findes for {', '.join(map(str, have))}" if have else "findes ikke for nogen år"
-        errors.append({"field": "indikatorer", "location": "json", "indikator": name, "aar": ys,
-                       "message": f"Indikatoren '{name}' mangler for {', '.join(map(str, ys))} "
-                                  f"for en eller flere kommuner ({known})."})
-    available = {y: sorted(k for k in table.values if y in table.complete_years(k, areas)) for y in years}
+        errors.append(
+            {
+                "field": "indikatorer",
+                "location": "json",
+                "indikator": name,
+                "aar": ys,
+                "message": f"Indikatoren '{name}' mangler for {', '.join(map(str, ys))} "
+                f"for en eller flere kommuner ({known}).",
+            }
+        )
+    available = {
+        y: sorted(k for k in table.values if y in table.complete_years(k, areas)) for y in years
+    }
     text = "; ".join(f"{y}: {', '.join(names) or 'ingen'}" for y, names in available.items())
-    errors.append({"field": "indikatorer", "location": "json", "tilgaengelige": available,
-                   "message": f"Tilgængelige indikatorer (alle kommuner, præcis samme år): {text}."})
-    raise Invalid("En eller flere indikatorer findes ikke for de valgte år. Indikatorer bruges kun "
-                  f"for præcis det år, modellen kører på. Tilgængelige: {text}.",
-                  code="indikator_mangler", errors=errors)
+    errors.append(
+        {
+            "field": "indikatorer",
+            "location": "json",
+            "tilgaengelige": available,
+            "message": f"Tilgængelige indikatorer (alle kommuner, præcis samme år): {text}.",
+        }
+    )
+    raise Invalid(
+        "En eller flere indikatorer findes ikke for de valgte år. Indikatorer bruges kun "
+        f"for præcis det år, modellen kører på. Tilgængelige: {text}.",
+        code="indikator_mangler",
+        errors=errors,
+    )
 
 
 def _model_error(exc: ModelInputError, n: int, p: int) -> Invalid:
     texts = {
         "too_many_predictors": f"OLS med {p} indikatorer kræver mindst {5 * p} observationer (højst n ÷ 5 "
-                               f"indikatorer), men der er {n}. Brug færre indikatorer eller metoden 'ridge'.",
+        f"indikatorer), men der er {n}. Brug færre indikatorer eller metoden 'ridge'.",
         "too_few_rows": f"{n} observationer er for få til {p} indikatorer (der kræves mindst {p + 3}).",
         "constant_target": "Nøgletallet har samme værdi for alle kommuner; der er intet at forklare.",
         "leverage_one": "En kommune kan ikke forudsiges af de øvrige (leverage 1); vælg andre indikatorer.",
@@ -88,17 +136,29 @@ def _model_error(exc: ModelInputError, n: int, p: int) -> Invalid:
     return Invalid(texts.get(exc.code, f"Modellen kan ikke beregnes: {exc}"), code=exc.code)
 
 
-def _population_weights(table: data.IndicatorTable, keys: Sequence[data.Key]) -> dict[data.Key, float]:
+def _population_weights(
+    table: data.IndicatorTable, keys: Sequence[data.Key]
+) -> dict[data.Key, float]:
     """Population (persons) per municipality-year, from the derived log population."""
     logs = table.values.get("log_folketal", {})
     missing = [f"{a}/{y}" for a, y in keys if (a, y) not in logs]
     if missing:
-        raise _invalid("vaegtet", f"Folketal mangler til vægtning for {', '.join(missing)}.", code="vaegt_mangler")
+        raise _invalid(
+            "vaegtet",
+            f"Folketal mangler til vægtning for {', '.join(missing)}.",
+            code="vaegt_mangler",
+        )
     return {key: math.exp(logs[key]) for key in keys}
 
 
-def _rows(*, targets: Mapping[data.Key, float | None], table: data.IndicatorTable,
-          noegletal: str, indicators: Sequence[str], weighted: bool) -> list[dict[str, Any]]:
+def _rows(
+    *,
+    targets: Mapping[data.Key, float | None],
+    table: data.IndicatorTable,
+    noegletal: str,
+    indicators: Sequence[str],
+    weighted: bool,
+) -> list[dict[str, Any]]:
     keys = sorted(k for k, v in targets.items() if v is not None)
     weights = _population_weights(table, keys) if weighted else {}
     rows = []
@@ -111,23 +171,49 @@ def _rows(*, targets: Mapping[data.Key, float | None], table: data.IndicatorTabl
     return rows
 
 
-def _peer_groups(rows: list[dict[str, Any]], indicators: Sequence[str], year: int, k: int,
-                 weights: Mapping[str, float]) -> dict[str, Any]:
+def _peer_groups(
+    rows: list[dict[str, Any]],
+    indicators: Sequence[str],
+    year: int,
+    k: int,
+    weights: Mapping[str, float],
+) -> dict[str, Any]:
     latest = [r for r in rows if r["year"] == year]
     try:
         groups = nearest_peers(latest, indicators, k=k, weights=weights, year=year)
     except ValueError as exc:
-        raise _invalid("k", f"Sammenligningskommunerne kan ikke findes: k skal være mellem 1 og "
-                            f"{len(latest) - 1} ({exc}).", code="ugyldigt_k") from exc
-    return {"k": groups.k, "aar": groups.year, "indikatorer": list(groups.indicators),
-            "vaegte": list(groups.weights), "input_hash": groups.input_hash,
-            "grupper": {g.area_code: [{"area_code": p.area_code, "distance": p.distance} for p in g.peers]
-                        for g in groups.groups}}
+        raise _invalid(
+            "k",
+            f"Sammenligningskommunerne kan ikke findes: k skal være mellem 1 og "
+            f"{len(latest) - 1} ({exc}).",
+            code="ugyldigt_k",
+        ) from exc
+    return {
+        "k": groups.k,
+        "aar": groups.year,
+        "indikatorer": list(groups.indicators),
+        "vaegte": list(groups.weights),
+        "input_hash": groups.input_hash,
+        "grupper": {
+            g.area_code: [{"area_code": p.area_code, "distance": p.distance} for p in g.peers]
+            for g in groups.groups
+        },
+    }
 
 
-def run_model(session: Session, *, rammeaftale_id: int, noegletal: str, maalgruppe: str | None,
-              years: Sequence[int], indicators: Sequence[str], method: str, params: Mapping[str, Any],
-              user_id: int | None, actor_org_id: int) -> ModelRun:
+def run_model(
+    session: Session,
+    *,
+    rammeaftale_id: int,
+    noegletal: str,
+    maalgruppe: str | None,
+    years: Sequence[int],
+    indicators: Sequence[str],
+    method: str,
+    params: Mapping[str, Any],
+    user_id: int | None,
+    actor_org_id: int,
+) -> ModelRun:
     """Fit the model on the municipalities' nøgletal and indicators and store the run as a
     draft. Reads the approved data in the session's tenant scope (the secretariat's)."""
     p = {**DEFAULT_PARAMS, **{k: v for k, v in params.items() if v is not None}}
@@ -135,39 +221,84 @@ def run_model(session: Session, *, rammeaftale_id: int, noegletal: str, maalgrup
     _check_spec(session, rammeaftale_id, noegletal, maalgruppe, years, indicators)
     unknown = sorted(set(p["peer_weights"]) - set(indicators))
     if unknown:
-        raise _invalid("peer_vaegte", f"Vægte for indikatorer, der ikke indgår: {', '.join(unknown)}.")
+        raise _invalid(
+            "peer_vaegte", f"Vægte for indikatorer, der ikke indgår: {', '.join(unknown)}."
+        )
     kommuner = data.municipalities(session, rammeaftale_id)
     areas = [m.area for m in kommuner]
     table = data.indicator_table(session, areas, years)
     _check_indicators(session, table, indicators, years, areas)
-    targets = data.target_values(session, rammeaftale_id=rammeaftale_id, noegletal=noegletal,
-                                 maalgruppe=maalgruppe, years=years, kommuner=kommuner)
-    rows = _rows(targets=targets, table=table, noegletal=noegletal, indicators=indicators,
-                 weighted=bool(p["weighted"]))
-    model = ExpectedNeedModel(target=noegletal, indicators=tuple(indicators), method=method,
-                              weight=WEIGHT if p["weighted"] else None, years=years,
-                              interval_level=float(p["interval_level"]), n_bootstrap=int(p["n_bootstrap"]),
-                              random_state=int(p["random_state"]))
+    targets = data.target_values(
+        session,
+        rammeaftale_id=rammeaftale_id,
+        noegletal=noegletal,
+        maalgruppe=maalgruppe,
+        years=years,
+        kommuner=kommuner,
+    )
+    rows = _rows(
+        targets=targets,
+        table=table,
+        noegletal=noegletal,
+        indicators=indicators,
+        weighted=bool(p["weighted"]),
+    )
+    model = ExpectedNeedModel(
+        target=noegletal,
+        indicators=tuple(indicators),
+        method=method,
+        weight=WEIGHT if p["weighted"] else None,
+        years=years,
+        interval_level=float(p["interval_level"]),
+        n_bootstrap=int(p["n_bootstrap"]),
+        random_state=int(p["random_state"]),
+    )
     try:
         results = model.fit(rows).results_
     except ModelInputError as exc:
         raise _model_error(exc, len(rows), len(indicators)) from exc
     peers = _peer_groups(rows, indicators, max(years), int(p["k"]), p["peer_weights"])
-    parameters = json_safe({"noegletal": noegletal, "maalgruppe": maalgruppe, "model": model.get_params(),
-                            "peers": {"k": peers["k"], "aar": peers["aar"], "vaegte": dict(p["peer_weights"])}})
+    parameters = json_safe(
+        {
+            "noegletal": noegletal,
+            "maalgruppe": maalgruppe,
+            "model": model.get_params(),
+            "peers": {"k": peers["k"], "aar": peers["aar"], "vaegte": dict(p["peer_weights"])},
+        }
+    )
     warnings = [{"code": w.code, "tekst": w.message_da} for w in results.warnings]
-    left_out = sorted(m.kode for m in kommuner if any(targets.get((m.area, y)) is None for y in years))
+    left_out = sorted(
+        m.kode for m in kommuner if any(targets.get((m.area, y)) is None for y in years)
+    )
     if left_out:
-        warnings.append({"code": "kommuner_uden_vaerdi",
-                         "tekst": f"Kommuner uden værdi af nøgletallet indgår ikke: {', '.join(left_out)}."})
+        warnings.append(
+            {
+                "code": "kommuner_uden_vaerdi",
+                "tekst": f"Kommuner uden værdi af nøgletallet indgår ikke: {', '.join(left_out)}.",
+            }
+        )
     used = {r["area_code"] for r in rows}
-    stored = {**results.as_dict(), "peers": peers,
-              "omraader": {m.area: {"kode": m.kode, "navn": m.navn} for m in kommuner if m.area in used},
-              "indikator_definitioner": [table.definitions[i].__dict__ for i in indicators]}
-    run = ModelRun(rammeaftale_id=rammeaftale_id, noegletal=noegletal, maalgruppe=maalgruppe, years=years,
-                   method=method, indicators=indicators, parameters=parameters,
-                   inputs_sha256=model_input_hash(rows, parameters), inputs=json_safe(rows),
-                   results=json_safe(stored), warnings=warnings, status="kladde", created_by=user_id)
+    stored = {
+        **results.as_dict(),
+        "peers": peers,
+        "omraader": {m.area: {"kode": m.kode, "navn": m.navn} for m in kommuner if m.area in used},
+        "indikator_definitioner": [table.definitions[i].__dict__ for i in indicators],
+    }
+    run = ModelRun(
+        rammeaftale_id=rammeaftale_id,
+        noegletal=noegletal,
+        maalgruppe=maalgruppe,
+        years=years,
+        method=method,
+        indicators=indicators,
+        parameters=parameters,
+        inputs_sha256=model_input_hash(rows, parameters),
+        inputs=json_safe(rows),
+        results=json_safe(stored),
+        warnings=warnings,
+        status="kladde",
+        created_by=user_id,
+    )
     session.add(run)
     session.flush()
     _audit(session, actor_org_id, "create", run)
@@ -176,22 +307,41 @@ def run_model(session: Session, *, rammeaftale_id: int, noegletal: str, maalgrup
 
 def _audit(session: Session, actor_org_id: int, action: str, run: ModelRun) -> None:
     with scoped(session, TenantScope.single(actor_org_id)):
-        audit.record(session, org_id=actor_org_id, action=action, entity="model_run", entity_id=str(run.id),
-                     after={"noegletal": run.noegletal, "maalgruppe": run.maalgruppe, "aar": run.years,
-                            "status": run.status, "inputs_sha256": run.inputs_sha256})
+        audit.record(
+            session,
+            org_id=actor_org_id,
+            action=action,
+            entity="model_run",
+            entity_id=str(run.id),
+            after={
+                "noegletal": run.noegletal,
+                "maalgruppe": run.maalgruppe,
+                "aar": run.years,
+                "status": run.status,
+                "inputs_sha256": run.inputs_sha256,
+            },
+        )
         session.flush()
 
 
 def get_run(session: Session, rammeaftale_id: int, run_id: int, *, drafts: bool) -> ModelRun:
     """A run of the agreement; drafts only when ``drafts`` (404 otherwise, as if absent)."""
     run = session.get(ModelRun, run_id)
-    if run is None or run.rammeaftale_id != rammeaftale_id or (run.status == "kladde" and not drafts):
+    if (
+        run is None
+        or run.rammeaftale_id != rammeaftale_id
+        or (run.status == "kladde" and not drafts)
+    ):
         raise NotFound("Modelkørslen findes ikke.")
     return run
 
 
-def list_runs(session: Session, rammeaftale_id: int, *, drafts: bool, status: str | None = None) -> list[ModelRun]:
-    stmt = sa.select(ModelRun).where(ModelRun.rammeaftale_id == rammeaftale_id).order_by(ModelRun.id)
+def list_runs(
+    session: Session, rammeaftale_id: int, *, drafts: bool, status: str | None = None
+) -> list[ModelRun]:
+    stmt = (
+        sa.select(ModelRun).where(ModelRun.rammeaftale_id == rammeaftale_id).order_by(ModelRun.id)
+    )
     if not drafts:
         stmt = stmt.where(ModelRun.status == "offentliggjort")
     if status:
@@ -199,12 +349,16 @@ def list_runs(session: Session, rammeaftale_id: int, *, drafts: bool, status: st
     return list(session.scalars(stmt))
 
 
-def publish_run(session: Session, *, rammeaftale_id: int, run_id: int, actor_org_id: int) -> ModelRun:
+def publish_run(
+    session: Session, *, rammeaftale_id: int, run_id: int, actor_org_id: int
+) -> ModelRun:
     """Publish a draft once; a published run is never changed again (409)."""
     run = get_run(session, rammeaftale_id, run_id, drafts=True)
     if run.status == "offentliggjort":
-        raise Conflict(f"Modelkørsel {run.id} er allerede offentliggjort og kan ikke ændres.",
-                       code="allerede_offentliggjort")
+        raise Conflict(
+            f"Modelkørsel {run.id} er allerede offentliggjort og kan ikke ændres.",
+            code="allerede_offentliggjort",
+        )
     run.status, run.published_at = "offentliggjort", utcnow()
     session.flush()
     _audit(session, actor_org_id, "publish", run)
@@ -216,5 +370,7 @@ def available_indicators(session: Session, rammeaftale_id: int) -> list[dict[str
     the agreement's municipalities, and its definition, unit and source."""
     areas = [m.area for m in data.municipalities(session, rammeaftale_id)]
     table = data.indicator_table(session, areas)
-    return [{**info.__dict__, "aar": table.complete_years(kode, areas)}
-            for kode, info in sorted(table.definitions.items())]
+    return [
+        {**info.__dict__, "aar": table.complete_years(kode, areas)}
+        for kode, info in sorted(table.definitions.items())
+    ]

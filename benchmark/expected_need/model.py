@@ -48,7 +48,7 @@ DEFAULT_ALPHAS: tuple[float, ...] = tuple(float(a) for a in np.logspace(-3, 3, 2
 METHODS = ("ols", "ridge")
 
 
-class ExpectedNeedModel(BaseEstimator):  # type: ignore[misc]
+class ExpectedNeedModel(BaseEstimator):
     """Expected value of a nøgletal per municipality from structural indicators.
 
     Parameters (stored as given; checked in ``fit``): ``target`` and ``indicators`` name

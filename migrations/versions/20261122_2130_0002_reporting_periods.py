@@ -15,34 +15,57 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0002'
-down_revision: str | None = '0001'
+revision: str = "0002"
+down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table('reporting_period',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('rammeaftale_id', sa.Integer(), nullable=False),
-    sa.Column('stream', sa.String(length=20), nullable=False),
-    sa.Column('aar', sa.Integer(), nullable=False),
-    sa.Column('kvartal', sa.Integer(), nullable=False),
-    sa.Column('frist', sa.Date(), nullable=False),
-    sa.Column('status', sa.String(length=10), nullable=False),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.CheckConstraint("(status = 'lukket') = (closed_at IS NOT NULL)", name=op.f('ck_reporting_period_closed_at')),
-    sa.CheckConstraint("(stream = 'belaegning' AND kvartal BETWEEN 1 AND 4) OR (stream <> 'belaegning' AND kvartal = 0)", name=op.f('ck_reporting_period_kvartal')),
-    sa.CheckConstraint("status IN ('aaben', 'lukket')", name=op.f('ck_reporting_period_status')),
-    sa.CheckConstraint("stream IN ('belaegning', 'regnskab', 'takster', 'tilbud')", name=op.f('ck_reporting_period_stream')),
-    sa.CheckConstraint('aar BETWEEN 2000 AND 2100', name=op.f('ck_reporting_period_aar')),
-    sa.ForeignKeyConstraint(['rammeaftale_id'], ['rammeaftale.id'], name=op.f('fk_reporting_period_rammeaftale_id_rammeaftale'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_reporting_period')),
-    sa.UniqueConstraint('rammeaftale_id', 'stream', 'aar', 'kvartal', name=op.f('uq_reporting_period_rammeaftale_id_stream_aar_kvartal'))
+    op.create_table(
+        "reporting_period",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("rammeaftale_id", sa.Integer(), nullable=False),
+        sa.Column("stream", sa.String(length=20), nullable=False),
+        sa.Column("aar", sa.Integer(), nullable=False),
+        sa.Column("kvartal", sa.Integer(), nullable=False),
+        sa.Column("frist", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "(status = 'lukket') = (closed_at IS NOT NULL)",
+            name=op.f("ck_reporting_period_closed_at"),
+        ),
+        sa.CheckConstraint(
+            "(stream = 'belaegning' AND kvartal BETWEEN 1 AND 4) OR (stream <> 'belaegning' AND kvartal = 0)",
+            name=op.f("ck_reporting_period_kvartal"),
+        ),
+        sa.CheckConstraint(
+            "status IN ('aaben', 'lukket')", name=op.f("ck_reporting_period_status")
+        ),
+        sa.CheckConstraint(
+            "stream IN ('belaegning', 'regnskab', 'takster', 'tilbud')",
+            name=op.f("ck_reporting_period_stream"),
+        ),
+        sa.CheckConstraint("aar BETWEEN 2000 AND 2100", name=op.f("ck_reporting_period_aar")),
+        sa.ForeignKeyConstraint(
+            ["rammeaftale_id"],
+            ["rammeaftale.id"],
+            name=op.f("fk_reporting_period_rammeaftale_id_rammeaftale"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reporting_period")),
+        sa.UniqueConstraint(
+            "rammeaftale_id",
+            "stream",
+            "aar",
+            "kvartal",
+            name=op.f("uq_reporting_period_rammeaftale_id_stream_aar_kvartal"),
+        ),
     )
 
 
 def downgrade() -> None:
-    op.drop_table('reporting_period')
+    op.drop_table("reporting_period")

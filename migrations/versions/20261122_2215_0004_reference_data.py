@@ -30,8 +30,13 @@ def upgrade() -> None:
         sa.Column("rows", sa.Integer(), nullable=False),
         sa.Column("imported_by", sa.Integer(), nullable=True),
         sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("kind IN ('befolkning', 'pl_indeks', 'indikatorer')", name=op.f("ck_reference_import_kind")),
-        sa.ForeignKeyConstraint(["imported_by"], ["app_user.id"], name=op.f("fk_reference_import_imported_by_app_user")),
+        sa.CheckConstraint(
+            "kind IN ('befolkning', 'pl_indeks', 'indikatorer')",
+            name=op.f("ck_reference_import_kind"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["imported_by"], ["app_user.id"], name=op.f("fk_reference_import_imported_by_app_user")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reference_import")),
     )
     op.create_table(
@@ -43,9 +48,15 @@ def upgrade() -> None:
         sa.Column("definition", sa.Text(), nullable=False),
         sa.Column("enhed", sa.String(length=100), nullable=False),
         sa.Column("kilde", sa.String(length=300), nullable=False),
-        sa.ForeignKeyConstraint(["import_id"], ["reference_import.id"], name=op.f("fk_indicator_definition_import_id_reference_import")),
+        sa.ForeignKeyConstraint(
+            ["import_id"],
+            ["reference_import.id"],
+            name=op.f("fk_indicator_definition_import_id_reference_import"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_indicator_definition")),
-        sa.UniqueConstraint("import_id", "kode", name=op.f("uq_indicator_definition_import_id_kode")),
+        sa.UniqueConstraint(
+            "import_id", "kode", name=op.f("uq_indicator_definition_import_id_kode")
+        ),
     )
     op.create_table(
         "indicator_value",
@@ -55,19 +66,35 @@ def upgrade() -> None:
         sa.Column("aar", sa.Integer(), nullable=False),
         sa.Column("indikator", sa.String(length=100), nullable=False),
         sa.Column("vaerdi", sa.Numeric(precision=24, scale=8), nullable=True),
-        sa.ForeignKeyConstraint(["import_id"], ["reference_import.id"], name=op.f("fk_indicator_value_import_id_reference_import")),
+        sa.ForeignKeyConstraint(
+            ["import_id"],
+            ["reference_import.id"],
+            name=op.f("fk_indicator_value_import_id_reference_import"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_indicator_value")),
-        sa.UniqueConstraint("import_id", "omraade_kode", "aar", "indikator", name=op.f("uq_indicator_value_import_id_omraade_kode_aar_indikator")),
+        sa.UniqueConstraint(
+            "import_id",
+            "omraade_kode",
+            "aar",
+            "indikator",
+            name=op.f("uq_indicator_value_import_id_omraade_kode_aar_indikator"),
+        ),
     )
     with op.batch_alter_table("indicator_value", schema=None) as batch_op:
-        batch_op.create_index("ix_indicator_value_key", ["indikator", "aar", "omraade_kode"], unique=False)
+        batch_op.create_index(
+            "ix_indicator_value_key", ["indikator", "aar", "omraade_kode"], unique=False
+        )
     op.create_table(
         "pl_index_value",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("import_id", sa.Integer(), nullable=False),
         sa.Column("aar", sa.Integer(), nullable=False),
         sa.Column("indeks", sa.Numeric(precision=14, scale=6), nullable=False),
-        sa.ForeignKeyConstraint(["import_id"], ["reference_import.id"], name=op.f("fk_pl_index_value_import_id_reference_import")),
+        sa.ForeignKeyConstraint(
+            ["import_id"],
+            ["reference_import.id"],
+            name=op.f("fk_pl_index_value_import_id_reference_import"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pl_index_value")),
         sa.UniqueConstraint("import_id", "aar", name=op.f("uq_pl_index_value_import_id_aar")),
     )
@@ -81,12 +108,24 @@ def upgrade() -> None:
         sa.Column("aldersgruppe", sa.String(length=10), nullable=False),
         sa.Column("antal", sa.BigInteger(), nullable=False),
         sa.CheckConstraint("antal >= 0", name=op.f("ck_population_count_antal")),
-        sa.ForeignKeyConstraint(["import_id"], ["reference_import.id"], name=op.f("fk_population_count_import_id_reference_import")),
+        sa.ForeignKeyConstraint(
+            ["import_id"],
+            ["reference_import.id"],
+            name=op.f("fk_population_count_import_id_reference_import"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_population_count")),
-        sa.UniqueConstraint("import_id", "omraade_kode", "aar", "aldersgruppe", name=op.f("uq_population_count_import_id_omraade_kode_aar_aldersgruppe")),
+        sa.UniqueConstraint(
+            "import_id",
+            "omraade_kode",
+            "aar",
+            "aldersgruppe",
+            name=op.f("uq_population_count_import_id_omraade_kode_aar_aldersgruppe"),
+        ),
     )
     with op.batch_alter_table("population_count", schema=None) as batch_op:
-        batch_op.create_index("ix_population_count_key", ["omraade_kode", "aar", "aldersgruppe"], unique=False)
+        batch_op.create_index(
+            "ix_population_count_key", ["omraade_kode", "aar", "aldersgruppe"], unique=False
+        )
 
 
 def downgrade() -> None:

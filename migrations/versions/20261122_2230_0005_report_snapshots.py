@@ -48,10 +48,22 @@ def upgrade() -> None:
         sa.Column("csv", sa.LargeBinary(), nullable=False),
         sa.Column("published_by", sa.Integer(), nullable=True),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["published_by"], ["app_user.id"], name=op.f("fk_report_snapshot_published_by_app_user")),
-        sa.ForeignKeyConstraint(["rammeaftale_id"], ["rammeaftale.id"], name=op.f("fk_report_snapshot_rammeaftale_id_rammeaftale")),
+        sa.ForeignKeyConstraint(
+            ["published_by"], ["app_user.id"], name=op.f("fk_report_snapshot_published_by_app_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["rammeaftale_id"],
+            ["rammeaftale.id"],
+            name=op.f("fk_report_snapshot_rammeaftale_id_rammeaftale"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_snapshot")),
-        sa.UniqueConstraint("rammeaftale_id", "kind", "aar", "version", name=op.f("uq_report_snapshot_rammeaftale_id_kind_aar_version")),
+        sa.UniqueConstraint(
+            "rammeaftale_id",
+            "kind",
+            "aar",
+            "version",
+            name=op.f("uq_report_snapshot_rammeaftale_id_kind_aar_version"),
+        ),
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_PG_IMMUTABLE)

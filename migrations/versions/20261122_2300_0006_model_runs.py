@@ -61,14 +61,23 @@ def upgrade() -> None:
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint("status IN ('kladde', 'offentliggjort')", name=op.f("ck_model_run_status")),
+        sa.CheckConstraint(
+            "status IN ('kladde', 'offentliggjort')", name=op.f("ck_model_run_status")
+        ),
         sa.CheckConstraint("method IN ('ols', 'ridge')", name=op.f("ck_model_run_method")),
-        sa.ForeignKeyConstraint(["created_by"], ["app_user.id"], name=op.f("fk_model_run_created_by_app_user")),
-        sa.ForeignKeyConstraint(["rammeaftale_id"], ["rammeaftale.id"],
-                                name=op.f("fk_model_run_rammeaftale_id_rammeaftale")),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["app_user.id"], name=op.f("fk_model_run_created_by_app_user")
+        ),
+        sa.ForeignKeyConstraint(
+            ["rammeaftale_id"],
+            ["rammeaftale.id"],
+            name=op.f("fk_model_run_rammeaftale_id_rammeaftale"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_model_run")),
     )
-    op.create_index("ix_model_run_rammeaftale_status", "model_run", ["rammeaftale_id", "status"], unique=False)
+    op.create_index(
+        "ix_model_run_rammeaftale_status", "model_run", ["rammeaftale_id", "status"], unique=False
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_PG_FROZEN)
     else:

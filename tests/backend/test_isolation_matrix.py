@@ -16,8 +16,13 @@ from tests.conftest import Env
 from tests.factories import make_offer, make_period, make_token
 
 ROLES = ("reporter", "org_admin", "secretariat", "viewer", "admin")
-HOME_OF = {"reporter": "657", "org_admin": "657", "secretariat": "sekretariat-midt",
-           "viewer": "791", "admin": "sekretariat-midt"}
+HOME_OF = {
+    "reporter": "657",
+    "org_admin": "657",
+    "secretariat": "sekretariat-midt",
+    "viewer": "791",
+    "admin": "sekretariat-midt",
+}
 NORD = Path(__file__).resolve().parents[1] / "data" / "tenants_nord"
 
 
@@ -35,7 +40,10 @@ def world(env: Env):  # type: ignore[no-untyped-def]
 
 
 def _no_leak(body: str, offers: dict[str, str], *allowed: str) -> None:
-    for name, secret in (("foreign", "Aarhus Hemmelige Hus"), ("other_agreement", "Aalborg Skjulte Sted")):
+    for name, secret in (
+        ("foreign", "Aarhus Hemmelige Hus"),
+        ("other_agreement", "Aalborg Skjulte Sted"),
+    ):
         if name not in allowed:
             assert secret not in body and offers[name] not in body
 
@@ -61,11 +69,21 @@ def test_offer_list(world, role: str) -> None:  # type: ignore[no-untyped-def]
 
 # (role, which offer) -> expected status of GET /offers/{id}
 ITEM_EXPECT = {
-    ("reporter", "own"): 200, ("reporter", "foreign"): 404, ("reporter", "other_agreement"): 404,
-    ("org_admin", "own"): 200, ("org_admin", "foreign"): 404, ("org_admin", "other_agreement"): 404,
-    ("secretariat", "own"): 200, ("secretariat", "foreign"): 200, ("secretariat", "other_agreement"): 404,
-    ("viewer", "own"): 403, ("viewer", "foreign"): 403, ("viewer", "other_agreement"): 403,
-    ("admin", "own"): 403, ("admin", "foreign"): 403, ("admin", "other_agreement"): 403,
+    ("reporter", "own"): 200,
+    ("reporter", "foreign"): 404,
+    ("reporter", "other_agreement"): 404,
+    ("org_admin", "own"): 200,
+    ("org_admin", "foreign"): 404,
+    ("org_admin", "other_agreement"): 404,
+    ("secretariat", "own"): 200,
+    ("secretariat", "foreign"): 200,
+    ("secretariat", "other_agreement"): 404,
+    ("viewer", "own"): 403,
+    ("viewer", "foreign"): 403,
+    ("viewer", "other_agreement"): 403,
+    ("admin", "own"): 403,
+    ("admin", "foreign"): 403,
+    ("admin", "other_agreement"): 403,
 }
 
 
@@ -80,23 +98,36 @@ def test_offer_item_read(world, role: str, which: str) -> None:  # type: ignore[
 
 
 WRITE_EXPECT = {
-    ("reporter", "own"): 200, ("reporter", "foreign"): 404, ("reporter", "other_agreement"): 404,
-    ("org_admin", "own"): 200, ("org_admin", "foreign"): 404, ("org_admin", "other_agreement"): 404,
-    **{(r, w): 403 for r in ("secretariat", "viewer", "admin") for w in ("own", "foreign", "other_agreement")},
+    ("reporter", "own"): 200,
+    ("reporter", "foreign"): 404,
+    ("reporter", "other_agreement"): 404,
+    ("org_admin", "own"): 200,
+    ("org_admin", "foreign"): 404,
+    ("org_admin", "other_agreement"): 404,
+    **{
+        (r, w): 403
+        for r in ("secretariat", "viewer", "admin")
+        for w in ("own", "foreign", "other_agreement")
+    },
 }
 
 
 @pytest.mark.parametrize(("role", "which"), sorted(WRITE_EXPECT))
 def test_offer_update(world, role: str, which: str) -> None:  # type: ignore[no-untyped-def]
     env, offers, headers = world
-    resp = env.client.patch(f"/api/v1/offers/{offers[which]}", json={"navn": "Overtaget"},
-                            headers={**headers[role], "If-Match": '"1"'})
+    resp = env.client.patch(
+        f"/api/v1/offers/{offers[which]}",
+        json={"navn": "Overtaget"},
+        headers={**headers[role], "If-Match": '"1"'},
+    )
     assert resp.status_code == WRITE_EXPECT[(role, which)]
     if resp.status_code != 200:
         _no_leak(resp.get_data(as_text=True), offers)
     # whatever happened, nobody else's offer was renamed
     check = make_token(env.database, org="sekretariat-midt", role="secretariat")
-    names = {o["navn"] for o in env.client.get("/api/v1/offers?limit=1000", headers=check).json["items"]}
+    names = {
+        o["navn"] for o in env.client.get("/api/v1/offers?limit=1000", headers=check).json["items"]
+    }
     assert "Aarhus Hemmelige Hus" in names
     assert ("Overtaget" in names) == (WRITE_EXPECT[(role, which)] == 200)
 
@@ -107,8 +138,12 @@ CREATE_EXPECT = {"reporter": 201, "org_admin": 201, "secretariat": 403, "viewer"
 @pytest.mark.parametrize("role", ROLES)
 def test_offer_create_lands_in_own_organisation(world, role: str) -> None:  # type: ignore[no-untyped-def]
     env, _offers, headers = world
-    body = {"navn": "Nyt tilbud", "maalgruppe": "misbrug", "tilbudstype": "dag",
-            "historik": [{"aar": 2018, "normering": "4.5"}]}
+    body = {
+        "navn": "Nyt tilbud",
+        "maalgruppe": "misbrug",
+        "tilbudstype": "dag",
+        "historik": [{"aar": 2018, "normering": "4.5"}],
+    }
     resp = env.client.post("/api/v1/offers", json=body, headers=headers[role])
     assert resp.status_code == CREATE_EXPECT[role]
     if resp.status_code == 201:
@@ -116,7 +151,9 @@ def test_offer_create_lands_in_own_organisation(world, role: str) -> None:  # ty
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("path", ["/api/v1/me", "/api/v1/organisations", "/api/v1/maalgrupper", "/api/v1/auth/tokens"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/me", "/api/v1/organisations", "/api/v1/maalgrupper", "/api/v1/auth/tokens"]
+)
 def test_catalogue_and_self_routes(world, role: str, path: str) -> None:  # type: ignore[no-untyped-def]
     env, offers, headers = world
     resp = env.client.get(path, headers=headers[role])
@@ -143,11 +180,18 @@ def test_token_revocation_is_own_only(world, role: str) -> None:  # type: ignore
         assert env.client.get("/api/v1/me", headers=victim).status_code == 200
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("get", "/api/v1/offers"), ("post", "/api/v1/offers"), ("get", "/api/v1/me"),
-    ("get", "/api/v1/organisations"), ("get", "/api/v1/auth/tokens"),
-    ("get", "/api/v1/periods"), ("post", "/api/v1/periods"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/offers"),
+        ("post", "/api/v1/offers"),
+        ("get", "/api/v1/me"),
+        ("get", "/api/v1/organisations"),
+        ("get", "/api/v1/auth/tokens"),
+        ("get", "/api/v1/periods"),
+        ("post", "/api/v1/periods"),
+    ],
+)
 def test_anonymous_gets_401(world, method: str, path: str) -> None:  # type: ignore[no-untyped-def]
     env, _offers, _headers = world
     resp = getattr(env.client, method)(path, json={} if method == "post" else None)
@@ -162,8 +206,12 @@ def test_anonymous_gets_401(world, method: str, path: str) -> None:  # type: ign
 def period_world(world):  # type: ignore[no-untyped-def]
     env, _offers, headers = world
     periods = {
-        "own_agreement": make_period(env.database, secretariat="sekretariat-midt", stream="takster"),
-        "other_agreement": make_period(env.database, secretariat="sekretariat-nord", stream="regnskab"),
+        "own_agreement": make_period(
+            env.database, secretariat="sekretariat-midt", stream="takster"
+        ),
+        "other_agreement": make_period(
+            env.database, secretariat="sekretariat-nord", stream="regnskab"
+        ),
     }
     return env, periods, headers
 
@@ -176,8 +224,11 @@ def test_period_list(period_world, role: str) -> None:  # type: ignore[no-untype
     assert [(p["id"], p["stream"]) for p in resp.json] == [(periods["own_agreement"], "takster")]
 
 
-PERIOD_READ_EXPECT = {(r, w): 200 if w == "own_agreement" else 404
-                      for r in ROLES for w in ("own_agreement", "other_agreement")}
+PERIOD_READ_EXPECT = {
+    (r, w): 200 if w == "own_agreement" else 404
+    for r in ROLES
+    for w in ("own_agreement", "other_agreement")
+}
 
 
 @pytest.mark.parametrize(("role", "which"), sorted(PERIOD_READ_EXPECT))
@@ -191,24 +242,40 @@ def test_period_item_read(period_world, role: str, which: str) -> None:  # type:
 
 
 PERIOD_WRITE_EXPECT = {
-    ("secretariat", "own_agreement"): 200, ("secretariat", "other_agreement"): 404,
-    **{(r, w): 403 for r in ("reporter", "org_admin", "viewer", "admin")
-       for w in ("own_agreement", "other_agreement")},
+    ("secretariat", "own_agreement"): 200,
+    ("secretariat", "other_agreement"): 404,
+    **{
+        (r, w): 403
+        for r in ("reporter", "org_admin", "viewer", "admin")
+        for w in ("own_agreement", "other_agreement")
+    },
 }
 
 
 @pytest.mark.parametrize(("role", "which"), sorted(PERIOD_WRITE_EXPECT))
 def test_period_close(period_world, role: str, which: str) -> None:  # type: ignore[no-untyped-def]
     env, periods, headers = period_world
-    resp = env.client.patch(f"/api/v1/periods/{periods[which]}", json={"status": "lukket"},
-                            headers={**headers[role], "If-Match": '"1"'})
+    resp = env.client.patch(
+        f"/api/v1/periods/{periods[which]}",
+        json={"status": "lukket"},
+        headers={**headers[role], "If-Match": '"1"'},
+    )
     assert resp.status_code == PERIOD_WRITE_EXPECT[(role, which)]
     # whatever happened, the other rammeaftale's period is still open
     nord = make_token(env.database, org="sekretariat-nord", role="secretariat")
-    assert env.client.get(f"/api/v1/periods/{periods['other_agreement']}", headers=nord).json["status"] == "aaben"
+    assert (
+        env.client.get(f"/api/v1/periods/{periods['other_agreement']}", headers=nord).json["status"]
+        == "aaben"
+    )
 
 
-PERIOD_CREATE_EXPECT = {"reporter": 403, "org_admin": 403, "secretariat": 201, "viewer": 403, "admin": 403}
+PERIOD_CREATE_EXPECT = {
+    "reporter": 403,
+    "org_admin": 403,
+    "secretariat": 201,
+    "viewer": 403,
+    "admin": 403,
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -218,7 +285,9 @@ def test_period_create_lands_in_own_rammeaftale(period_world, role: str) -> None
     resp = env.client.post("/api/v1/periods", json=body, headers=headers[role])
     assert resp.status_code == PERIOD_CREATE_EXPECT[role]
     nord = make_token(env.database, org="sekretariat-nord", role="secretariat")
-    assert "belaegning" not in {p["stream"] for p in env.client.get("/api/v1/periods", headers=nord).json}
+    assert "belaegning" not in {
+        p["stream"] for p in env.client.get("/api/v1/periods", headers=nord).json
+    }
     if resp.status_code == 201:
         midt = env.client.get("/api/v1/periods?stream=belaegning", headers=headers["reporter"]).json
         assert [p["id"] for p in midt] == [resp.json["id"]]

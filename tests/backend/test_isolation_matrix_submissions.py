@@ -20,8 +20,13 @@ from tests.conftest import Env
 from tests.factories import make_offer, make_period, make_token, upload_submission
 
 ROLES = ("reporter", "org_admin", "secretariat", "viewer", "admin")
-HOME_OF = {"reporter": "657", "org_admin": "657", "secretariat": "sekretariat-midt",
-           "viewer": "791", "admin": "sekretariat-midt"}
+HOME_OF = {
+    "reporter": "657",
+    "org_admin": "657",
+    "secretariat": "sekretariat-midt",
+    "viewer": "791",
+    "admin": "sekretariat-midt",
+}
 NORD = Path(__file__).resolve().parents[1] / "data" / "tenants_nord"
 WHICH = ("own", "foreign", "other_agreement")
 ORG_OF = {"own": "657", "foreign": "751", "other_agreement": "851"}
@@ -35,19 +40,35 @@ def _csv(offer: str, marker: int) -> bytes:
 def world(env: Env):  # type: ignore[no-untyped-def]
     with env.database.unit_of_work() as session:
         sync_tenants(session, NORD)
-    periods = {"midt": make_period(env.database, stream="belaegning", aar=2017, kvartal=1),
-               "nord": make_period(env.database, secretariat="sekretariat-nord", stream="belaegning",
-                                   aar=2017, kvartal=1)}
+    periods = {
+        "midt": make_period(env.database, stream="belaegning", aar=2017, kvartal=1),
+        "nord": make_period(
+            env.database, secretariat="sekretariat-nord", stream="belaegning", aar=2017, kvartal=1
+        ),
+    }
     subs, secrets = {}, []
     for i, which in enumerate(WHICH):
         org = ORG_OF[which]
-        offer = make_offer(env.database, org=org, navn=f"Tilbud {which}",
-                           historik=[{"aar": 2017, "normering": 10, "omfattet": True}])
+        offer = make_offer(
+            env.database,
+            org=org,
+            navn=f"Tilbud {which}",
+            historik=[{"aar": 2017, "normering": 10, "omfattet": True}],
+        )
         data = _csv(offer, i)
         period = periods["nord" if which == "other_agreement" else "midt"]
-        subs[which] = upload_submission(env.database, org=org, period_id=period, stream="belaegning",
-                                        data=data, filename=f"hemmelig-{which}.csv", submit=True)
-        secrets.append((which, [subs[which], f"hemmelig-{which}.csv", hashlib.sha256(data).hexdigest(), offer]))
+        subs[which] = upload_submission(
+            env.database,
+            org=org,
+            period_id=period,
+            stream="belaegning",
+            data=data,
+            filename=f"hemmelig-{which}.csv",
+            submit=True,
+        )
+        secrets.append(
+            (which, [subs[which], f"hemmelig-{which}.csv", hashlib.sha256(data).hexdigest(), offer])
+        )
     headers = {role: make_token(env.database, org=HOME_OF[role], role=role) for role in ROLES}
     return env, periods, subs, dict(secrets), headers
 
@@ -59,8 +80,12 @@ def _no_leak(body: str, secrets: dict[str, list[str]], *allowed: str) -> None:
                 assert secret not in body, (which, secret)
 
 
-READ = {("reporter", "own"): 200, ("org_admin", "own"): 200,
-        ("secretariat", "own"): 200, ("secretariat", "foreign"): 200}
+READ = {
+    ("reporter", "own"): 200,
+    ("org_admin", "own"): 200,
+    ("secretariat", "own"): 200,
+    ("secretariat", "foreign"): 200,
+}
 
 
 def _read_expect(role: str, which: str) -> int:
@@ -105,10 +130,15 @@ UPLOAD_EXPECT = {"reporter": 201, "org_admin": 201, "secretariat": 403, "viewer"
 @pytest.mark.parametrize("role", ROLES)
 def test_upload_lands_in_own_organisation_only(world, role: str, agreement: str) -> None:  # type: ignore[no-untyped-def]
     env, periods, _subs, secrets, headers = world
-    own_offer = make_offer(env.database, org="657", historik=[{"aar": 2017, "normering": 5, "omfattet": True}])
-    resp = env.client.post(f"/api/v1/periods/{periods[agreement]}/submissions/belaegning",
-                           headers=headers[role], data={"fil": (io.BytesIO(_csv(own_offer, 9)), "x.csv")},
-                           content_type="multipart/form-data")
+    own_offer = make_offer(
+        env.database, org="657", historik=[{"aar": 2017, "normering": 5, "omfattet": True}]
+    )
+    resp = env.client.post(
+        f"/api/v1/periods/{periods[agreement]}/submissions/belaegning",
+        headers=headers[role],
+        data={"fil": (io.BytesIO(_csv(own_offer, 9)), "x.csv")},
+        content_type="multipart/form-data",
+    )
     expected = UPLOAD_EXPECT[role] if agreement == "midt" or UPLOAD_EXPECT[role] == 403 else 404
     assert resp.status_code == expected
     if resp.status_code == 201:
@@ -120,8 +150,12 @@ def test_upload_lands_in_own_organisation_only(world, role: str, agreement: str)
 def test_reporter_cannot_upload_another_organisations_offer(world) -> None:  # type: ignore[no-untyped-def]
     env, periods, _subs, secrets, headers = world
     foreign_offer = secrets["foreign"][3]
-    resp = env.client.post(f"/api/v1/periods/{periods['midt']}/submissions/belaegning",
-                           headers=headers["reporter"], data=_csv(foreign_offer, 5), content_type="text/csv")
+    resp = env.client.post(
+        f"/api/v1/periods/{periods['midt']}/submissions/belaegning",
+        headers=headers["reporter"],
+        data=_csv(foreign_offer, 5),
+        content_type="text/csv",
+    )
     assert resp.status_code == 422
     assert [e["code"] for e in resp.json["errors"]] == ["foreign_offer"]
     body = resp.get_data(as_text=True)
@@ -136,13 +170,21 @@ def test_template(world, role: str) -> None:  # type: ignore[no-untyped-def]
     own = env.client.get(url, headers=headers[role])
     for_aarhus = env.client.get(url + "&organisation=751", headers=headers[role])
     for_aalborg = env.client.get(url + "&organisation=851", headers=headers[role])
-    nord = env.client.get(f"/api/v1/periods/{periods['nord']}/templates/belaegning", headers=headers[role])
+    nord = env.client.get(
+        f"/api/v1/periods/{periods['nord']}/templates/belaegning", headers=headers[role]
+    )
     if role in ("reporter", "org_admin"):
         assert own.status_code == 200 and "Tilbud own" in own.get_data(as_text=True)
-        assert (for_aarhus.status_code, for_aalborg.status_code, nord.status_code) == (403, 403, 404)
+        assert (for_aarhus.status_code, for_aalborg.status_code, nord.status_code) == (
+            403,
+            403,
+            404,
+        )
     elif role == "secretariat":
         assert own.status_code == 422
-        assert for_aarhus.status_code == 200 and "Tilbud foreign" in for_aarhus.get_data(as_text=True)
+        assert for_aarhus.status_code == 200 and "Tilbud foreign" in for_aarhus.get_data(
+            as_text=True
+        )
         assert (for_aalborg.status_code, nord.status_code) == (404, 404)
     else:
         assert {r.status_code for r in (own, for_aarhus, for_aalborg, nord)} == {403}
@@ -157,34 +199,51 @@ SUBMIT_EXPECT = {("reporter", "own"): 409, ("org_admin", "own"): 409}  # already
 def test_submit(world, role: str, which: str) -> None:  # type: ignore[no-untyped-def]
     env, _periods, subs, secrets, headers = world
     resp = env.client.post(f"/api/v1/submissions/{subs[which]}/submit", headers=headers[role])
-    expected = 403 if role not in ("reporter", "org_admin") else SUBMIT_EXPECT.get((role, which), 404)
+    expected = (
+        403 if role not in ("reporter", "org_admin") else SUBMIT_EXPECT.get((role, which), 404)
+    )
     assert resp.status_code == expected
     _no_leak(resp.get_data(as_text=True), secrets)
 
 
-DECIDE_EXPECT = {("secretariat", "own"): 200, ("secretariat", "foreign"): 200,
-                 ("secretariat", "other_agreement"): 404}
+DECIDE_EXPECT = {
+    ("secretariat", "own"): 200,
+    ("secretariat", "foreign"): 200,
+    ("secretariat", "other_agreement"): 404,
+}
 
 
 @pytest.mark.parametrize("step", ["approve", "reject"])
 @pytest.mark.parametrize(("role", "which"), [(r, w) for r in ROLES for w in WHICH])
 def test_decide(world, role: str, which: str, step: str) -> None:  # type: ignore[no-untyped-def]
     env, _periods, subs, secrets, headers = world
-    resp = env.client.post(f"/api/v1/submissions/{subs[which]}/{step}", headers=headers[role],
-                           json={"kommentar": "Set."})
+    resp = env.client.post(
+        f"/api/v1/submissions/{subs[which]}/{step}",
+        headers=headers[role],
+        json={"kommentar": "Set."},
+    )
     expected = DECIDE_EXPECT.get((role, which), 403)
     assert resp.status_code == expected
     if expected != 200:
         _no_leak(resp.get_data(as_text=True), secrets)
     # the other rammeaftale's submission is untouched whatever happened
     nord = make_token(env.database, org="sekretariat-nord", role="secretariat")
-    assert env.client.get(f"/api/v1/submissions/{subs['other_agreement']}", headers=nord).json["status"] == "submitted"
+    assert (
+        env.client.get(f"/api/v1/submissions/{subs['other_agreement']}", headers=nord).json[
+            "status"
+        ]
+        == "submitted"
+    )
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("get", "/api/v1/submissions"), ("get", "/api/v1/periods/1/templates/belaegning"),
-    ("post", "/api/v1/periods/1/submissions/belaegning"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/submissions"),
+        ("get", "/api/v1/periods/1/templates/belaegning"),
+        ("post", "/api/v1/periods/1/submissions/belaegning"),
+    ],
+)
 def test_anonymous_gets_401(world, method: str, path: str) -> None:  # type: ignore[no-untyped-def]
     env = world[0]
     resp = getattr(env.client, method)(path)

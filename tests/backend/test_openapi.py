@@ -15,7 +15,12 @@ def test_openapi_documents_every_api_route() -> None:
     import json
 
     spec = json.loads(render_openapi())
-    assert {"/api/v1/offers", "/api/v1/offers/{offer_id}", "/api/v1/auth/tokens", "/api/v1/me"} <= set(spec["paths"])
+    assert {
+        "/api/v1/offers",
+        "/api/v1/offers/{offer_id}",
+        "/api/v1/auth/tokens",
+        "/api/v1/me",
+    } <= set(spec["paths"])
     patch = spec["paths"]["/api/v1/offers/{offer_id}"]["patch"]
     assert any(p["name"] == "If-Match" for p in patch["parameters"])
     assert {"412", "428"} <= set(patch["responses"])

@@ -25,12 +25,27 @@ from openpyxl import Workbook
 HERE = Path(__file__).resolve().parent
 BAD, GOOD = HERE / "bad", HERE / "good"
 
-BELAEGNING_HEADER = ["tilbud_id", "tilbudsnavn", "kvartal", "normering", "forbrug",
-                     "koeberkommune"]
-BELAEGNING_LABELS = ["Tilbuds-ID", "Tilbudsnavn", "Kvartal", "Normering (pladser)",
-                     "Forbrug (dage)", "Køberkommune"]
-TILBUD_HEADER = ["tilbud_id", "navn", "tilbudsportalen_id", "maalgruppe", "tilbudstype",
-                 "sel_paragraf", "normering", "omfattet", "gyldig_fra", "gyldig_til"]
+BELAEGNING_HEADER = ["tilbud_id", "tilbudsnavn", "kvartal", "normering", "forbrug", "koeberkommune"]
+BELAEGNING_LABELS = [
+    "Tilbuds-ID",
+    "Tilbudsnavn",
+    "Kvartal",
+    "Normering (pladser)",
+    "Forbrug (dage)",
+    "Køberkommune",
+]
+TILBUD_HEADER = [
+    "tilbud_id",
+    "navn",
+    "tilbudsportalen_id",
+    "maalgruppe",
+    "tilbudstype",
+    "sel_paragraf",
+    "normering",
+    "omfattet",
+    "gyldig_fra",
+    "gyldig_til",
+]
 GOOD_BELAEGNING = [
     ["A-101", "Bostedet A-101", 1, 10, 880, "751"],
     ["A-101", "Bostedet A-101", 2, 10, 905.5, None],
@@ -59,8 +74,10 @@ def csv_bytes(rows: list[list[Any]], delimiter: str = ";", encoding: str = "utf-
 def rezip(data: bytes, edit: dict[str, bytes | None], compress_level: int = 6) -> bytes:
     """Copy a zip, replacing (bytes), removing (None) or adding members."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compress_level) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compress_level) as dst,
+    ):
         for name in src.namelist():
             if name in edit:
                 if edit[name] is not None:
@@ -107,54 +124,100 @@ def make_container_files() -> None:
         for i in range(1001):
             zf.writestr(f"{i}", b"")
     bad("zip_bomb_members.xlsx", many.getvalue(), "zip_bomb")
-    link_rel = ('<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
-                'officeDocument/2006/relationships/externalLink" '
-                'Target="externalLinks/externalLink1.xml"/></Relationships>')
+    link_rel = (
+        '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/externalLink" '
+        'Target="externalLinks/externalLink1.xml"/></Relationships>'
+    )
     with zipfile.ZipFile(io.BytesIO(good)) as zf:
         rels = zf.read("xl/_rels/workbook.xml.rels").decode()
-    bad("external_link.xlsx", rezip(good, {
-        "xl/externalLinks/externalLink1.xml": b"<externalLink/>",
-        "xl/_rels/workbook.xml.rels": rels.replace("</Relationships>", link_rel).encode(),
-    }), "external_link")
-    bad("external_link_rel_only.xlsx", rezip(good, {
-        "xl/_rels/workbook.xml.rels": rels.replace("</Relationships>", link_rel).encode(),
-    }), "external_link")
+    bad(
+        "external_link.xlsx",
+        rezip(
+            good,
+            {
+                "xl/externalLinks/externalLink1.xml": b"<externalLink/>",
+                "xl/_rels/workbook.xml.rels": rels.replace("</Relationships>", link_rel).encode(),
+            },
+        ),
+        "external_link",
+    )
+    bad(
+        "external_link_rel_only.xlsx",
+        rezip(
+            good,
+            {
+                "xl/_rels/workbook.xml.rels": rels.replace("</Relationships>", link_rel).encode(),
+            },
+        ),
+        "external_link",
+    )
     bad("macros.xlsm", rezip(good, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"}), "macros")
     dtd = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
     body = re.sub(r"^<\?xml[^>]*\?>", "", sheet_xml(good))
-    bad("dtd.xlsx", rezip(good, {"xl/worksheets/sheet1.xml": (dtd + body).encode()}),
-        "unsafe_xml")
+    bad("dtd.xlsx", rezip(good, {"xl/worksheets/sheet1.xml": (dtd + body).encode()}), "unsafe_xml")
     bad("empty.csv", b"", "empty_file")
-    bad("utf16.csv", csv_bytes([BELAEGNING_HEADER, GOOD_BELAEGNING[0]], encoding="utf-16"),
-        "encoding")
-    bad("invalid_bytes.csv", csv_bytes([BELAEGNING_HEADER]) + b"A-101;Bo\x81\x90;1;10;5;\r\n",
-        "encoding")
-    bad("tab_delimited.csv", csv_bytes([BELAEGNING_HEADER, GOOD_BELAEGNING[0]], "\t"),
-        "delimiter", row=1)
+    bad(
+        "utf16.csv",
+        csv_bytes([BELAEGNING_HEADER, GOOD_BELAEGNING[0]], encoding="utf-16"),
+        "encoding",
+    )
+    bad(
+        "invalid_bytes.csv",
+        csv_bytes([BELAEGNING_HEADER]) + b"A-101;Bo\x81\x90;1;10;5;\r\n",
+        "encoding",
+    )
+    bad(
+        "tab_delimited.csv",
+        csv_bytes([BELAEGNING_HEADER, GOOD_BELAEGNING[0]], "\t"),
+        "delimiter",
+        row=1,
+    )
     bad("malformed.json", b'[{"tilbud_id": "A-101", "forbrug": 5,}]', "invalid_json")
     bad("not_a_list.json", b'{"data": [{"tilbud_id": "A-101"}]}', "invalid_structure")
 
 
 def make_header_files() -> None:
     row = GOOD_BELAEGNING[0]
-    bad("missing_column.csv", csv_bytes([BELAEGNING_HEADER[:4], row[:4]]), "missing_column",
-        row=1, column=None)
-    bad("unknown_column.csv", csv_bytes([[*BELAEGNING_HEADER, "bemaerkning"], [*row, "x"]]),
-        "unknown_column", row=1, column="G")
-    bad("duplicate_column.xlsx", xlsx_bytes([[*BELAEGNING_HEADER, "Forbrug (dage)"],
-                                             [*row, 5]]),
-        "duplicate_column", sheet="Belægning", row=1, column="G")
-    bad("unnamed_column.xlsx", xlsx_bytes([BELAEGNING_HEADER, [*row, "note"]]),
-        "unnamed_column", sheet="Belægning", row=2, column="G")
+    bad(
+        "missing_column.csv",
+        csv_bytes([BELAEGNING_HEADER[:4], row[:4]]),
+        "missing_column",
+        row=1,
+        column=None,
+    )
+    bad(
+        "unknown_column.csv",
+        csv_bytes([[*BELAEGNING_HEADER, "bemaerkning"], [*row, "x"]]),
+        "unknown_column",
+        row=1,
+        column="G",
+    )
+    bad(
+        "duplicate_column.xlsx",
+        xlsx_bytes([[*BELAEGNING_HEADER, "Forbrug (dage)"], [*row, 5]]),
+        "duplicate_column",
+        sheet="Belægning",
+        row=1,
+        column="G",
+    )
+    bad(
+        "unnamed_column.xlsx",
+        xlsx_bytes([BELAEGNING_HEADER, [*row, "note"]]),
+        "unnamed_column",
+        sheet="Belægning",
+        row=2,
+        column="G",
+    )
     bad("header_only.xlsx", xlsx_bytes([BELAEGNING_LABELS]), "no_rows")
     bad("header_only.csv", csv_bytes([BELAEGNING_HEADER]), "no_rows")
-    bad("unrecognised_header.csv", csv_bytes([["a", "b"], ["1", "2"]]), "invalid_header",
-        row=1)
+    bad("unrecognised_header.csv", csv_bytes([["a", "b"], ["1", "2"]]), "invalid_header", row=1)
     bad("empty_list.json", b"[]", "no_rows")
 
 
-def _belaegning(name: str, value_row: list[Any], code: str, column: str,
-                fmt: str = "xlsx", row: int = 3) -> None:
+def _belaegning(
+    name: str, value_row: list[Any], code: str, column: str, fmt: str = "xlsx", row: int = 3
+) -> None:
     rows = [BELAEGNING_HEADER, GOOD_BELAEGNING[0], value_row]
     if fmt == "xlsx":
         bad(name, xlsx_bytes(rows), code, sheet="Belægning", row=row, column=column)
@@ -163,120 +226,267 @@ def _belaegning(name: str, value_row: list[Any], code: str, column: str,
 
 
 def make_cell_files() -> None:
-    _belaegning("negative_places.xlsx", ["A-102", "Sølyst", 1, -2, 100, None],
-                "negative_value", "D")
-    _belaegning("text_in_number.xlsx", ["A-102", "Sølyst", 1, 12, "mange", None],
-                "not_a_number", "E")
-    _belaegning("excel_error.xlsx", ["A-102", "Sølyst", 1, "#DIV/0!", 100, None],
-                "excel_error", "D")
-    _belaegning("foreign_offer.csv", ["V-201", "Fremmed", 1, 5, 100, ""], "foreign_offer", "A",
-                fmt="csv")
-    _belaegning("unknown_offer.xlsx", ["X-999", "Ukendt", 1, 5, 100, None], "unknown_offer",
-                "A")
-    _belaegning("invalid_quarter.csv", ["A-102", "Sølyst", 5, 5, 100, ""], "invalid_quarter",
-                "C", fmt="csv")
-    _belaegning("unknown_kommune.csv", ["A-102", "Sølyst", 1, 5, 100, "Atlantis"],
-                "unknown_kommune", "F", fmt="csv")
-    _belaegning("english_number.csv", ["A-102", "Sølyst", 1, "1,234.5", 100, ""],
-                "not_a_number", "D", fmt="csv")
+    _belaegning(
+        "negative_places.xlsx", ["A-102", "Sølyst", 1, -2, 100, None], "negative_value", "D"
+    )
+    _belaegning(
+        "text_in_number.xlsx", ["A-102", "Sølyst", 1, 12, "mange", None], "not_a_number", "E"
+    )
+    _belaegning(
+        "excel_error.xlsx", ["A-102", "Sølyst", 1, "#DIV/0!", 100, None], "excel_error", "D"
+    )
+    _belaegning(
+        "foreign_offer.csv", ["V-201", "Fremmed", 1, 5, 100, ""], "foreign_offer", "A", fmt="csv"
+    )
+    _belaegning("unknown_offer.xlsx", ["X-999", "Ukendt", 1, 5, 100, None], "unknown_offer", "A")
+    _belaegning(
+        "invalid_quarter.csv", ["A-102", "Sølyst", 5, 5, 100, ""], "invalid_quarter", "C", fmt="csv"
+    )
+    _belaegning(
+        "unknown_kommune.csv",
+        ["A-102", "Sølyst", 1, 5, 100, "Atlantis"],
+        "unknown_kommune",
+        "F",
+        fmt="csv",
+    )
+    _belaegning(
+        "english_number.csv",
+        ["A-102", "Sølyst", 1, "1,234.5", 100, ""],
+        "not_a_number",
+        "D",
+        fmt="csv",
+    )
     _belaegning("duplicate_rows.csv", GOOD_BELAEGNING[0], "duplicate_row", None, fmt="csv")
-    _belaegning("missing_value.csv", ["A-102", "Sølyst", 1, 5, "", ""], "required", "E",
-                fmt="csv")
+    _belaegning("missing_value.csv", ["A-102", "Sølyst", 1, 5, "", ""], "required", "E", fmt="csv")
     regnskab = ["tilbud_id", "regnskab", "belaegning", "over_underskud"]
-    bad("parentheses.csv", csv_bytes([regnskab, ["A-101", "3.000.000", "9,5", "(1.234)"]]),
-        "not_a_number", stream="regnskab", row=2, column="D")
+    bad(
+        "parentheses.csv",
+        csv_bytes([regnskab, ["A-101", "3.000.000", "9,5", "(1.234)"]]),
+        "not_a_number",
+        stream="regnskab",
+        row=2,
+        column="D",
+    )
     takster = ["tilbud_id", "basistakst", "belaegningsprocent"]
-    bad("belaegningsprocent_range.csv", csv_bytes([takster, ["A-101", "2.600", "250"]]),
-        "out_of_range", stream="takster", row=2, column="C")
+    bad(
+        "belaegningsprocent_range.csv",
+        csv_bytes([takster, ["A-101", "2.600", "250"]]),
+        "out_of_range",
+        stream="takster",
+        row=2,
+        column="C",
+    )
     with_formula = xlsx_bytes([BELAEGNING_HEADER, ["A-101", "B", 1, 10, "=D2*88", None]])
-    bad("formula_without_value.xlsx", with_formula, "formula_without_value",
-        sheet="Belægning", row=2, column="E")
+    bad(
+        "formula_without_value.xlsx",
+        with_formula,
+        "formula_without_value",
+        sheet="Belægning",
+        row=2,
+        column="E",
+    )
 
 
 def make_tilbud_files() -> None:
-    ok = ["", "Nyt bosted", "TP900", "Voksne med sindslidelse", "døgn", "§ 107", 8, "ja",
-          "01-01-2017", ""]
+    ok = [
+        "",
+        "Nyt bosted",
+        "TP900",
+        "Voksne med sindslidelse",
+        "døgn",
+        "§ 107",
+        8,
+        "ja",
+        "01-01-2017",
+        "",
+    ]
 
     def tilbud(name: str, changes: dict[int, Any], code: str, column: str) -> None:
         broken = list(ok)
         for index, value in changes.items():
             broken[index] = value
-        bad(name, csv_bytes([TILBUD_HEADER, ok, broken]), code, stream="tilbud", row=3,
-            column=column)
+        bad(
+            name,
+            csv_bytes([TILBUD_HEADER, ok, broken]),
+            code,
+            stream="tilbud",
+            row=3,
+            column=column,
+        )
 
-    tilbud("unknown_maalgruppe.csv", {1: "Andet", 3: "Ældre med demens"}, "unknown_maalgruppe",
-           "D")
+    tilbud("unknown_maalgruppe.csv", {1: "Andet", 3: "Ældre med demens"}, "unknown_maalgruppe", "D")
     tilbud("invalid_date.csv", {1: "Andet", 8: "31.02.2017"}, "invalid_date", "I")
-    tilbud("invalid_period_range.csv", {1: "Andet", 9: "2016-12-31"}, "invalid_period_range",
-           "J")
+    tilbud("invalid_period_range.csv", {1: "Andet", 9: "2016-12-31"}, "invalid_period_range", "J")
     tilbud("sikret_for_voksne.csv", {1: "Andet", 4: "sikret"}, "invalid_tilbudstype", "E")
     tilbud("invalid_boolean.csv", {1: "Andet", 7: "måske"}, "invalid_boolean", "H")
     tilbud("invalid_paragraf.csv", {1: "Andet", 5: "paragraf 107"}, "invalid_paragraf", "F")
-    bad("wrong_types.json", json.dumps([
-        {"tilbud_id": "A-101", "kvartal": 1, "normering": 10, "forbrug": 880},
-        {"tilbud_id": "A-102", "kvartal": 1, "normering": 12.5, "forbrug": [1, 2]},
-    ]).encode(), "wrong_type", row=2, field="forbrug")
-    bad("unknown_fields.json", json.dumps({"rows": [
-        {"tilbud_id": "A-101", "kvartal": 1, "forbrug": 880, "kommentar": "x"},
-    ]}).encode(), "unknown_column", field=None, header="kommentar")
+    bad(
+        "wrong_types.json",
+        json.dumps(
+            [
+                {"tilbud_id": "A-101", "kvartal": 1, "normering": 10, "forbrug": 880},
+                {"tilbud_id": "A-102", "kvartal": 1, "normering": 12.5, "forbrug": [1, 2]},
+            ]
+        ).encode(),
+        "wrong_type",
+        row=2,
+        field="forbrug",
+    )
+    bad(
+        "unknown_fields.json",
+        json.dumps(
+            {
+                "rows": [
+                    {"tilbud_id": "A-101", "kvartal": 1, "forbrug": 880, "kommentar": "x"},
+                ]
+            }
+        ).encode(),
+        "unknown_column",
+        field=None,
+        header="kommentar",
+    )
 
 
 def make_many_bad_rows() -> None:
-    rows = [BELAEGNING_HEADER,
-            ["A-101", "", 1, -1, 10, ""],       # row 2: negative normering
-            ["A-101", "", 2, 10, "abc", ""],    # row 3: text in forbrug
-            ["V-202", "", 1, 10, 10, ""],       # row 4: foreign offer
-            ["A-102", "", 9, 10, 10, ""],       # row 5: invalid quarter
-            ["A-103", "", 1, 10, 10, "Mars"],   # row 6: unknown kommune
-            ["A-104", "", 1, 10, "", ""]]       # row 7: forbrug missing
+    rows = [
+        BELAEGNING_HEADER,
+        ["A-101", "", 1, -1, 10, ""],  # row 2: negative normering
+        ["A-101", "", 2, 10, "abc", ""],  # row 3: text in forbrug
+        ["V-202", "", 1, 10, 10, ""],  # row 4: foreign offer
+        ["A-102", "", 9, 10, 10, ""],  # row 5: invalid quarter
+        ["A-103", "", 1, 10, 10, "Mars"],  # row 6: unknown kommune
+        ["A-104", "", 1, 10, "", ""],
+    ]  # row 7: forbrug missing
     bad("many_bad_rows.csv", csv_bytes(rows), "negative_value", row=2, column="D")
     expected["many_bad_rows.csv"]["all"] = [
-        ["negative_value", 2, "D"], ["not_a_number", 3, "E"], ["foreign_offer", 4, "A"],
-        ["invalid_quarter", 5, "C"], ["unknown_kommune", 6, "F"], ["required", 7, "E"],
+        ["negative_value", 2, "D"],
+        ["not_a_number", 3, "E"],
+        ["foreign_offer", 4, "A"],
+        ["invalid_quarter", 5, "C"],
+        ["unknown_kommune", 6, "F"],
+        ["required", 7, "E"],
     ]
 
 
 def make_good_files() -> None:
     """Good files per stream (XLSX and CSV) whose values the tests check."""
     (GOOD / "belaegning.xlsx").write_bytes(xlsx_bytes([BELAEGNING_LABELS, *GOOD_BELAEGNING]))
-    danish = [[r[0], r[1], r[2], str(r[3]).replace(".", ","), str(r[4]).replace(".", ","),
-               r[5]] for r in GOOD_BELAEGNING]
-    (GOOD / "belaegning.csv").write_bytes(csv_bytes([BELAEGNING_LABELS, *danish],
-                                                    encoding="cp1252"))
-    regnskab = [["Tilbuds-ID", "Årets omkostninger (kr.)", "Belægning (årspladser)",
-                 "Over-/underskud (kr.)", "Tillægsydelser (kr.)", "Prisår"],
-                ["A-101", 3_000_000, 9.5, -120_000, 15_000, 2017],
-                ["A-102", 4_500_000.5, 12, 80_000, 0, None],
-                [None, 7_500_000.5, 21.5, -40_000, 15_000, None]]
+    danish = [
+        [r[0], r[1], r[2], str(r[3]).replace(".", ","), str(r[4]).replace(".", ","), r[5]]
+        for r in GOOD_BELAEGNING
+    ]
+    (GOOD / "belaegning.csv").write_bytes(
+        csv_bytes([BELAEGNING_LABELS, *danish], encoding="cp1252")
+    )
+    regnskab = [
+        [
+            "Tilbuds-ID",
+            "Årets omkostninger (kr.)",
+            "Belægning (årspladser)",
+            "Over-/underskud (kr.)",
+            "Tillægsydelser (kr.)",
+            "Prisår",
+        ],
+        ["A-101", 3_000_000, 9.5, -120_000, 15_000, 2017],
+        ["A-102", 4_500_000.5, 12, 80_000, 0, None],
+        [None, 7_500_000.5, 21.5, -40_000, 15_000, None],
+    ]
     (GOOD / "regnskab.xlsx").write_bytes(xlsx_bytes(regnskab, "Regnskab"))
-    (GOOD / "regnskab.csv").write_bytes(csv_bytes([
-        regnskab[0], ["A-101", "3.000.000", "9,5", "-120.000", "15.000", "2017"],
-        ["A-102", "4 500 000,5", "12", "80.000", "0", ""],
-        ["", "7.500.000,5", "21,5", "-40.000", "15.000", ""]]))
-    takster = [["tilbud_id", "basistakst", "takstgruppe", "belaegningsprocent"],
-               ["A-101", 2600, None, 97], ["A-102", 1850.75, "Gruppe 1", 96.5]]
+    (GOOD / "regnskab.csv").write_bytes(
+        csv_bytes(
+            [
+                regnskab[0],
+                ["A-101", "3.000.000", "9,5", "-120.000", "15.000", "2017"],
+                ["A-102", "4 500 000,5", "12", "80.000", "0", ""],
+                ["", "7.500.000,5", "21,5", "-40.000", "15.000", ""],
+            ]
+        )
+    )
+    takster = [
+        ["tilbud_id", "basistakst", "takstgruppe", "belaegningsprocent"],
+        ["A-101", 2600, None, 97],
+        ["A-102", 1850.75, "Gruppe 1", 96.5],
+    ]
     (GOOD / "takster.xlsx").write_bytes(xlsx_bytes(takster, "Takster"))
-    (GOOD / "takster.csv").write_bytes(csv_bytes(
-        [takster[0], ["A-101", "2.600", "", "97"], ["A-102", "1850,75", "Gruppe 1", "96,5"]]))
-    tilbud = [TILBUD_HEADER,
-              ["A-101", "Bostedet A-101", "TP101", "psykisk_handicap", "Døgn", "§108", 10,
-               "ja", date(2015, 1, 1), None],
-              [None, "Nyt bosted", 900, "Voksne med sindslidelse", "dag", "107", 8.5, "nej",
-               "01.01.2017", "2018-12-31"]]
+    (GOOD / "takster.csv").write_bytes(
+        csv_bytes(
+            [takster[0], ["A-101", "2.600", "", "97"], ["A-102", "1850,75", "Gruppe 1", "96,5"]]
+        )
+    )
+    tilbud = [
+        TILBUD_HEADER,
+        [
+            "A-101",
+            "Bostedet A-101",
+            "TP101",
+            "psykisk_handicap",
+            "Døgn",
+            "§108",
+            10,
+            "ja",
+            date(2015, 1, 1),
+            None,
+        ],
+        [
+            None,
+            "Nyt bosted",
+            900,
+            "Voksne med sindslidelse",
+            "dag",
+            "107",
+            8.5,
+            "nej",
+            "01.01.2017",
+            "2018-12-31",
+        ],
+    ]
     (GOOD / "tilbud.xlsx").write_bytes(xlsx_bytes(tilbud, "Tilbud"))
-    (GOOD / "tilbud.csv").write_bytes(csv_bytes(
-        [tilbud[0], ["A-101", "Bostedet A-101", "TP101", "psykisk_handicap", "Døgn", "§108",
-                     "10", "ja", "2015-01-01", ""],
-         ["", "Nyt bosted", "900", "Voksne med sindslidelse", "dag", "107", "8,5", "nej",
-          "01.01.2017", "2018-12-31"]]))
-    (GOOD / "belaegning.json").write_text(json.dumps({"rows": [
-        dict(zip(BELAEGNING_HEADER, r, strict=True)) for r in GOOD_BELAEGNING]},
-        ensure_ascii=False, indent=1), encoding="utf-8")
+    (GOOD / "tilbud.csv").write_bytes(
+        csv_bytes(
+            [
+                tilbud[0],
+                [
+                    "A-101",
+                    "Bostedet A-101",
+                    "TP101",
+                    "psykisk_handicap",
+                    "Døgn",
+                    "§108",
+                    "10",
+                    "ja",
+                    "2015-01-01",
+                    "",
+                ],
+                [
+                    "",
+                    "Nyt bosted",
+                    "900",
+                    "Voksne med sindslidelse",
+                    "dag",
+                    "107",
+                    "8,5",
+                    "nej",
+                    "01.01.2017",
+                    "2018-12-31",
+                ],
+            ]
+        )
+    )
+    (GOOD / "belaegning.json").write_text(
+        json.dumps(
+            {"rows": [dict(zip(BELAEGNING_HEADER, r, strict=True)) for r in GOOD_BELAEGNING]},
+            ensure_ascii=False,
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
     cached = good_xlsx()
-    xml = sheet_xml(cached).replace('<c r="E2" t="n"><v>880</v></c>',
-                                    '<c r="E2"><f>D2*88</f><v>880</v></c>')
+    xml = sheet_xml(cached).replace(
+        '<c r="E2" t="n"><v>880</v></c>', '<c r="E2"><f>D2*88</f><v>880</v></c>'
+    )
     (GOOD / "belaegning_formula.xlsx").write_bytes(
-        rezip(cached, {"xl/worksheets/sheet1.xml": xml.encode()}))
+        rezip(cached, {"xl/worksheets/sheet1.xml": xml.encode()})
+    )
 
 
 def main() -> None:
@@ -290,7 +500,8 @@ def main() -> None:
     make_good_files()
     (BAD / "expected.json").write_text(
         json.dumps(dict(sorted(expected.items())), ensure_ascii=False, indent=2) + "\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     print(f"{len(expected)} bad files in {BAD}, good files in {GOOD}")
 
 

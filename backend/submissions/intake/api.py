@@ -65,8 +65,7 @@ def parse_upload(
             table = _open(data, fmt, spec)
             records, out, row_count = validate_table(table, spec, context, max_errors)
     except FileProblem as problem:
-        return ParseResult(spec.key, fmt, (), (problem.issue,), tuple(notes), 0, digest,
-                           len(data))
+        return ParseResult(spec.key, fmt, (), (problem.issue,), tuple(notes), 0, digest, len(data))
     for note in notes:
         out.add(note)
     return ParseResult(

@@ -23,10 +23,17 @@ Converter = Callable[[Any], Any]
 MAX_TEXT = 200
 
 _TILBUDSTYPER = {
-    "dag": "dag", "dagtilbud": "dag",
-    "doegn": "doegn", "dogn": "doegn", "doegntilbud": "doegn", "dogntilbud": "doegn",
-    "aaben": "aaben", "aben": "aaben", "aaben_doegn": "aaben",
-    "sikret": "sikret", "sikret_doegn": "sikret",
+    "dag": "dag",
+    "dagtilbud": "dag",
+    "doegn": "doegn",
+    "dogn": "doegn",
+    "doegntilbud": "doegn",
+    "dogntilbud": "doegn",
+    "aaben": "aaben",
+    "aben": "aaben",
+    "aaben_doegn": "aaben",
+    "sikret": "sikret",
+    "sikret_doegn": "sikret",
 }
 _PARAGRAF = re.compile(
     r"^(?:sel\s*)?§*\s*(\d{1,3})\s*([a-z]?)\s*(?:,?\s*stk\.?\s*(\d{1,2}))?\.?$", re.IGNORECASE
@@ -109,7 +116,9 @@ def _kvartal(context: IntakeContext) -> Converter:
             if quarter is None:
                 return context.quarter
         if quarter not in (1, 2, 3, 4):
-            raise CellProblem(Code.INVALID_QUARTER, f"Kvartalet '{value}' skal være 1, 2, 3 eller 4.")
+            raise CellProblem(
+                Code.INVALID_QUARTER, f"Kvartalet '{value}' skal være 1, 2, 3 eller 4."
+            )
         if context.quarter is not None and quarter != context.quarter:
             raise CellProblem(
                 Code.WRONG_QUARTER,
@@ -217,7 +226,10 @@ def converter_for(column: Column, context: IntakeContext) -> Converter:
     if kind is Kind.MAALGRUPPE:
         return _maalgruppe(context)
     simple: dict[Kind, Converter] = {
-        Kind.TEXT: _text, Kind.TILBUDSTYPE: _tilbudstype, Kind.PARAGRAF: _paragraf,
-        Kind.BOOLEAN: to_bool, Kind.DATE: to_date,
+        Kind.TEXT: _text,
+        Kind.TILBUDSTYPE: _tilbudstype,
+        Kind.PARAGRAF: _paragraf,
+        Kind.BOOLEAN: to_bool,
+        Kind.DATE: to_date,
     }
     return simple[kind]

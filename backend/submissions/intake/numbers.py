@@ -74,7 +74,9 @@ def parse_danish_number(text: str) -> Decimal:
             raise problem
         hint = ""
         if re.fullmatch(r"-?\d{1,3}(,\d{3})+\.\d+", cleaned):
-            hint = " Brug dansk talformat: punktum som tusindtalsseparator og komma som decimaltegn."
+            hint = (
+                " Brug dansk talformat: punktum som tusindtalsseparator og komma som decimaltegn."
+            )
         raise _not_a_number(text, hint)
     groups = match.groupdict()
     if groups["dotted"] is not None:

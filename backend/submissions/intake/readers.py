@@ -87,9 +87,7 @@ def read_xlsx(data: bytes, sheet_names: Sequence[str] = ()) -> Table:
     """
     inspect_xlsx(data)
     try:
-        workbook = load_workbook(
-            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-        )
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
     except FileProblem:
         raise
     except (*_CORRUPT, ValueError, TypeError, AttributeError) as exc:
@@ -111,8 +109,9 @@ def read_xlsx(data: bytes, sheet_names: Sequence[str] = ()) -> Table:
     except _CORRUPT as exc:
         workbook.close()
         raise _corrupt() from exc
-    table = Table(format="xlsx", header=header or (), rows=iter(()), sheet=ws.title,
-                  formula_cells=formulas)
+    table = Table(
+        format="xlsx", header=header or (), rows=iter(()), sheet=ws.title, formula_cells=formulas
+    )
     table.rows = _xlsx_rows(rows, workbook, table)
     return table
 
@@ -124,8 +123,12 @@ def _xlsx_rows(rows: Iterator[Sequence[Any]], workbook: Any, table: Table) -> It
             yield number, values
     except _CORRUPT:
         table.issues.append(
-            IntakeIssue(Code.CORRUPT_FILE, f"Filen er beskadiget efter række {number}.",
-                        sheet=table.sheet, row=number + 1)
+            IntakeIssue(
+                Code.CORRUPT_FILE,
+                f"Filen er beskadiget efter række {number}.",
+                sheet=table.sheet,
+                row=number + 1,
+            )
         )
     finally:
         workbook.close()
@@ -150,8 +153,9 @@ def openpyxl_warnings(issues: list[IntakeIssue]) -> Iterator[None]:
             if any(marker in text for marker in _HARMLESS_OPENPYXL):
                 log.debug("openpyxl: %s", text)
             else:
-                issues.append(IntakeIssue(Code.WORKBOOK_WARNING,
-                                          f"Bemærkning fra Excel-læseren: {text}"))
+                issues.append(
+                    IntakeIssue(Code.WORKBOOK_WARNING, f"Bemærkning fra Excel-læseren: {text}")
+                )
         else:
             warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
 
@@ -168,7 +172,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
             "CSV (semikolonsepareret).",
         )
     if data.startswith(codecs.BOM_UTF8):
-        encoding, body = "utf-8-sig", data[len(codecs.BOM_UTF8):]
+        encoding, body = "utf-8-sig", data[len(codecs.BOM_UTF8) :]
     else:
         encoding, body = "utf-8", data
     try:
@@ -209,8 +213,9 @@ def read_csv(data: bytes) -> Table:
     delimiter = sniff_delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader)
-    table = Table(format="csv", header=header, rows=iter(()), encoding=encoding,
-                  delimiter=delimiter)
+    table = Table(
+        format="csv", header=header, rows=iter(()), encoding=encoding, delimiter=delimiter
+    )
     table.rows = _csv_rows(reader, table)
     return table
 
@@ -220,8 +225,7 @@ def _csv_rows(reader: Any, table: Table) -> Iterator[Row]:
         yield from enumerate(reader, start=2)
     except csv.Error as exc:
         table.issues.append(
-            IntakeIssue(Code.CORRUPT_FILE, f"CSV-filen kan ikke læses: {exc}.",
-                        row=reader.line_num)
+            IntakeIssue(Code.CORRUPT_FILE, f"CSV-filen kan ikke læses: {exc}.", row=reader.line_num)
         )
 
 
@@ -269,6 +273,7 @@ def _json_rows(items: list[Any], header: tuple[str, ...], table: Table) -> Itera
             yield number, tuple(item.get(key) for key in header)
         else:
             table.issues.append(
-                IntakeIssue(Code.WRONG_TYPE, f"Element {number} er ikke et JSON-objekt.",
-                            row=number)
+                IntakeIssue(
+                    Code.WRONG_TYPE, f"Element {number} er ikke et JSON-objekt.", row=number
+                )
             )

@@ -64,8 +64,7 @@ class _Rule:
         first = self.seen.setdefault(key, number)
         if first == number:
             return False
-        out.at(Code.DUPLICATE_ROW,
-               f"Rækken gentager række {first} ({self.key_label}).", number)
+        out.at(Code.DUPLICATE_ROW, f"Rækken gentager række {first} ({self.key_label}).", number)
         return True
 
     def finish(self, out: Collector) -> None:
@@ -81,18 +80,33 @@ class BelaegningRule(_Rule):
             return None
         normering, forbrug = f.get("normering"), f["forbrug"]
         if forbrug and not normering:
-            out.at(Code.FORBRUG_WITHOUT_NORMERING,
-                   "Der er forbrug, men ingen normering; rækken tæller ikke med i belægningen.",
-                   number, self.columns["forbrug"], forbrug)
+            out.at(
+                Code.FORBRUG_WITHOUT_NORMERING,
+                "Der er forbrug, men ingen normering; rækken tæller ikke med i belægningen.",
+                number,
+                self.columns["forbrug"],
+                forbrug,
+            )
         elif normering:
             capacity = normering * days_in_quarter(self.context.year, kvartal)
             if forbrug > OCCUPANCY_LIMIT * capacity:
-                out.at(Code.HIGH_OCCUPANCY,
-                       f"Forbruget svarer til {_fmt(100 * forbrug / capacity)} % belægning "
-                       f"(over {_fmt(100 * OCCUPANCY_LIMIT)} %).",
-                       number, self.columns["forbrug"], forbrug)
-        return BelaegningRecord(number, f["tilbud_id"], f.get("tilbudsnavn"), kvartal,
-                                normering, forbrug, f.get("koeberkommune"))
+                out.at(
+                    Code.HIGH_OCCUPANCY,
+                    f"Forbruget svarer til {_fmt(100 * forbrug / capacity)} % belægning "
+                    f"(over {_fmt(100 * OCCUPANCY_LIMIT)} %).",
+                    number,
+                    self.columns["forbrug"],
+                    forbrug,
+                )
+        return BelaegningRecord(
+            number,
+            f["tilbud_id"],
+            f.get("tilbudsnavn"),
+            kvartal,
+            normering,
+            forbrug,
+            f.get("koeberkommune"),
+        )
 
 
 class RegnskabRule(_Rule):
@@ -107,8 +121,14 @@ class RegnskabRule(_Rule):
         if self._duplicate(f.get("tilbud_id"), number, out):
             return None
         record = RegnskabRecord(
-            number, f.get("tilbud_id"), f.get("tilbudsnavn"), f["regnskab"], f["belaegning"],
-            f.get("over_underskud"), f.get("tillaeg"), f.get("takst"),
+            number,
+            f.get("tilbud_id"),
+            f.get("tilbudsnavn"),
+            f["regnskab"],
+            f["belaegning"],
+            f.get("over_underskud"),
+            f.get("tillaeg"),
+            f.get("takst"),
             f.get("prisaar") or self.context.year,
         )
         self.records.append(record)
@@ -127,9 +147,14 @@ class RegnskabRule(_Rule):
                 continue
             summed = sum(values, Decimal(0))
             if abs(stated - summed) > max(Decimal(1), abs(stated) * TOTAL_TOLERANCE):
-                out.at(Code.TOTAL_MISMATCH,
-                       f"Totallinjen har {key} = {_fmt(stated)}, men tilbudslinjerne summer "
-                       f"til {_fmt(summed)}.", total.row, self.columns.get(key), stated)
+                out.at(
+                    Code.TOTAL_MISMATCH,
+                    f"Totallinjen har {key} = {_fmt(stated)}, men tilbudslinjerne summer "
+                    f"til {_fmt(summed)}.",
+                    total.row,
+                    self.columns.get(key),
+                    stated,
+                )
 
 
 class TakstRule(_Rule):
@@ -141,29 +166,48 @@ class TakstRule(_Rule):
             return None
         if not self._plausible(number, f, out):
             return None
-        return TakstRecord(number, tilbud_id, f.get("tilbudsnavn"), f["basistakst"],
-                           takstgruppe, f["belaegningsprocent"])
+        return TakstRecord(
+            number,
+            tilbud_id,
+            f.get("tilbudsnavn"),
+            f["basistakst"],
+            takstgruppe,
+            f["belaegningsprocent"],
+        )
 
     def _plausible(self, number: int, f: dict[str, Any], out: Collector) -> bool:
         offer = self.context.offers.get(f["tilbud_id"])
         pct: Decimal = f["belaegningsprocent"]
         low = _AKUT_MIN_PCT if offer is not None and offer.akut else _NORMAL_PCT[0]
         if pct <= 0:
-            out.at(Code.OUT_OF_RANGE, "Belægningsprocenten skal være større end 0.", number,
-                   self.columns["belaegningsprocent"], pct)
+            out.at(
+                Code.OUT_OF_RANGE,
+                "Belægningsprocenten skal være større end 0.",
+                number,
+                self.columns["belaegningsprocent"],
+                pct,
+            )
             return False
         if pct < low or pct > _NORMAL_PCT[1]:
-            out.at(Code.BELAEGNINGSPROCENT_UNUSUAL,
-                   f"Belægningsprocenten {_fmt(pct)} ligger uden for det sædvanlige "
-                   f"({_fmt(low)}-{_fmt(_NORMAL_PCT[1])} %).",
-                   number, self.columns["belaegningsprocent"], pct)
+            out.at(
+                Code.BELAEGNINGSPROCENT_UNUSUAL,
+                f"Belægningsprocenten {_fmt(pct)} ligger uden for det sædvanlige "
+                f"({_fmt(low)}-{_fmt(_NORMAL_PCT[1])} %).",
+                number,
+                self.columns["belaegningsprocent"],
+                pct,
+            )
         previous = self.context.previous_takster.get(f["tilbud_id"])
         basis: Decimal = f["basistakst"]
         if previous and abs(basis / previous - 1) > TAKST_CHANGE_LIMIT:
-            out.at(Code.TAKST_CHANGE,
-                   f"Taksten er ændret {_fmt(100 * (basis / previous - 1))} % i forhold til "
-                   f"sidste år ({_fmt(previous)} kr.).",
-                   number, self.columns["basistakst"], basis)
+            out.at(
+                Code.TAKST_CHANGE,
+                f"Taksten er ændret {_fmt(100 * (basis / previous - 1))} % i forhold til "
+                f"sidste år ({_fmt(previous)} kr.).",
+                number,
+                self.columns["basistakst"],
+                basis,
+            )
         return True
 
 
@@ -179,20 +223,39 @@ class TilbudRule(_Rule):
             return None
         gruppe = next((g for g in self.context.maalgrupper if g.kode == f["maalgruppe"]), None)
         if gruppe is not None and f["tilbudstype"] not in gruppe.tilbudstyper:
-            out.at(Code.INVALID_TILBUDSTYPE,
-                   f"Tilbudstypen '{f['tilbudstype']}' findes ikke for målgruppen "
-                   f"'{gruppe.navn}'.", number, self.columns["tilbudstype"], f["tilbudstype"])
+            out.at(
+                Code.INVALID_TILBUDSTYPE,
+                f"Tilbudstypen '{f['tilbudstype']}' findes ikke for målgruppen '{gruppe.navn}'.",
+                number,
+                self.columns["tilbudstype"],
+                f["tilbudstype"],
+            )
             ok = False
         til = f.get("gyldig_til")
         if til is not None and til < f["gyldig_fra"]:
-            out.at(Code.INVALID_PERIOD_RANGE, "'Gyldig til' ligger før 'Gyldig fra'.", number,
-                   self.columns["gyldig_til"], til)
+            out.at(
+                Code.INVALID_PERIOD_RANGE,
+                "'Gyldig til' ligger før 'Gyldig fra'.",
+                number,
+                self.columns["gyldig_til"],
+                til,
+            )
             ok = False
         if not ok:
             return None
-        return TilbudRecord(number, tilbud_id, f["navn"], f.get("tilbudsportalen_id"),
-                            f["maalgruppe"], f["tilbudstype"], f.get("sel_paragraf"),
-                            f["normering"], f["omfattet"], f["gyldig_fra"], til)
+        return TilbudRecord(
+            number,
+            tilbud_id,
+            f["navn"],
+            f.get("tilbudsportalen_id"),
+            f["maalgruppe"],
+            f["tilbudstype"],
+            f.get("sel_paragraf"),
+            f["normering"],
+            f["omfattet"],
+            f["gyldig_fra"],
+            til,
+        )
 
 
 ROW_RULES: dict[str, type[_Rule]] = {

@@ -87,7 +87,8 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
 def _check_bomb(infos: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
     if len(infos) > limits.max_members:
         raise FileProblem(
-            Code.ZIP_BOMB, f"Filen indeholder {len(infos)} dele; højst {limits.max_members} tilladt."
+            Code.ZIP_BOMB,
+            f"Filen indeholder {len(infos)} dele; højst {limits.max_members} tilladt.",
         )
     total = sum(info.file_size for info in infos)
     if total > limits.max_total_uncompressed:

@@ -133,21 +133,38 @@ class Stream:
 
 def _offer(required: bool = True) -> Column:
     return Column(
-        "tilbud_id", "Tilbuds-ID", Kind.OFFER, required=required, width=14,
+        "tilbud_id",
+        "Tilbuds-ID",
+        Kind.OFFER,
+        required=required,
+        width=14,
         aliases=("tilbud", "tilbudsid", "tilbud_nr", "tilbudsnummer"),
         help="Tilbuddets ID i Rammetal (udfyldt i skabelonen).",
     )
 
 
 def _navn() -> Column:
-    return Column("tilbudsnavn", "Tilbudsnavn", Kind.TEXT, width=40, aliases=("navn",),
-                  help="Kun til information; ændres ikke ved indlæsning.")
+    return Column(
+        "tilbudsnavn",
+        "Tilbudsnavn",
+        Kind.TEXT,
+        width=40,
+        aliases=("navn",),
+        help="Kun til information; ændres ikke ved indlæsning.",
+    )
 
 
 def _money(key: str, label: str, required: bool, signed: bool = False, help: str = "") -> Column:
-    return Column(key, label, Kind.DECIMAL, required=required,
-                  minimum=None if signed else ZERO, number_format=MONEY_FORMAT, width=16,
-                  help=help)
+    return Column(
+        key,
+        label,
+        Kind.DECIMAL,
+        required=required,
+        minimum=None if signed else ZERO,
+        number_format=MONEY_FORMAT,
+        width=16,
+        help=help,
+    )
 
 
 BELAEGNING = Stream(
@@ -158,15 +175,33 @@ BELAEGNING = Stream(
         _offer(),
         _navn(),
         Column("kvartal", "Kvartal", Kind.KVARTAL, width=9, help="1-4; tom = periodens kvartal."),
-        Column("normering", "Normering (pladser)", Kind.DECIMAL, minimum=ZERO,
-               number_format=PLACES_FORMAT, aliases=("pladser",),
-               help="Antal pladser tilbuddet er normeret til."),
-        Column("forbrug", "Forbrug (dage)", Kind.DECIMAL, required=True, minimum=ZERO,
-               number_format=PLACES_FORMAT, aliases=("forbrugte_dage", "belagte_dage"),
-               help="Belagte pladsdage i kvartalet."),
-        Column("koeberkommune", "Køberkommune", Kind.KOMMUNE, width=16,
-               aliases=("kommune", "kommunekode"),
-               help="Kommunekode eller navn på køberkommunen (valgfri)."),
+        Column(
+            "normering",
+            "Normering (pladser)",
+            Kind.DECIMAL,
+            minimum=ZERO,
+            number_format=PLACES_FORMAT,
+            aliases=("pladser",),
+            help="Antal pladser tilbuddet er normeret til.",
+        ),
+        Column(
+            "forbrug",
+            "Forbrug (dage)",
+            Kind.DECIMAL,
+            required=True,
+            minimum=ZERO,
+            number_format=PLACES_FORMAT,
+            aliases=("forbrugte_dage", "belagte_dage"),
+            help="Belagte pladsdage i kvartalet.",
+        ),
+        Column(
+            "koeberkommune",
+            "Køberkommune",
+            Kind.KOMMUNE,
+            width=16,
+            aliases=("kommune", "kommunekode"),
+            help="Kommunekode eller navn på køberkommunen (valgfri).",
+        ),
     ),
     record_type=BelaegningRecord,
 )
@@ -179,16 +214,45 @@ REGNSKAB = Stream(
         _offer(required=False),
         _navn(),
         _money("regnskab", "Årets omkostninger (kr.)", True, help="Regnskab i kr."),
-        Column("belaegning", "Belægning (årspladser)", Kind.DECIMAL, required=True,
-               minimum=ZERO, number_format=PLACES_FORMAT, aliases=("aarspladser",)),
-        _money("over_underskud", "Over-/underskud (kr.)", False, signed=True,
-               help="Overskud positivt, underskud negativt."),
-        _money("tillaeg", "Tillægsydelser (kr.)", False,
-               help="Tillægsydelser inkl. indskrivning over 100 %."),
-        Column("takst", "Takst (kr. pr. døgn)", Kind.DECIMAL, minimum=ZERO,
-               number_format=MONEY_FORMAT, width=16),
-        Column("prisaar", "Prisår", Kind.INTEGER, minimum=Decimal(2000),
-               maximum=Decimal(2100), width=9, help="Tom = periodens år."),
+        Column(
+            "belaegning",
+            "Belægning (årspladser)",
+            Kind.DECIMAL,
+            required=True,
+            minimum=ZERO,
+            number_format=PLACES_FORMAT,
+            aliases=("aarspladser",),
+        ),
+        _money(
+            "over_underskud",
+            "Over-/underskud (kr.)",
+            False,
+            signed=True,
+            help="Overskud positivt, underskud negativt.",
+        ),
+        _money(
+            "tillaeg",
+            "Tillægsydelser (kr.)",
+            False,
+            help="Tillægsydelser inkl. indskrivning over 100 %.",
+        ),
+        Column(
+            "takst",
+            "Takst (kr. pr. døgn)",
+            Kind.DECIMAL,
+            minimum=ZERO,
+            number_format=MONEY_FORMAT,
+            width=16,
+        ),
+        Column(
+            "prisaar",
+            "Prisår",
+            Kind.INTEGER,
+            minimum=Decimal(2000),
+            maximum=Decimal(2100),
+            width=9,
+            help="Tom = periodens år.",
+        ),
     ),
     record_type=RegnskabRecord,
 )
@@ -200,13 +264,21 @@ TAKSTER = Stream(
     columns=(
         _offer(),
         _navn(),
-        _money("basistakst", "Basistakst (kr.)", True,
-               help="Kr. pr. døgn (dagtilbud: kr. pr. år)."),
+        _money(
+            "basistakst", "Basistakst (kr.)", True, help="Kr. pr. døgn (dagtilbud: kr. pr. år)."
+        ),
         Column("takstgruppe", "Takstgruppe", Kind.TEXT, width=18),
-        Column("belaegningsprocent", "Belægningsprocent", Kind.DECIMAL, required=True,
-               minimum=ZERO, maximum=Decimal(200), number_format=PERCENT_FORMAT,
-               aliases=("belaegningspct", "forudsat_belaegning"),
-               help="Den belægning taksten er beregnet med, i %."),
+        Column(
+            "belaegningsprocent",
+            "Belægningsprocent",
+            Kind.DECIMAL,
+            required=True,
+            minimum=ZERO,
+            maximum=Decimal(200),
+            number_format=PERCENT_FORMAT,
+            aliases=("belaegningspct", "forudsat_belaegning"),
+            help="Den belægning taksten er beregnet med, i %.",
+        ),
     ),
     record_type=TakstRecord,
 )
@@ -221,12 +293,26 @@ TILBUD = Stream(
         Column("tilbudsportalen_id", "Tilbudsportalen-ID", Kind.TEXT, width=18),
         Column("maalgruppe", "Målgruppe", Kind.MAALGRUPPE, required=True, width=45),
         Column("tilbudstype", "Tilbudstype", Kind.TILBUDSTYPE, required=True, width=12),
-        Column("sel_paragraf", "SEL-paragraf", Kind.PARAGRAF, width=12,
-               aliases=("paragraf", "sel")),
-        Column("normering", "Normering (pladser)", Kind.DECIMAL, required=True, minimum=ZERO,
-               number_format=PLACES_FORMAT, aliases=("pladser",)),
-        Column("omfattet", "Omfattet af rammeaftalen", Kind.BOOLEAN, required=True, width=12,
-               aliases=("omfattet_af_rammeaftalen",)),
+        Column(
+            "sel_paragraf", "SEL-paragraf", Kind.PARAGRAF, width=12, aliases=("paragraf", "sel")
+        ),
+        Column(
+            "normering",
+            "Normering (pladser)",
+            Kind.DECIMAL,
+            required=True,
+            minimum=ZERO,
+            number_format=PLACES_FORMAT,
+            aliases=("pladser",),
+        ),
+        Column(
+            "omfattet",
+            "Omfattet af rammeaftalen",
+            Kind.BOOLEAN,
+            required=True,
+            width=12,
+            aliases=("omfattet_af_rammeaftalen",),
+        ),
         Column("gyldig_fra", "Gyldig fra", Kind.DATE, required=True, width=12),
         Column("gyldig_til", "Gyldig til", Kind.DATE, width=12),
     ),

@@ -62,15 +62,20 @@ def _prefill(stream: Stream, context: IntakeContext) -> list[dict[str, Any]]:
             quarters = [context.quarter] if context.quarter else [1, 2, 3, 4]
             rows.extend({**base, "kvartal": q} for q in quarters)
         elif stream.key == "tilbud":
-            rows.append({
-                "tilbud_id": offer.tilbud_id, "navn": offer.navn,
-                "tilbudsportalen_id": offer.tilbudsportalen_id,
-                "maalgruppe": names.get(offer.maalgruppe, offer.maalgruppe),
-                "tilbudstype": TILBUDSTYPE_LABELS.get(offer.tilbudstype, offer.tilbudstype),
-                "sel_paragraf": offer.sel_paragraf, "normering": offer.normering,
-                "omfattet": "ja" if offer.omfattet else "nej",
-                "gyldig_fra": offer.gyldig_fra, "gyldig_til": offer.gyldig_til,
-            })
+            rows.append(
+                {
+                    "tilbud_id": offer.tilbud_id,
+                    "navn": offer.navn,
+                    "tilbudsportalen_id": offer.tilbudsportalen_id,
+                    "maalgruppe": names.get(offer.maalgruppe, offer.maalgruppe),
+                    "tilbudstype": TILBUDSTYPE_LABELS.get(offer.tilbudstype, offer.tilbudstype),
+                    "sel_paragraf": offer.sel_paragraf,
+                    "normering": offer.normering,
+                    "omfattet": "ja" if offer.omfattet else "nej",
+                    "gyldig_fra": offer.gyldig_fra,
+                    "gyldig_til": offer.gyldig_til,
+                }
+            )
         else:
             rows.append(base)
     return rows
@@ -102,16 +107,22 @@ def _write_lists(wb: Workbook, context: IntakeContext) -> tuple[str, str]:
     return (f"{LISTS_SHEET}!$A$2:$A${last_gruppe}", f"{LISTS_SHEET}!$B$2:$B${last_type}")
 
 
-def _add_validations(ws: Worksheet, columns: tuple[Column, ...], formulas: tuple[str, str],
-                     last_row: int) -> None:
+def _add_validations(
+    ws: Worksheet, columns: tuple[Column, ...], formulas: tuple[str, str], last_row: int
+) -> None:
     kinds = {Kind.MAALGRUPPE: formulas[0], Kind.TILBUDSTYPE: formulas[1]}
     for index, column in enumerate(columns, start=1):
         formula = kinds.get(column.kind)
         if formula is None:
             continue
-        validation = DataValidation(type="list", formula1=formula, allow_blank=True,
-                                    showErrorMessage=True, errorTitle="Ugyldig værdi",
-                                    error="Vælg en værdi fra listen.")
+        validation = DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Ugyldig værdi",
+            error="Vælg en værdi fra listen.",
+        )
         letter = get_column_letter(index)
         validation.add(f"{letter}2:{letter}{last_row}")
         ws.add_data_validation(validation)

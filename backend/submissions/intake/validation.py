@@ -51,22 +51,37 @@ class Collector:
             self.errors.append(issue)
         elif not self.full:
             self.full = True
-            self.errors.append(IntakeIssue(
-                Code.TOO_MANY_ERRORS,
-                f"Der er mere end {self.max_errors} fejl; ret dem og indlæs filen igen for "
-                "at se resten.",
-            ))
+            self.errors.append(
+                IntakeIssue(
+                    Code.TOO_MANY_ERRORS,
+                    f"Der er mere end {self.max_errors} fejl; ret dem og indlæs filen igen for "
+                    "at se resten.",
+                )
+            )
 
-    def at(self, code: Code, message: str, row: int | None = None,
-           col: PlannedColumn | None = None, value: Any = None, *,
-           letter: str | None = None, header: str | None = None) -> None:
-        self.add(IntakeIssue(
-            code, message, sheet=self.sheet, row=row,
-            column=col.letter if col else letter,
-            field=col.column.key if col else None,
-            header=col.header if col else header,
-            value=shorten(value),
-        ))
+    def at(
+        self,
+        code: Code,
+        message: str,
+        row: int | None = None,
+        col: PlannedColumn | None = None,
+        value: Any = None,
+        *,
+        letter: str | None = None,
+        header: str | None = None,
+    ) -> None:
+        self.add(
+            IntakeIssue(
+                code,
+                message,
+                sheet=self.sheet,
+                row=row,
+                column=col.letter if col else letter,
+                field=col.column.key if col else None,
+                header=col.header if col else header,
+                value=shorten(value),
+            )
+        )
 
 
 def _needed(column: Column, context: IntakeContext) -> bool:
@@ -86,8 +101,9 @@ def _letter(table: Table, index: int) -> str | None:
     return get_column_letter(index + 1) if table.format != "json" else None
 
 
-def plan_columns(table: Table, stream: Stream, context: IntakeContext,
-                 out: Collector) -> list[PlannedColumn] | None:
+def plan_columns(
+    table: Table, stream: Stream, context: IntakeContext, out: Collector
+) -> list[PlannedColumn] | None:
     """Match the header to the stream's columns; None when nothing matches at all."""
     by_folded = {key: col for col in stream.columns for key in col.header_keys()}
     plan: dict[str, PlannedColumn] = {}
@@ -101,24 +117,44 @@ def plan_columns(table: Table, stream: Stream, context: IntakeContext,
         if column is None:
             unknown.append((index, text))
         elif column.key in plan:
-            out.at(Code.DUPLICATE_COLUMN, f"Kolonnen '{text}' findes mere end én gang.", 1,
-                   value=text, letter=letter, header=text)
+            out.at(
+                Code.DUPLICATE_COLUMN,
+                f"Kolonnen '{text}' findes mere end én gang.",
+                1,
+                value=text,
+                letter=letter,
+                header=text,
+            )
         else:
-            plan[column.key] = PlannedColumn(index, column, letter, text,
-                                             converter_for(column, context),
-                                             _needed(column, context))
+            plan[column.key] = PlannedColumn(
+                index,
+                column,
+                letter,
+                text,
+                converter_for(column, context),
+                _needed(column, context),
+            )
     if not plan:
-        out.at(Code.INVALID_HEADER,
-               "Overskriftsrækken genkendes ikke. Forventede kolonner: "
-               + ", ".join(c.key for c in stream.columns) + ".", 1)
+        out.at(
+            Code.INVALID_HEADER,
+            "Overskriftsrækken genkendes ikke. Forventede kolonner: "
+            + ", ".join(c.key for c in stream.columns)
+            + ".",
+            1,
+        )
         return None
     for index, text in unknown:
-        out.at(Code.UNKNOWN_COLUMN, f"Kolonnen '{text}' kendes ikke.", 1, value=text,
-               letter=_letter(table, index), header=text)
+        out.at(
+            Code.UNKNOWN_COLUMN,
+            f"Kolonnen '{text}' kendes ikke.",
+            1,
+            value=text,
+            letter=_letter(table, index),
+            header=text,
+        )
     for column in stream.columns:
         if _needed(column, context) and column.key not in plan:
-            out.at(Code.MISSING_COLUMN, f"Kolonnen '{column.key}' mangler.", 1,
-                   header=column.label)
+            out.at(Code.MISSING_COLUMN, f"Kolonnen '{column.key}' mangler.", 1, header=column.label)
     return sorted(plan.values(), key=lambda p: p.index)
 
 
@@ -184,9 +220,13 @@ class RowLoop:
         found = False
         for index in (*sorted(self.unnamed), *range(self.header_width, len(values))):
             if index < len(values) and not _is_empty((values[index],)):
-                self.out.at(Code.UNNAMED_COLUMN, "Cellen har en værdi, men kolonnen har ingen "
-                            "overskrift.", number, value=values[index],
-                            letter=_letter(self.table, index))
+                self.out.at(
+                    Code.UNNAMED_COLUMN,
+                    "Cellen har en værdi, men kolonnen har ingen overskrift.",
+                    number,
+                    value=values[index],
+                    letter=_letter(self.table, index),
+                )
                 found = True
         return found
 
@@ -200,28 +240,37 @@ def _formula_issues(table: Table, plan: list[PlannedColumn], out: Collector) -> 
     cached: dict[str, list[int]] = {}
     for ref, has_value in table.formula_cells.items():
         letter = ref.rstrip("0123456789")
-        row = int(ref[len(letter):] or 0)
+        row = int(ref[len(letter) :] or 0)
         if row <= 1:
             continue
         if has_value:
             cached.setdefault(letter, []).append(row)
             continue
         blocked.add(ref)
-        out.at(Code.FORMULA_WITHOUT_VALUE,
-               "Cellen indeholder en formel uden beregnet værdi. Åbn filen i Excel, lad den "
-               "beregne og gem igen – eller indsæt værdierne.", row, by_letter.get(letter),
-               letter=letter)
+        out.at(
+            Code.FORMULA_WITHOUT_VALUE,
+            "Cellen indeholder en formel uden beregnet værdi. Åbn filen i Excel, lad den "
+            "beregne og gem igen – eller indsæt værdierne.",
+            row,
+            by_letter.get(letter),
+            letter=letter,
+        )
     for letter, rows in sorted(cached.items()):
         col = by_letter.get(letter)
         name = col.column.key if col else letter
-        out.at(Code.FORMULA_CELL,
-               f"Kolonnen '{name}' indeholder {len(rows)} formel(er); de beregnede værdier "
-               "er brugt.", min(rows), col, letter=letter)
+        out.at(
+            Code.FORMULA_CELL,
+            f"Kolonnen '{name}' indeholder {len(rows)} formel(er); de beregnede værdier er brugt.",
+            min(rows),
+            col,
+            letter=letter,
+        )
     return frozenset(blocked)
 
 
-def validate_table(table: Table, stream: Stream, context: IntakeContext,
-                   max_errors: int = 1000) -> tuple[list[Any], Collector, int]:
+def validate_table(
+    table: Table, stream: Stream, context: IntakeContext, max_errors: int = 1000
+) -> tuple[list[Any], Collector, int]:
     """Validate every row of ``table``; returns (records, collected issues, row count)."""
     out = Collector(sheet=table.sheet, max_errors=max_errors)
     if all(cell is None or not str(cell).strip() for cell in table.header):
@@ -238,8 +287,16 @@ def validate_table(table: Table, stream: Stream, context: IntakeContext,
     rule: RowRule = ROW_RULES[stream.key](context, {p.column.key: p for p in plan})
     planned = {p.column.key for p in plan}
     complete = all(col.key in planned for col in stream.columns if _needed(col, context))
-    loop = RowLoop(table, plan, out, rule, unnamed, blocked,
-                   len(table.header) if table.format != "json" else 10**9, complete)
+    loop = RowLoop(
+        table,
+        plan,
+        out,
+        rule,
+        unnamed,
+        blocked,
+        len(table.header) if table.format != "json" else 10**9,
+        complete,
+    )
     loop.run()
     loop.rule.finish(out)
     for issue in table.issues:

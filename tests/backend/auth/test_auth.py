@@ -28,7 +28,9 @@ def test_login_issues_a_token_shown_once_and_stored_hashed(sqlite_env: Env) -> N
     me = sqlite_env.client.get("/api/v1/me", headers={"Authorization": f"Bearer {plain}"})
     assert me.json["role"] == "reporter" and me.json["organisation"]["kode"] == "657"
     assert me.json["laeseadgang"] == ["657"]
-    listed = sqlite_env.client.get("/api/v1/auth/tokens", headers={"Authorization": f"Bearer {plain}"}).json
+    listed = sqlite_env.client.get(
+        "/api/v1/auth/tokens", headers={"Authorization": f"Bearer {plain}"}
+    ).json
     assert "token" not in listed[0] and listed[0]["prefix"] == plain[:10]
 
 
@@ -52,7 +54,10 @@ def test_revoked_and_expired_tokens_are_refused(sqlite_env: Env) -> None:
     email = make_user(sqlite_env.database, org="657", role="reporter", password="kode")
     first, second = (_login(sqlite_env, email, "kode").json for _ in range(2))
     h1, h2 = ({"Authorization": f"Bearer {t['token']}"} for t in (first, second))
-    assert sqlite_env.client.delete(f"/api/v1/auth/tokens/{first['id']}", headers=h1).status_code == 204
+    assert (
+        sqlite_env.client.delete(f"/api/v1/auth/tokens/{first['id']}", headers=h1).status_code
+        == 204
+    )
     assert sqlite_env.client.get("/api/v1/me", headers=h1).status_code == 401
     with sqlite_env.database.unit_of_work() as s:
         s.get(ApiToken, second["id"]).expires_at = utcnow()
@@ -73,13 +78,17 @@ def test_login_and_token_events_are_audited(sqlite_env: Env) -> None:
 
     email = make_user(sqlite_env.database, org="657", role="reporter", password="kode")
     token = _login(sqlite_env, email, "kode").json
-    sqlite_env.client.delete(f"/api/v1/auth/tokens/{token['id']}",
-                             headers={"Authorization": f"Bearer {token['token']}"})
+    sqlite_env.client.delete(
+        f"/api/v1/auth/tokens/{token['id']}", headers={"Authorization": f"Bearer {token['token']}"}
+    )
     with sqlite_env.database.unit_of_work() as s:
         org = get_by_code(s, "657")
         with scoped(s, TenantScope.single(org.id)):
-            actions = s.execute(sa.select(AuditEntry.action, AuditEntry.entity, AuditEntry.actor)
-                                .where(AuditEntry.entity.in_(["app_user", "api_token"]))).all()
+            actions = s.execute(
+                sa.select(AuditEntry.action, AuditEntry.entity, AuditEntry.actor).where(
+                    AuditEntry.entity.in_(["app_user", "api_token"])
+                )
+            ).all()
     assert ("create", "app_user", "system") in actions
     assert ("issue", "api_token", "system") in actions
     assert ("revoke", "api_token", email) in actions

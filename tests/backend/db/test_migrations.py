@@ -23,7 +23,9 @@ def _url(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def test_upgrade_downgrade_upgrade_and_no_drift(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_upgrade_downgrade_upgrade_and_no_drift(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     url = _url(kind, tmp_path, request)
     migrate.upgrade(url)
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)

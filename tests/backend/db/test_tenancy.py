@@ -42,7 +42,9 @@ def test_orm_statements_on_a_connection_are_scoped_too(sqlite_env: Env) -> None:
             conn.execute(sa.select(Offer.id))
         with scoped(s, TenantScope.single(herning.id)):
             orgs = set(conn.execute(sa.select(Offer.org_id)).scalars())
-            counted = conn.execute(sa.select(sa.func.count()).select_from(sa.select(Offer).subquery())).scalar()
+            counted = conn.execute(
+                sa.select(sa.func.count()).select_from(sa.select(Offer).subquery())
+            ).scalar()
             through_session = s.scalar(sa.select(sa.func.count()).select_from(Offer))
     assert orgs == {herning.id} and counted == through_session > 0
 
@@ -55,7 +57,9 @@ def test_a_prebuilt_statement_is_scoped_anew_for_every_scope(sqlite_env: Env) ->
         seen = []
         for org in (herning, aarhus, herning):
             with scoped(s, TenantScope.single(org.id)):
-                seen.append(set(s.scalars(statement)) | set(s.connection().execute(statement).scalars()))
+                seen.append(
+                    set(s.scalars(statement)) | set(s.connection().execute(statement).scalars())
+                )
     assert seen == [{herning.id}, {aarhus.id}, {herning.id}]
 
 

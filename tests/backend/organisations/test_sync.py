@@ -23,9 +23,15 @@ def test_seeded_tenants_and_second_sync_changes_nothing(sqlite_env: Env) -> None
 
 def test_names_from_source_documents_resolve_by_alias(sqlite_env: Env) -> None:
     with sqlite_env.database.unit_of_work() as s:
-        for text, code in [("Århus Kommune", "751"), ("Aarhus", "751"), ("Ikast Brande", "756"),
-                           ("ikast-brande kommune", "756"), ("Region Midt", "1082"),
-                           ("Ringkøbing-Skjern Kommune", "760"), ("657", "657")]:
+        for text, code in [
+            ("Århus Kommune", "751"),
+            ("Aarhus", "751"),
+            ("Ikast Brande", "756"),
+            ("ikast-brande kommune", "756"),
+            ("Region Midt", "1082"),
+            ("Ringkøbing-Skjern Kommune", "760"),
+            ("657", "657"),
+        ]:
             assert find_by_code_or_alias(s, text).kode == code, text
         assert find_by_code_or_alias(s, "Atlantis") is None
 

@@ -40,8 +40,9 @@ def make_offer(tilbud_id: str = "A-101", **overrides: Any) -> OfferInfo:
 def default_offers() -> list[OfferInfo]:
     return [
         make_offer("A-101"),
-        make_offer("A-102", navn="Sølyst", maalgruppe="voksne_sindslidelse",
-                   normering=Decimal("12.5")),
+        make_offer(
+            "A-102", navn="Sølyst", maalgruppe="voksne_sindslidelse", normering=Decimal("12.5")
+        ),
         make_offer("A-103", navn="Dagcentret Åen", tilbudstype="dag", normering=Decimal(20)),
         make_offer("A-104", navn="Krisecentret", maalgruppe="kvindekrisecentre", akut=True),
     ]

@@ -38,10 +38,32 @@ TAKSTER = [
     TakstRecord(3, "A-102", None, D("1850.75"), "Gruppe 1", D("96.5")),
 ]
 TILBUD = [
-    TilbudRecord(2, "A-101", "Bostedet A-101", "TP101", "psykisk_handicap", "doegn", "§ 108",
-                 D(10), True, date(2015, 1, 1), None),
-    TilbudRecord(3, None, "Nyt bosted", "900", "voksne_sindslidelse", "dag", "§ 107",
-                 D("8.5"), False, date(2017, 1, 1), date(2018, 12, 31)),
+    TilbudRecord(
+        2,
+        "A-101",
+        "Bostedet A-101",
+        "TP101",
+        "psykisk_handicap",
+        "doegn",
+        "§ 108",
+        D(10),
+        True,
+        date(2015, 1, 1),
+        None,
+    ),
+    TilbudRecord(
+        3,
+        None,
+        "Nyt bosted",
+        "900",
+        "voksne_sindslidelse",
+        "dag",
+        "§ 107",
+        D("8.5"),
+        False,
+        date(2017, 1, 1),
+        date(2018, 12, 31),
+    ),
 ]
 CASES = {
     "belaegning.xlsx": ("belaegning", BELAEGNING),
@@ -78,7 +100,7 @@ def test_csv_metadata_detected():
 
 
 def test_comma_delimited_utf8_without_bom():
-    data = b"tilbud_id,kvartal,forbrug\nA-101,1,\"1.234,5\"\n"
+    data = b'tilbud_id,kvartal,forbrug\nA-101,1,"1.234,5"\n'
     result = parse_upload(data, "belaegning", make_context())
     assert result.ok, result.errors
     assert (result.encoding, result.delimiter) == ("utf-8", ",")
@@ -86,8 +108,9 @@ def test_comma_delimited_utf8_without_bom():
 
 
 def test_formula_with_cached_value_is_accepted_with_a_warning():
-    result = parse_upload((GOOD / "belaegning_formula.xlsx").read_bytes(), "belaegning",
-                          make_context())
+    result = parse_upload(
+        (GOOD / "belaegning_formula.xlsx").read_bytes(), "belaegning", make_context()
+    )
     assert result.ok
     assert result.records[0].forbrug == Decimal(880)
     assert [(w.code, w.row, w.column) for w in result.warnings] == [(Code.FORMULA_CELL, 2, "E")]

@@ -61,8 +61,15 @@ def test_parentheses_message_explains_the_minus_sign():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(0.1, "0.1"), (1234.5, "1234.5"), (3, "3"), (Decimal("2.50"), "2.50"), (None, None),
-     ("", None), ("   ", None)],
+    [
+        (0.1, "0.1"),
+        (1234.5, "1234.5"),
+        (3, "3"),
+        (Decimal("2.50"), "2.50"),
+        (None, None),
+        ("", None),
+        ("   ", None),
+    ],
 )
 def test_cell_values_to_decimal(value, expected):
     result = to_decimal(value)
@@ -71,8 +78,13 @@ def test_cell_values_to_decimal(value, expected):
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [(True, Code.WRONG_TYPE), ([1], Code.WRONG_TYPE), (float("nan"), Code.NOT_A_NUMBER),
-     (datetime(2017, 1, 1), Code.NOT_A_NUMBER), ("#DIV/0!", Code.EXCEL_ERROR)],
+    [
+        (True, Code.WRONG_TYPE),
+        ([1], Code.WRONG_TYPE),
+        (float("nan"), Code.NOT_A_NUMBER),
+        (datetime(2017, 1, 1), Code.NOT_A_NUMBER),
+        ("#DIV/0!", Code.EXCEL_ERROR),
+    ],
 )
 def test_cell_values_rejected(value, code):
     with pytest.raises(CellProblem) as caught:
@@ -82,17 +94,24 @@ def test_cell_values_rejected(value, code):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("2017-01-31", date(2017, 1, 31)), ("31-01-2017", date(2017, 1, 31)),
-     ("31.01.2017", date(2017, 1, 31)), ("1/2/2017", date(2017, 2, 1)),
-     (datetime(2017, 3, 1), date(2017, 3, 1)), (date(2017, 3, 1), date(2017, 3, 1)),
-     ("2017-01-31 00:00:00", date(2017, 1, 31)), ("", None)],
+    [
+        ("2017-01-31", date(2017, 1, 31)),
+        ("31-01-2017", date(2017, 1, 31)),
+        ("31.01.2017", date(2017, 1, 31)),
+        ("1/2/2017", date(2017, 2, 1)),
+        (datetime(2017, 3, 1), date(2017, 3, 1)),
+        (date(2017, 3, 1), date(2017, 3, 1)),
+        ("2017-01-31 00:00:00", date(2017, 1, 31)),
+        ("", None),
+    ],
 )
 def test_dates(value, expected):
     assert to_date(value) == expected
 
 
-@pytest.mark.parametrize("value", ["31.02.2017", "2017/01/01", "jan 2017", 42736,
-                                   datetime(2017, 1, 1, 12, 0)])
+@pytest.mark.parametrize(
+    "value", ["31.02.2017", "2017/01/01", "jan 2017", 42736, datetime(2017, 1, 1, 12, 0)]
+)
 def test_invalid_dates(value):
     with pytest.raises(CellProblem) as caught:
         to_date(value)
@@ -101,8 +120,17 @@ def test_invalid_dates(value):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("ja", True), ("Nej", False), ("TRUE", True), ("false", False), (1, True), (0, False),
-     (True, True), ("x", True), ("", None)],
+    [
+        ("ja", True),
+        ("Nej", False),
+        ("TRUE", True),
+        ("false", False),
+        (1, True),
+        (0, False),
+        (True, True),
+        ("x", True),
+        ("", None),
+    ],
 )
 def test_booleans(value, expected):
     assert to_bool(value) is expected
@@ -115,8 +143,15 @@ def _convert(stream: str, key: str, value, **context):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("§ 107", "§ 107"), ("§107", "§ 107"), ("107", "§ 107"), (107, "§ 107"),
-     ("SEL § 108", "§ 108"), ("§ 66, stk. 1", "§ 66, stk. 1"), ("§ 85A", "§ 85a")],
+    [
+        ("§ 107", "§ 107"),
+        ("§107", "§ 107"),
+        ("107", "§ 107"),
+        (107, "§ 107"),
+        ("SEL § 108", "§ 108"),
+        ("§ 66, stk. 1", "§ 66, stk. 1"),
+        ("§ 85A", "§ 85a"),
+    ],
 )
 def test_sel_paragraf_is_normalised(value, expected):
     assert _convert("tilbud", "sel_paragraf", value) == expected
@@ -124,8 +159,14 @@ def test_sel_paragraf_is_normalised(value, expected):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("døgn", "doegn"), ("Doegn", "doegn"), ("dag", "dag"), ("ÅBEN", "aaben"),
-     ("aaben", "aaben"), ("sikret", "sikret")],
+    [
+        ("døgn", "doegn"),
+        ("Doegn", "doegn"),
+        ("dag", "dag"),
+        ("ÅBEN", "aaben"),
+        ("aaben", "aaben"),
+        ("sikret", "sikret"),
+    ],
 )
 def test_tilbudstype_is_normalised(value, expected):
     assert _convert("tilbud", "tilbudstype", value) == expected
@@ -133,9 +174,12 @@ def test_tilbudstype_is_normalised(value, expected):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("Voksne med sindslidelse", "voksne_sindslidelse"),
-     ("VOKSNE MED SINDSLIDELSE", "voksne_sindslidelse"),
-     ("misbrug", "misbrug"), ("Sikrede institutioner for børn og unge", "sikrede_institutioner")],
+    [
+        ("Voksne med sindslidelse", "voksne_sindslidelse"),
+        ("VOKSNE MED SINDSLIDELSE", "voksne_sindslidelse"),
+        ("misbrug", "misbrug"),
+        ("Sikrede institutioner for børn og unge", "sikrede_institutioner"),
+    ],
 )
 def test_maalgruppe_by_code_or_name(value, expected):
     assert _convert("tilbud", "maalgruppe", value) == expected
@@ -143,15 +187,23 @@ def test_maalgruppe_by_code_or_name(value, expected):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("751", "751"), (751, "751"), ("Århus", "751"), ("aarhus kommune", "751"),
-     ("Ikast Brande", "756"), ("Ringkøbing-Skjern kommune", "760"), ("Viborg", "791")],
+    [
+        ("751", "751"),
+        (751, "751"),
+        ("Århus", "751"),
+        ("aarhus kommune", "751"),
+        ("Ikast Brande", "756"),
+        ("Ringkøbing-Skjern kommune", "760"),
+        ("Viborg", "791"),
+    ],
 )
 def test_koeberkommune_by_code_name_or_alias(value, expected):
     assert _convert("belaegning", "koeberkommune", value) == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [(1, 1), ("2", 2), ("Q3", 3), ("4. kvartal", 4),
-                                                  (2.0, 2)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [(1, 1), ("2", 2), ("Q3", 3), ("4. kvartal", 4), (2.0, 2)]
+)
 def test_kvartal(value, expected):
     assert _convert("belaegning", "kvartal", value) == expected
 

@@ -35,18 +35,31 @@ def test_days_in_quarter():
 
 def test_high_occupancy_and_forbrug_without_normering_are_warnings():
     # 10 places × 90 days × 1,10 = 990 place-days is the limit in Q1 2017
-    data = _csv("tilbud_id;kvartal;normering;forbrug", "A-101;1;10;990", "A-102;1;10;991",
-                "A-103;1;;50", "A-104;1;0;5")
+    data = _csv(
+        "tilbud_id;kvartal;normering;forbrug",
+        "A-101;1;10;990",
+        "A-102;1;10;991",
+        "A-103;1;;50",
+        "A-104;1;0;5",
+    )
     result = parse_upload(data, "belaegning", make_context())
     assert result.ok
-    assert _warnings(result) == [("high_occupancy", 3, "D"), ("forbrug_without_normering", 4, "D"),
-                                 ("forbrug_without_normering", 5, "D")]
+    assert _warnings(result) == [
+        ("high_occupancy", 3, "D"),
+        ("forbrug_without_normering", 4, "D"),
+        ("forbrug_without_normering", 5, "D"),
+    ]
     assert "110,1 %" in result.warnings[0].message
 
 
 def test_takst_change_and_belaegningsprocent_warnings():
-    data = _csv("tilbud_id;basistakst;belaegningsprocent", "A-101;2.750;97", "A-102;1.900;94",
-                "A-103;1000;100", "A-104;900;91")
+    data = _csv(
+        "tilbud_id;basistakst;belaegningsprocent",
+        "A-101;2.750;97",
+        "A-102;1.900;94",
+        "A-103;1000;100",
+        "A-104;900;91",
+    )
     result = parse_upload(data, "takster", make_context())
     assert result.ok
     # +10,0 % exactly is fine? 2750/2500 = +10 % → not above the limit
@@ -54,7 +67,9 @@ def test_takst_change_and_belaegningsprocent_warnings():
     assert _warnings(result) == [("belaegningsprocent_unusual", 3, "C")]
     data = _csv("tilbud_id;basistakst;belaegningsprocent", "A-101;2.751;97", "A-104;900;89")
     assert _warnings(parse_upload(data, "takster", make_context())) == [
-        ("takst_change", 2, "B"), ("belaegningsprocent_unusual", 3, "C")]
+        ("takst_change", 2, "B"),
+        ("belaegningsprocent_unusual", 3, "C"),
+    ]
 
 
 def test_zero_belaegningsprocent_is_an_error():
@@ -64,8 +79,9 @@ def test_zero_belaegningsprocent_is_an_error():
 
 
 def test_total_line_that_disagrees_with_offer_lines_warns():
-    data = _csv("tilbud_id;regnskab;belaegning", "A-101;1.000.000;5", "A-102;2.000.000;6",
-                ";3.100.000;11")
+    data = _csv(
+        "tilbud_id;regnskab;belaegning", "A-101;1.000.000;5", "A-102;2.000.000;6", ";3.100.000;11"
+    )
     result = parse_upload(data, "regnskab", make_context())
     assert result.ok
     assert _warnings(result) == [("total_mismatch", 4, "B")]
@@ -84,8 +100,9 @@ def test_quarter_comes_from_the_period():
     assert parse_upload(data, "belaegning", make_context(quarter=2)).records[0].kvartal == 2
     missing = parse_upload(data, "belaegning", make_context())
     assert [(e.code, e.row) for e in missing.errors] == [(Code.MISSING_COLUMN, 1)]
-    wrong = parse_upload(_csv("tilbud_id;kvartal;forbrug", "A-101;1;100"), "belaegning",
-                         make_context(quarter=2))
+    wrong = parse_upload(
+        _csv("tilbud_id;kvartal;forbrug", "A-101;1;100"), "belaegning", make_context(quarter=2)
+    )
     assert [(e.code, e.row, e.column) for e in wrong.errors] == [(Code.WRONG_QUARTER, 2, "B")]
 
 
@@ -117,8 +134,9 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 
 def test_zip_limits_are_parameters():
-    data = _zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>",
-                 "xl/big.xml": b" " * 200_000})
+    data = _zip(
+        {"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>", "xl/big.xml": b" " * 200_000}
+    )
     inspect_xlsx(data)
     with pytest.raises(FileProblem) as caught:
         inspect_xlsx(data, ZipLimits(max_total_uncompressed=100_000))
@@ -137,7 +155,8 @@ def test_openpyxl_warning_becomes_an_intake_warning():
     members = {n: src.read(n) for n in src.namelist()}
     # a <sheet> without r:id (seen in old XLSM files): openpyxl drops it with a warning
     members["xl/workbook.xml"] = members["xl/workbook.xml"].replace(
-        b"</sheets>", b'<sheet name="Gammel" sheetId="9"/></sheets>')
+        b"</sheets>", b'<sheet name="Gammel" sheetId="9"/></sheets>'
+    )
     data = _zip(members)
     result = parse_upload(data, "belaegning", make_context())
     assert result.ok

@@ -25,25 +25,37 @@ from .factories import make_context
 # XLSX (numbers, dates) and as Danish text for CSV; and the parsed field values expected.
 FILL: dict[str, list[tuple[dict, dict, dict]]] = {
     "belaegning": [
-        ({"normering": 10, "forbrug": 880.5, "koeberkommune": "Århus"},
-         {"normering": "10", "forbrug": "880,5", "koeberkommune": "Århus"},
-         {"normering": Decimal(10), "forbrug": Decimal("880.5"), "koeberkommune": "751"}),
+        (
+            {"normering": 10, "forbrug": 880.5, "koeberkommune": "Århus"},
+            {"normering": "10", "forbrug": "880,5", "koeberkommune": "Århus"},
+            {"normering": Decimal(10), "forbrug": Decimal("880.5"), "koeberkommune": "751"},
+        ),
     ],
     "regnskab": [
-        ({"regnskab": 3_000_000, "belaegning": 9.5, "over_underskud": -12_000.25},
-         {"regnskab": "3.000.000", "belaegning": "9,5", "over_underskud": "-12.000,25"},
-         {"regnskab": Decimal(3_000_000), "belaegning": Decimal("9.5"),
-          "over_underskud": Decimal("-12000.25"), "prisaar": 2017}),
+        (
+            {"regnskab": 3_000_000, "belaegning": 9.5, "over_underskud": -12_000.25},
+            {"regnskab": "3.000.000", "belaegning": "9,5", "over_underskud": "-12.000,25"},
+            {
+                "regnskab": Decimal(3_000_000),
+                "belaegning": Decimal("9.5"),
+                "over_underskud": Decimal("-12000.25"),
+                "prisaar": 2017,
+            },
+        ),
     ],
     "takster": [
-        ({"basistakst": 2600, "belaegningsprocent": 97},
-         {"basistakst": "2.600", "belaegningsprocent": "97"},
-         {"basistakst": Decimal(2600), "belaegningsprocent": Decimal(97)}),
+        (
+            {"basistakst": 2600, "belaegningsprocent": 97},
+            {"basistakst": "2.600", "belaegningsprocent": "97"},
+            {"basistakst": Decimal(2600), "belaegningsprocent": Decimal(97)},
+        ),
     ],
     "tilbud": [
-        ({"normering": 11, "gyldig_til": date(2018, 12, 31)},
-         {"normering": "11", "gyldig_til": "31-12-2018"},
-         {"normering": Decimal(11), "gyldig_til": date(2018, 12, 31)}),
+        (
+            {"normering": 11, "gyldig_til": date(2018, 12, 31)},
+            {"normering": "11", "gyldig_til": "31-12-2018"},
+            {"normering": Decimal(11), "gyldig_til": date(2018, 12, 31)},
+        ),
     ],
 }
 
@@ -98,7 +110,11 @@ def test_template_round_trip(stream: str, kind: str):
         first = result.records[0]
         offer = context.offers[first.tilbud_id]
         assert (first.navn, first.maalgruppe, first.tilbudstype, first.sel_paragraf) == (
-            offer.navn, offer.maalgruppe, offer.tilbudstype, offer.sel_paragraf)
+            offer.navn,
+            offer.maalgruppe,
+            offer.tilbudstype,
+            offer.sel_paragraf,
+        )
 
 
 def test_quarter_period_prefills_one_row_per_offer():
@@ -134,8 +150,17 @@ def test_csv_template_is_semicolon_utf8_with_bom():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("=1+1", "'=1+1"), ("+45 1234", "'+45 1234"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
-     ("\t=x", "'\t=x"), ("Sølyst", "Sølyst"), (-2, -2), (None, None), (Decimal("1.5"), Decimal("1.5"))],
+    [
+        ("=1+1", "'=1+1"),
+        ("+45 1234", "'+45 1234"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=x", "'\t=x"),
+        ("Sølyst", "Sølyst"),
+        (-2, -2),
+        (None, None),
+        (Decimal("1.5"), Decimal("1.5")),
+    ],
 )
 def test_neutralise_cell(value, expected):
     assert neutralise_cell(value) == expected
@@ -144,7 +169,7 @@ def test_neutralise_cell(value, expected):
 def test_set_text_cell_never_writes_a_formula():
     wb = Workbook()
     cell = wb.active["A1"]
-    set_text_cell(cell, "=HYPERLINK(\"http://x\")")
+    set_text_cell(cell, '=HYPERLINK("http://x")')
     assert cell.data_type == "s"
     assert cell.quotePrefix
     out = io.BytesIO()

@@ -23,16 +23,37 @@ BAD = Path(__file__).resolve().parents[2] / "data" / "bad"
 EXPECTED: dict[str, dict] = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
 LOCATION_KEYS = ("sheet", "row", "column", "field", "header")
 OWN = {  # corpus name -> offer of Aarhus (751) as in tests/backend/submissions/factories.py
-    "A-101": {"navn": "Bostedet A-101", "maalgruppe": "psykisk_handicap", "tilbudstype": "doegn", "n": 10},
-    "A-102": {"navn": "Sølyst", "maalgruppe": "voksne_sindslidelse", "tilbudstype": "doegn", "n": "12.5"},
-    "A-103": {"navn": "Dagcentret Åen", "maalgruppe": "psykisk_handicap", "tilbudstype": "dag", "n": 20},
-    "A-104": {"navn": "Krisecentret", "maalgruppe": "kvindekrisecentre", "tilbudstype": "doegn", "n": 10},
+    "A-101": {
+        "navn": "Bostedet A-101",
+        "maalgruppe": "psykisk_handicap",
+        "tilbudstype": "doegn",
+        "n": 10,
+    },
+    "A-102": {
+        "navn": "Sølyst",
+        "maalgruppe": "voksne_sindslidelse",
+        "tilbudstype": "doegn",
+        "n": "12.5",
+    },
+    "A-103": {
+        "navn": "Dagcentret Åen",
+        "maalgruppe": "psykisk_handicap",
+        "tilbudstype": "dag",
+        "n": 20,
+    },
+    "A-104": {
+        "navn": "Krisecentret",
+        "maalgruppe": "kvindekrisecentre",
+        "tilbudstype": "doegn",
+        "n": 10,
+    },
 }
 PERIODS = {"belaegning": 1, "regnskab": None, "takster": None, "tilbud": None}
 
 
 def _localise(data: bytes, name: str, ids: dict[str, str]) -> bytes:
     """Replace the corpus' offer names with database ids (only where the bytes can be edited)."""
+
     def swap(raw: bytes) -> bytes:
         for old, new in ids.items():
             raw = raw.replace(old.encode(), new.encode())
@@ -58,13 +79,20 @@ def _localise(data: bytes, name: str, ids: dict[str, str]) -> bytes:
 def corpus_world(env: Env):  # type: ignore[no-untyped-def]
     ids = {}
     for key, o in OWN.items():
-        ids[key] = make_offer(env.database, org="751", navn=o["navn"], maalgruppe=o["maalgruppe"],
-                              tilbudstype=o["tilbudstype"],
-                              historik=[{"aar": 2017, "normering": o["n"], "omfattet": True}])
+        ids[key] = make_offer(
+            env.database,
+            org="751",
+            navn=o["navn"],
+            maalgruppe=o["maalgruppe"],
+            tilbudstype=o["tilbudstype"],
+            historik=[{"aar": 2017, "normering": o["n"], "omfattet": True}],
+        )
     for key in ("V-201", "V-202"):
         ids[key] = make_offer(env.database, org="657", navn=f"Fremmed {key}")
-    periods = {stream: make_period(env.database, stream=stream, aar=2017, kvartal=q)
-               for stream, q in PERIODS.items()}
+    periods = {
+        stream: make_period(env.database, stream=stream, aar=2017, kvartal=q)
+        for stream, q in PERIODS.items()
+    }
     headers = make_token(env.database, org="751", role="reporter")
     return env, ids, periods, headers
 
@@ -93,8 +121,12 @@ def test_every_bad_file_is_rejected_with_its_location_and_changes_nothing(corpus
     for name, spec in sorted(EXPECTED.items()):
         data = _localise((BAD / name).read_bytes(), name, ids)
         url = f"/api/v1/periods/{periods[spec['stream']]}/submissions/{spec['stream']}"
-        resp = env.client.post(url, headers=headers, data={"fil": (io.BytesIO(data), name)},
-                               content_type="multipart/form-data")
+        resp = env.client.post(
+            url,
+            headers=headers,
+            data={"fil": (io.BytesIO(data), name)},
+            content_type="multipart/form-data",
+        )
         problems.append(_mismatch(name, spec, resp))
     assert [p for p in problems if p] == []
     assert tenant_checksum(env.database) == before
@@ -103,32 +135,47 @@ def test_every_bad_file_is_rejected_with_its_location_and_changes_nothing(corpus
 def test_many_bad_rows_are_all_reported(corpus_world) -> None:  # type: ignore[no-untyped-def]
     env, ids, periods, headers = corpus_world
     data = _localise((BAD / "many_bad_rows.csv").read_bytes(), "many_bad_rows.csv", ids)
-    resp = env.client.post(f"/api/v1/periods/{periods['belaegning']}/submissions/belaegning",
-                           headers=headers, data=data, content_type="text/csv")
+    resp = env.client.post(
+        f"/api/v1/periods/{periods['belaegning']}/submissions/belaegning",
+        headers=headers,
+        data=data,
+        content_type="text/csv",
+    )
     found = [[e["code"], e["row"], e.get("column")] for e in resp.json["errors"]]
     expected = EXPECTED["many_bad_rows.csv"]["all"]
     # the corpus was written for a yearly context; the quarterly period adds wrong_quarter
     assert [f for f in found if f[0] != "wrong_quarter"] == expected
-    assert all(e["message"] and "value" in e for e in resp.json["errors"] if e["code"] != "required")
+    assert all(
+        e["message"] and "value" in e for e in resp.json["errors"] if e["code"] != "required"
+    )
 
 
 def test_closed_period_is_409_and_changes_nothing(corpus_world) -> None:  # type: ignore[no-untyped-def]
     env, ids, periods, headers = corpus_world
     secretariat = make_token(env.database, org="sekretariat-midt", role="secretariat")
-    closed = env.client.patch(f"/api/v1/periods/{periods['belaegning']}", json={"status": "lukket"},
-                              headers={**secretariat, "If-Match": '"1"'})
+    closed = env.client.patch(
+        f"/api/v1/periods/{periods['belaegning']}",
+        json={"status": "lukket"},
+        headers={**secretariat, "If-Match": '"1"'},
+    )
     assert closed.status_code == 200
     before = tenant_checksum(env.database)
     good = f"tilbud_id;normering;forbrug\r\n{ids['A-101']};10;800\r\n".encode()
-    resp = env.client.post(f"/api/v1/periods/{periods['belaegning']}/submissions/belaegning",
-                           headers=headers, data=good, content_type="text/csv")
+    resp = env.client.post(
+        f"/api/v1/periods/{periods['belaegning']}/submissions/belaegning",
+        headers=headers,
+        data=good,
+        content_type="text/csv",
+    )
     assert resp.status_code == 409 and resp.json["code"] == "period_closed"
     assert "lukket" in resp.json["detail"]
     assert tenant_checksum(env.database) == before
 
 
 @pytest.mark.parametrize("as_multipart", [True, False])
-def test_file_over_the_size_limit_is_413_and_changes_nothing(corpus_world, as_multipart: bool) -> None:  # type: ignore[no-untyped-def]
+def test_file_over_the_size_limit_is_413_and_changes_nothing(
+    corpus_world, as_multipart: bool
+) -> None:  # type: ignore[no-untyped-def]
     env, ids, periods, headers = corpus_world
     line = f"{ids['A-101']};10;800\r\n".encode()
     big = b"tilbud_id;normering;forbrug\r\n" + line * (1024 * 1024 // len(line) + 10)
@@ -136,10 +183,20 @@ def test_file_over_the_size_limit_is_413_and_changes_nothing(corpus_world, as_mu
     url = f"/api/v1/periods/{periods['belaegning']}/submissions/belaegning"
     if as_multipart:  # encoded here: the test client spools a large body to an unclosed file
         boundary = "rammetal-test-boundary"
-        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"fil\"; filename=\"stor.csv\"\r\n"
-                f"Content-Type: text/csv\r\n\r\n").encode() + big + f"\r\n--{boundary}--\r\n".encode()
-        resp = env.client.post(url, headers=headers, data=body,
-                               content_type=f"multipart/form-data; boundary={boundary}")
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="fil"; filename="stor.csv"\r\n'
+                f"Content-Type: text/csv\r\n\r\n"
+            ).encode()
+            + big
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        resp = env.client.post(
+            url,
+            headers=headers,
+            data=body,
+            content_type=f"multipart/form-data; boundary={boundary}",
+        )
     else:
         resp = env.client.post(url, headers=headers, data=big, content_type="text/csv")
     assert resp.status_code == 413 and resp.mimetype == "application/problem+json"
@@ -149,9 +206,17 @@ def test_file_over_the_size_limit_is_413_and_changes_nothing(corpus_world, as_mu
 
 def test_wrong_stream_for_the_period_is_422(corpus_world) -> None:  # type: ignore[no-untyped-def]
     env, ids, periods, headers = corpus_world
-    resp = env.client.post(f"/api/v1/periods/{periods['regnskab']}/submissions/takster",
-                           headers=headers, data=b"x", content_type="text/csv")
+    resp = env.client.post(
+        f"/api/v1/periods/{periods['regnskab']}/submissions/takster",
+        headers=headers,
+        data=b"x",
+        content_type="text/csv",
+    )
     assert resp.status_code == 422 and resp.json["code"] == "forkert_datastroem"
-    missing = env.client.post(f"/api/v1/periods/{periods['regnskab']}/submissions/regnskab",
-                              headers=headers, data=b"", content_type="text/csv")
+    missing = env.client.post(
+        f"/api/v1/periods/{periods['regnskab']}/submissions/regnskab",
+        headers=headers,
+        data=b"",
+        content_type="text/csv",
+    )
     assert missing.status_code == 422 and missing.json["code"] == "fil_mangler"

@@ -29,13 +29,21 @@ def _accounting(env: Env) -> tuple[list[str], list[dict]]:
         org_id = get_by_code(session, "657").id
         with scoped(session, TenantScope.single(org_id)):
             versions = session.scalars(sa.select(Submission.file_sha256)).all()
-            rejected = session.scalars(sa.select(AuditEntry.after).where(
-                AuditEntry.entity == "submission", AuditEntry.action == "upload_rejected")).all()
+            rejected = session.scalars(
+                sa.select(AuditEntry.after).where(
+                    AuditEntry.entity == "submission", AuditEntry.action == "upload_rejected"
+                )
+            ).all()
     return list(versions), list(rejected)
 
 
-def _race(env: Env, files: list[bytes], period_id: int, headers: list[dict[str, str]],
-          extra: dict[str, str]) -> list[tuple[int, str | None, bytes]]:
+def _race(
+    env: Env,
+    files: list[bytes],
+    period_id: int,
+    headers: list[dict[str, str]],
+    extra: dict[str, str],
+) -> list[tuple[int, str | None, bytes]]:
     """Each file uploaded by its own user (a shared token's last_used_at update would
     serialise the two requests on PostgreSQL before they reach the upload)."""
     start = threading.Barrier(len(files), timeout=30)
@@ -44,11 +52,17 @@ def _race(env: Env, files: list[bytes], period_id: int, headers: list[dict[str, 
     def run(data: bytes, auth: dict[str, str]) -> None:
         client = env.client
         start.wait()
-        resp = client.post(f"/api/v1/periods/{period_id}/submissions/belaegning",
-                           headers={**auth, **extra}, data=data, content_type="text/csv")
+        resp = client.post(
+            f"/api/v1/periods/{period_id}/submissions/belaegning",
+            headers={**auth, **extra},
+            data=data,
+            content_type="text/csv",
+        )
         results.append((resp.status_code, (resp.json or {}).get("code"), data))
 
-    threads = [threading.Thread(target=run, args=(f, h)) for f, h in zip(files, headers, strict=True)]
+    threads = [
+        threading.Thread(target=run, args=(f, h)) for f, h in zip(files, headers, strict=True)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -67,7 +81,9 @@ def _assert_one_winner(env: Env, results, loser_codes: set[str]) -> None:  # typ
 
 @pytest.fixture
 def race_world(env: Env):  # type: ignore[no-untyped-def]
-    offer = make_offer(env.database, org="657", historik=[{"aar": 2017, "normering": 10, "omfattet": True}])
+    offer = make_offer(
+        env.database, org="657", historik=[{"aar": 2017, "normering": 10, "omfattet": True}]
+    )
     period_id = make_period(env.database, stream="belaegning", aar=2017, kvartal=1)
     users = [make_token(env.database, org="657", role=role) for role in ("reporter", "org_admin")]
     return env, _files(offer), period_id, users
@@ -103,8 +119,12 @@ def test_same_next_version_is_decided_by_the_unique_constraint(race_world, monke
         monkeypatch.setattr(service, "latest_version", lambda *a, **k: 0)
         results = []
         for data in files:
-            resp = env.client.post(f"/api/v1/periods/{period_id}/submissions/belaegning",
-                                   headers=headers[0], data=data, content_type="text/csv")
+            resp = env.client.post(
+                f"/api/v1/periods/{period_id}/submissions/belaegning",
+                headers=headers[0],
+                data=data,
+                content_type="text/csv",
+            )
             results.append((resp.status_code, resp.json.get("code"), data))
     assert results[1][:2] == (409, "samtidig_indberetning")
     _assert_one_winner(env, results, {"samtidig_indberetning"})

@@ -15,32 +15,69 @@ from openpyxl import load_workbook
 from tests.conftest import Env
 from tests.factories import make_offer, make_period, make_token
 
-PERIODS = {"belaegning": (2017, 1), "regnskab": (2017, None), "takster": (2018, None),
-           "tilbud": (2018, None)}
+PERIODS = {
+    "belaegning": (2017, 1),
+    "regnskab": (2017, None),
+    "takster": (2018, None),
+    "tilbud": (2018, None),
+}
 KEYS = {  # template column key -> column index, per stream (the template's order)
     "belaegning": ["tilbud_id", "tilbudsnavn", "kvartal", "normering", "forbrug", "koeberkommune"],
-    "regnskab": ["tilbud_id", "tilbudsnavn", "regnskab", "belaegning", "over_underskud", "tillaeg",
-                 "takst", "prisaar"],
+    "regnskab": [
+        "tilbud_id",
+        "tilbudsnavn",
+        "regnskab",
+        "belaegning",
+        "over_underskud",
+        "tillaeg",
+        "takst",
+        "prisaar",
+    ],
     "takster": ["tilbud_id", "tilbudsnavn", "basistakst", "takstgruppe", "belaegningsprocent"],
-    "tilbud": ["tilbud_id", "navn", "tilbudsportalen_id", "maalgruppe", "tilbudstype", "sel_paragraf",
-               "normering", "omfattet", "gyldig_fra", "gyldig_til"],
+    "tilbud": [
+        "tilbud_id",
+        "navn",
+        "tilbudsportalen_id",
+        "maalgruppe",
+        "tilbudstype",
+        "sel_paragraf",
+        "normering",
+        "omfattet",
+        "gyldig_fra",
+        "gyldig_til",
+    ],
 }
 
 
 def _fill(stream: str, i: int) -> dict[str, Any]:
     """Values written into prefilled row ``i`` (as typed numbers; CSV writes them in Danish)."""
     if stream == "belaegning":
-        return {"normering": Decimal("10.5") + i, "forbrug": Decimal(800 + i) + Decimal("0.5"),
-                "koeberkommune": "751" if i % 2 else None}
+        return {
+            "normering": Decimal("10.5") + i,
+            "forbrug": Decimal(800 + i) + Decimal("0.5"),
+            "koeberkommune": "751" if i % 2 else None,
+        }
     if stream == "regnskab":
-        return {"regnskab": Decimal(3_000_000 + 1000 * i), "belaegning": Decimal("9.25"),
-                "over_underskud": Decimal(-120_000 + i), "tillaeg": Decimal("15000.5"),
-                "takst": Decimal("2500.75"), "prisaar": 2017}
+        return {
+            "regnskab": Decimal(3_000_000 + 1000 * i),
+            "belaegning": Decimal("9.25"),
+            "over_underskud": Decimal(-120_000 + i),
+            "tillaeg": Decimal("15000.5"),
+            "takst": Decimal("2500.75"),
+            "prisaar": 2017,
+        }
     if stream == "takster":
-        return {"basistakst": Decimal(2600 + i), "belaegningsprocent": Decimal("97.5"),
-                "takstgruppe": "Gruppe 1" if i == 0 else None}
-    return {"normering": Decimal("12.5") + i, "gyldig_fra": date(2018, 1, 1),
-            "sel_paragraf": "§ 108", "tilbudsportalen_id": f"TP{i}"}
+        return {
+            "basistakst": Decimal(2600 + i),
+            "belaegningsprocent": Decimal("97.5"),
+            "takstgruppe": "Gruppe 1" if i == 0 else None,
+        }
+    return {
+        "normering": Decimal("12.5") + i,
+        "gyldig_fra": date(2018, 1, 1),
+        "sel_paragraf": "§ 108",
+        "tilbudsportalen_id": f"TP{i}",
+    }
 
 
 def _expected(stream: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -115,20 +152,28 @@ def _lines(env: Env, headers: dict[str, str], submission_id: str) -> list[dict[s
 def test_template_fill_upload_read_back(env: Env, stream: str) -> None:
     aar, kvartal = PERIODS[stream]
     for navn in ("Roundtrip Bo", "Roundtrip Hus"):
-        make_offer(env.database, org="657", navn=navn,
-                   historik=[{"aar": aar, "normering": 10, "omfattet": True}])
+        make_offer(
+            env.database,
+            org="657",
+            navn=navn,
+            historik=[{"aar": aar, "normering": 10, "omfattet": True}],
+        )
     period_id = make_period(env.database, stream=stream, aar=aar, kvartal=kvartal)
     headers = make_token(env.database, org="657", role="reporter")
     for version, (fmt, fill) in enumerate((("xlsx", _fill_xlsx), ("csv", _fill_csv)), start=1):
-        template = env.client.get(f"/api/v1/periods/{period_id}/templates/{stream}?format={fmt}",
-                                  headers=headers)
+        template = env.client.get(
+            f"/api/v1/periods/{period_id}/templates/{stream}?format={fmt}", headers=headers
+        )
         assert template.status_code == 200
         assert template.headers["Content-Disposition"].startswith("attachment;")
         data, rows = fill(template.data, stream)
         assert len(rows) >= 2
-        resp = env.client.post(f"/api/v1/periods/{period_id}/submissions/{stream}", headers=headers,
-                               data={"fil": (io.BytesIO(data), f"udfyldt.{fmt}")},
-                               content_type="multipart/form-data")
+        resp = env.client.post(
+            f"/api/v1/periods/{period_id}/submissions/{stream}",
+            headers=headers,
+            data={"fil": (io.BytesIO(data), f"udfyldt.{fmt}")},
+            content_type="multipart/form-data",
+        )
         assert resp.status_code == 201, resp.get_data(as_text=True)[:2000]
         body = resp.json
         assert (body["version"], body["status"], body["file_format"]) == (version, "draft", fmt)
@@ -148,27 +193,42 @@ def test_template_fill_upload_read_back(env: Env, stream: str) -> None:
 
 def test_raw_body_upload_of_json(sqlite_env: Env) -> None:
     env = sqlite_env
-    offer = make_offer(env.database, org="657", historik=[{"aar": 2017, "normering": 4, "omfattet": True}])
+    offer = make_offer(
+        env.database, org="657", historik=[{"aar": 2017, "normering": 4, "omfattet": True}]
+    )
     period_id = make_period(env.database, stream="belaegning", aar=2017, kvartal=2)
     headers = make_token(env.database, org="657", role="reporter")
     rows = [{"tilbud_id": offer, "normering": "4", "forbrug": "300,5", "koeberkommune": "Århus"}]
-    resp = env.client.post(f"/api/v1/periods/{period_id}/submissions/belaegning", headers=headers,
-                           json=rows)
+    resp = env.client.post(
+        f"/api/v1/periods/{period_id}/submissions/belaegning", headers=headers, json=rows
+    )
     assert resp.status_code == 201, resp.json
     assert resp.json["file_format"] == "json"
     [line] = _lines(env, headers, resp.json["id"])
-    assert line == {"line_no": 1, "tilbud_id": offer, "kvartal": 2, "normering": "4",
-                    "forbrug": "300.5", "koeberkommune": "751"}
+    assert line == {
+        "line_no": 1,
+        "tilbud_id": offer,
+        "kvartal": 2,
+        "normering": "4",
+        "forbrug": "300.5",
+        "koeberkommune": "751",
+    }
 
 
 def test_warnings_are_kept_with_the_submission(sqlite_env: Env) -> None:
     env = sqlite_env
-    offer = make_offer(env.database, org="657", historik=[{"aar": 2017, "normering": 1, "omfattet": True}])
+    offer = make_offer(
+        env.database, org="657", historik=[{"aar": 2017, "normering": 1, "omfattet": True}]
+    )
     period_id = make_period(env.database, stream="belaegning", aar=2017, kvartal=1)
     headers = make_token(env.database, org="657", role="reporter")
     data = f"tilbud_id;normering;forbrug\r\n{offer};1;200\r\n".encode()
-    resp = env.client.post(f"/api/v1/periods/{period_id}/submissions/belaegning", headers=headers,
-                           data=data, content_type="text/csv")
+    resp = env.client.post(
+        f"/api/v1/periods/{period_id}/submissions/belaegning",
+        headers=headers,
+        data=data,
+        content_type="text/csv",
+    )
     assert resp.status_code == 201
     assert [w["code"] for w in resp.json["warnings"]] == ["high_occupancy"]
     assert resp.json["warnings"][0]["row"] == 2

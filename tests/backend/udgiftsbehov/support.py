@@ -13,8 +13,13 @@ from backend.organisations.models import Organisation
 from backend.reference import service as reference
 
 URL = "/api/v1/udgiftsbehov"
-DEMO_RUN: dict[str, Any] = {"noegletal": "pladser_pr_10000", "maalgruppe": None, "aar": [2017],
-                            "indikatorer": ["log_folketal", "befolkningsvaekst"], "metode": "ols"}
+DEMO_RUN: dict[str, Any] = {
+    "noegletal": "pladser_pr_10000",
+    "maalgruppe": None,
+    "aar": [2017],
+    "indikatorer": ["log_folketal", "befolkningsvaekst"],
+    "metode": "ols",
+}
 EXTRA = ("socioindeks", "andel_enlige", "afstand_km")
 
 
@@ -23,22 +28,37 @@ def upload_extra_indicators(database: Database, year: int = 2017) -> list[str]:
     (as the secretariat, through the reference service); their ids."""
     with database.unit_of_work() as session:
         secretariat = organisations.get_by_code(session, "sekretariat-midt")
-        codes = session.scalars(sa.select(Organisation.dst_omraade).where(
-            Organisation.rammeaftale_id == secretariat.rammeaftale_id, Organisation.type == "kommune")
-            .order_by(Organisation.kode)).all()
+        codes = session.scalars(
+            sa.select(Organisation.dst_omraade)
+            .where(
+                Organisation.rammeaftale_id == secretariat.rammeaftale_id,
+                Organisation.type == "kommune",
+            )
+            .order_by(Organisation.kode)
+        ).all()
         header = ["# indikator;navn;definition;enhed;kilde"]
         header += [f"# {name};{name};testindikator;indeks;Test" for name in EXTRA]
         lines = [*header, "kommunekode;aar;" + ";".join(EXTRA)]
         for i, code in enumerate(codes):
-            lines.append(f"{code};{year};{(i * 7) % 11 + 0.5};{(i * 3) % 5 + 1};{(i * 13) % 17 + 2}")
-        reference.import_indicators(session, data="\n".join(lines).encode(), definitions=None, kilde="Test",
-                                    actor_org_id=secretariat.id, file_name="test.csv")
+            lines.append(
+                f"{code};{year};{(i * 7) % 11 + 0.5};{(i * 3) % 5 + 1};{(i * 13) % 17 + 2}"
+            )
+        reference.import_indicators(
+            session,
+            data="\n".join(lines).encode(),
+            definitions=None,
+            kilde="Test",
+            actor_org_id=secretariat.id,
+            file_name="test.csv",
+        )
     return list(EXTRA)
 
 
 def upload_pl_index(database: Database) -> None:
     """The test PL index 2015-2018 (tests/data/reference/pl_indeks.csv), as the secretariat."""
-    data = (Path(__file__).resolve().parents[2] / "data" / "reference" / "pl_indeks.csv").read_bytes()
+    data = (
+        Path(__file__).resolve().parents[2] / "data" / "reference" / "pl_indeks.csv"
+    ).read_bytes()
     with database.unit_of_work() as session:
         secretariat = organisations.get_by_code(session, "sekretariat-midt")
         reference.import_pl_index(session, data=data, kilde="Test", actor_org_id=secretariat.id)

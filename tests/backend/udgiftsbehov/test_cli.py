@@ -14,8 +14,18 @@ from tests.factories import make_token
 
 from .support import URL
 
-RUN = ["model", "run", "--noegletal", "pladser_pr_10000", "--aar", "2017",
-       "--indikator", "log_folketal", "--indikator", "befolkningsvaekst"]
+RUN = [
+    "model",
+    "run",
+    "--noegletal",
+    "pladser_pr_10000",
+    "--aar",
+    "2017",
+    "--indikator",
+    "log_folketal",
+    "--indikator",
+    "befolkningsvaekst",
+]
 
 
 def test_cli_run_show_list_publish(full_env: Env, monkeypatch: pytest.MonkeyPatch) -> None:

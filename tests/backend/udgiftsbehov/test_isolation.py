@@ -14,8 +14,13 @@ from tests.factories import make_token
 from .support import DEMO_RUN, URL
 
 ROLES = ("reporter", "org_admin", "secretariat", "viewer", "admin")
-HOME_OF = {"reporter": "657", "org_admin": "657", "secretariat": "sekretariat-midt",
-           "viewer": "791", "admin": "sekretariat-midt"}
+HOME_OF = {
+    "reporter": "657",
+    "org_admin": "657",
+    "secretariat": "sekretariat-midt",
+    "viewer": "791",
+    "admin": "sekretariat-midt",
+}
 NORD = Path(__file__).resolve().parents[2] / "data" / "tenants_nord"
 FAST = {**DEMO_RUN, "n_bootstrap": 20}
 
@@ -54,9 +59,14 @@ def test_route_by_role(world, role: str) -> None:  # type: ignore[no-untyped-def
         assert "Herning" not in resp.get_data(as_text=True)
     assert env.client.post(f"{URL}/{runs['draft']}/publish", headers=h).status_code == publish
     assert env.client.get(f"{URL}/{runs['draft']}", headers=h).status_code == read_draft
-    assert env.client.get(f"{URL}/{runs['draft']}/kommuner/657", headers=h).status_code == read_draft
+    assert (
+        env.client.get(f"{URL}/{runs['draft']}/kommuner/657", headers=h).status_code == read_draft
+    )
     assert env.client.get(f"{URL}/{runs['published']}", headers=h).status_code == read_published
-    assert env.client.get(f"{URL}/{runs['published']}/kommuner/657", headers=h).status_code == municipality
+    assert (
+        env.client.get(f"{URL}/{runs['published']}/kommuner/657", headers=h).status_code
+        == municipality
+    )
     listed = env.client.get(URL, headers=h)
     if role == "admin":
         assert listed.status_code == 403

@@ -53,42 +53,73 @@ def test_demo_2017_model_on_the_real_indicators(full_env: Env, secretariat: dict
     for k in kommuner.values():
         assert {"faktisk", "forventet", "interval", "indeks", "peers"} <= set(k)
     # the same nøgletal the reports compute
-    noegletal = full_env.client.get("/api/v1/noegletal?aar=2017&noegletal=pladser_pr_10000", headers=secretariat).json
+    noegletal = full_env.client.get(
+        "/api/v1/noegletal?aar=2017&noegletal=pladser_pr_10000", headers=secretariat
+    ).json
     overall = next(i for i in noegletal["noegletal"] if i["maalgruppe"] is None)
     reported = {v["organisation"]: float(v["value"]) for v in overall["vaerdier"]}
-    assert {k: v["faktisk"] for k, v in kommuner.items()} == pytest.approx({k: reported[k] for k in kommuner})
+    assert {k: v["faktisk"] for k, v in kommuner.items()} == pytest.approx(
+        {k: reported[k] for k in kommuner}
+    )
     assert [c["indikator"] for c in run["koefficienter"]] == ["log_folketal", "befolkningsvaekst"]
     assert {d["kode"]: d["type"] for d in run["indikator_definitioner"]} == {
-        "log_folketal": "afledt", "befolkningsvaekst": "afledt"}
+        "log_folketal": "afledt",
+        "befolkningsvaekst": "afledt",
+    }
 
 
-def test_inputs_hash_recomputes_from_the_stored_inputs(full_env: Env, secretariat: dict[str, str]) -> None:
+def test_inputs_hash_recomputes_from_the_stored_inputs(
+    full_env: Env, secretariat: dict[str, str]
+) -> None:
     run = _run(full_env, secretariat)
     assert len(run["inputs"]) == 19
-    assert set(run["inputs"][0]) == {"area_code", "year", "pladser_pr_10000", "log_folketal", "befolkningsvaekst"}
+    assert set(run["inputs"][0]) == {
+        "area_code",
+        "year",
+        "pladser_pr_10000",
+        "log_folketal",
+        "befolkningsvaekst",
+    }
     assert model_input_hash(run["inputs"], run["parametre"]) == run["inputs_sha256"]
     with full_env.database.unit_of_work() as session:
         stored = session.get(ModelRun, run["id"])
         # the engine's own hash covers the same rows and the model's parameters
-        assert stored.results["input_hash"] == model_input_hash(stored.inputs, stored.parameters["model"])
+        assert stored.results["input_hash"] == model_input_hash(
+            stored.inputs, stored.parameters["model"]
+        )
     again = _run(full_env, secretariat)
-    assert again["inputs_sha256"] == run["inputs_sha256"] and again["koefficienter"] == run["koefficienter"]
+    assert (
+        again["inputs_sha256"] == run["inputs_sha256"]
+        and again["koefficienter"] == run["koefficienter"]
+    )
     other = _run(full_env, secretariat, random_state=7)
     assert other["inputs_sha256"] != run["inputs_sha256"]
 
 
-def test_publish_then_reporters_and_viewers_read(full_env: Env, secretariat: dict[str, str]) -> None:
+def test_publish_then_reporters_and_viewers_read(
+    full_env: Env, secretariat: dict[str, str]
+) -> None:
     reporter = make_token(full_env.database, org="657", role="reporter")
     viewer = make_token(full_env.database, org="791", role="viewer")
     draft = _run(full_env, secretariat)
     published = _run(full_env, secretariat)
     for h in (reporter, viewer):
         assert full_env.client.get(f"{URL}/{draft['id']}", headers=h).status_code == 404
-        assert full_env.client.get(f"{URL}/{published['id']}/kommuner/657", headers=h).status_code == 404
+        assert (
+            full_env.client.get(f"{URL}/{published['id']}/kommuner/657", headers=h).status_code
+            == 404
+        )
         assert full_env.client.get(URL, headers=h).json == []
-    assert full_env.client.post(f"{URL}/{published['id']}/publish", headers=reporter).status_code == 403
+    assert (
+        full_env.client.post(f"{URL}/{published['id']}/publish", headers=reporter).status_code
+        == 403
+    )
     resp = full_env.client.post(f"{URL}/{published['id']}/publish", headers=secretariat)
-    assert resp.status_code == 200 and resp.json["status"] == "offentliggjort" and resp.json["published_at"]
+    assert (
+        resp.status_code == 200
+        and resp.json["status"] == "offentliggjort"
+        and resp.json["published_at"]
+    )
     twice = full_env.client.post(f"{URL}/{published['id']}/publish", headers=secretariat)
     assert twice.status_code == 409 and twice.json["code"] == "allerede_offentliggjort"
     for h, own in ((reporter, "657"), (viewer, "791")):
@@ -104,34 +135,53 @@ def test_publish_then_reporters_and_viewers_read(full_env: Env, secretariat: dic
         assert {"lav", "hoej"} <= set(view["interval"]) and len(view["peers"]) == 5
         assert view["koersel"]["n"] == 19 and view["koersel"]["forbehold"] == CAVEAT_DA
         assert {"r2", "loo_r2", "rmse", "advarsler"} <= set(view["koersel"])
-        assert full_env.client.get(f"{URL}/{draft['id']}/kommuner/{own}", headers=h).status_code == 404
-    assert full_env.client.get(f"{URL}/{published['id']}/kommuner/1082", headers=viewer).status_code == 404
+        assert (
+            full_env.client.get(f"{URL}/{draft['id']}/kommuner/{own}", headers=h).status_code == 404
+        )
+    assert (
+        full_env.client.get(f"{URL}/{published['id']}/kommuner/1082", headers=viewer).status_code
+        == 404
+    )
     statuses = {r["id"]: r["status"] for r in full_env.client.get(URL, headers=secretariat).json}
     assert statuses == {draft["id"]: "kladde", published["id"]: "offentliggjort"}
     only = full_env.client.get(f"{URL}?status=kladde", headers=secretariat).json
     assert [r["id"] for r in only] == [draft["id"]]
 
 
-def test_published_run_is_frozen_in_the_database(full_env: Env, secretariat: dict[str, str]) -> None:
+def test_published_run_is_frozen_in_the_database(
+    full_env: Env, secretariat: dict[str, str]
+) -> None:
     run = _run(full_env, secretariat)
     draft = _run(full_env, secretariat)
     full_env.client.post(f"{URL}/{run['id']}/publish", headers=secretariat)
-    for stmt in ("UPDATE model_run SET status = 'kladde', published_at = NULL WHERE id = :id",
-                 "UPDATE model_run SET results = '{}' WHERE id = :id",
-                 "DELETE FROM model_run WHERE id = :id"):
-        with pytest.raises(sa.exc.DBAPIError, match="immutable"), full_env.database.unit_of_work() as session:
+    for stmt in (
+        "UPDATE model_run SET status = 'kladde', published_at = NULL WHERE id = :id",
+        "UPDATE model_run SET results = '{}' WHERE id = :id",
+        "DELETE FROM model_run WHERE id = :id",
+    ):
+        with (
+            pytest.raises(sa.exc.DBAPIError, match="immutable"),
+            full_env.database.unit_of_work() as session,
+        ):
             session.execute(sa.text(stmt), {"id": run["id"]})
     with full_env.database.unit_of_work() as session:  # a draft is not frozen
-        session.execute(sa.text("UPDATE model_run SET warnings = '[]' WHERE id = :id"), {"id": draft["id"]})
+        session.execute(
+            sa.text("UPDATE model_run SET warnings = '[]' WHERE id = :id"), {"id": draft["id"]}
+        )
     again = full_env.client.get(f"{URL}/{run['id']}", headers=secretariat).json
     assert again["status"] == "offentliggjort" and again["inputs_sha256"] == run["inputs_sha256"]
 
 
 def test_guard_rails_and_missing_indicators(full_env: Env, secretariat: dict[str, str]) -> None:
-    missing = full_env.client.post(URL, headers=secretariat,
-                                   json={**DEMO_RUN, "indikatorer": ["log_folketal", "andel_65_plus"]})
+    missing = full_env.client.post(
+        URL,
+        headers=secretariat,
+        json={**DEMO_RUN, "indikatorer": ["log_folketal", "andel_65_plus"]},
+    )
     assert missing.status_code == 422 and missing.json["code"] == "indikator_mangler"
-    assert "log_folketal" in missing.json["detail"] and "befolkningsvaekst" in missing.json["detail"]
+    assert (
+        "log_folketal" in missing.json["detail"] and "befolkningsvaekst" in missing.json["detail"]
+    )
     lacking = next(e for e in missing.json["errors"] if e.get("indikator") == "andel_65_plus")
     assert lacking["aar"] == [2017] and "2021" in lacking["message"]  # where it does exist
     available = next(e for e in missing.json["errors"] if "tilgaengelige" in e)
@@ -139,21 +189,28 @@ def test_guard_rails_and_missing_indicators(full_env: Env, secretariat: dict[str
 
     extra = upload_extra_indicators(full_env.database)
     five = ["log_folketal", "befolkningsvaekst", *extra]
-    too_many = full_env.client.post(URL, headers=secretariat, json={**DEMO_RUN, "indikatorer": five})
+    too_many = full_env.client.post(
+        URL, headers=secretariat, json={**DEMO_RUN, "indikatorer": five}
+    )
     assert too_many.status_code == 422 and too_many.json["code"] == "too_many_predictors"
     assert "19" in too_many.json["detail"] and "ridge" in too_many.json["detail"]
     ridge = _run(full_env, secretariat, indikatorer=five, metode="ridge", n_bootstrap=100)
     assert ridge["alpha"] > 0 and ridge["n"] == 19
-    assert {d["kode"]: d["type"] for d in ridge["indikator_definitioner"]}["socioindeks"] == "uploadet"
+    assert {d["kode"]: d["type"] for d in ridge["indikator_definitioner"]}[
+        "socioindeks"
+    ] == "uploadet"
 
-    unknown = full_env.client.post(URL, headers=secretariat, json={**DEMO_RUN, "noegletal": "findes_ikke"})
+    unknown = full_env.client.post(
+        URL, headers=secretariat, json={**DEMO_RUN, "noegletal": "findes_ikke"}
+    )
     assert unknown.status_code == 422 and unknown.json["code"] == "ukendt_noegletal"
     no_data = full_env.client.post(URL, headers=secretariat, json={**DEMO_RUN, "aar": [2015]})
     assert no_data.status_code == 422
     bad_k = full_env.client.post(URL, headers=secretariat, json={**DEMO_RUN, "k": 19})
     assert bad_k.status_code == 422 and bad_k.json["code"] == "ugyldigt_k"
     assert full_env.client.get(URL, headers=secretariat).json and all(
-        r["id"] == ridge["id"] for r in full_env.client.get(URL, headers=secretariat).json)
+        r["id"] == ridge["id"] for r in full_env.client.get(URL, headers=secretariat).json
+    )
 
 
 def test_indicator_catalogue(full_env: Env, secretariat: dict[str, str]) -> None:
@@ -163,14 +220,21 @@ def test_indicator_catalogue(full_env: Env, secretariat: dict[str, str]) -> None
     assert resp.status_code == 200
     found = {i["kode"]: i for i in resp.json}
     assert found["log_folketal"]["type"] == "afledt" and 2017 in found["log_folketal"]["aar"]
-    assert 2017 in found["befolkningsvaekst"]["aar"] and 2007 not in found["befolkningsvaekst"]["aar"]
+    assert (
+        2017 in found["befolkningsvaekst"]["aar"] and 2007 not in found["befolkningsvaekst"]["aar"]
+    )
     assert found["andel_65_plus"]["aar"] == [2021]  # the age bands are labelled 2021 only
     assert found["socioindeks"]["type"] == "uploadet" and found["socioindeks"]["aar"] == [2017]
-    assert all(i["definition"] is not None and i["enhed"] is not None and i["kilde"] is not None for i in resp.json)
+    assert all(
+        i["definition"] is not None and i["enhed"] is not None and i["kilde"] is not None
+        for i in resp.json
+    )
 
 
 def test_pooled_years_and_weights(full_env: Env, secretariat: dict[str, str]) -> None:
-    no_index = full_env.client.post(URL, headers=secretariat, json={**DEMO_RUN, "aar": [2016, 2017]})
+    no_index = full_env.client.post(
+        URL, headers=secretariat, json={**DEMO_RUN, "aar": [2016, 2017]}
+    )
     assert no_index.status_code == 422 and no_index.json["code"] == "noegletal_kan_ikke_beregnes"
     assert "PL-indeks" in no_index.json["detail"]  # 2016 needs the accounts restated
     upload_pl_index(full_env.database)
