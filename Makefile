@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint openapi
+.PHONY: run test test-fast lint openapi
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,15 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest -n 2 --dist loadfile
 
+# The SQLite half only (no PostgreSQL, no browser): the quick loop while working.
+test-fast: $(STAMP)
+	$(BIN)/pytest -n 2 --dist loadfile -m "not postgres and not browser" -q
+
+# ruff (rules in pyproject.toml), the formatter, mypy (warn_unused_ignores); the layer
+# contracts are tests (tests/test_layers.py) and run with `make test`.
 lint: $(STAMP)
-	$(BIN)/ruff check backend benchmark tests perf
+	$(BIN)/ruff check backend benchmark tests perf migrations
+	$(BIN)/ruff format --check backend benchmark tests perf migrations
 	$(BIN)/mypy benchmark backend
 
 openapi: $(STAMP)

@@ -4,10 +4,38 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SQLITE_PATH = REPO_ROOT / "var" / "rammetal.sqlite3"
+# The embedded database, relative to the directory the command runs in (a checkout's root
+# for `make run`); its folder is created on first use.
+DEFAULT_SQLITE_PATH = Path("var") / "rammetal.sqlite3"
+
+DATA_DIR_ENV = "RAMMETAL_DATA_DIR"
+
+
+def data_path(*parts: str) -> Path:
+    """A file or folder of the shipped data: ``migrations``, ``tenants`` (registry, reference).
+
+    The data is package data of ``backend`` (``backend/_data/`` links to the repository's
+    top-level ``migrations/`` and ``tenants/``; the wheel holds copies), found through
+    ``importlib.resources``. ``RAMMETAL_DATA_DIR`` points somewhere else instead, e.g. a
+    mounted volume holding ``migrations/`` and ``tenants/``.
+    """
+    override = os.environ.get(DATA_DIR_ENV)
+    base = Path(override) if override else Path(str(resources.files("backend") / "_data"))
+    return base.joinpath(*parts)
+
+
+def ensure_sqlite_directory(url: str) -> None:
+    """Create the folder of a SQLite database file, so a fresh checkout needs no set-up."""
+    if not url.startswith("sqlite"):
+        return
+    from sqlalchemy.engine import make_url
+
+    path = make_url(url).database
+    if path and path != ":memory:" and not path.startswith("file:"):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
 def _int(name: str, default: int) -> int:

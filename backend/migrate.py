@@ -11,24 +11,41 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from backend.config import REPO_ROOT
+from backend.config import data_path, ensure_sqlite_directory
 
-MIGRATIONS_DIR = REPO_ROOT / "migrations"
+# Migration files sort by date: YYYYMMDD_HHMM_<rev>_<slug>.py (alembic.ini says the same).
+FILE_TEMPLATE = "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s"
+
+
+def migrations_path() -> Path:
+    return data_path("migrations")
 
 
 def alembic_config(url: str) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.set_main_option(
-        "file_template",
-        "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s",
-    )
+    cfg.set_main_option("script_location", str(migrations_path()))
+    cfg.set_main_option("file_template", FILE_TEMPLATE)
+    cfg.set_main_option("truncate_slug_length", "40")
     cfg.attributes["database_url"] = url
     return cfg
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    ensure_sqlite_directory(url)
     command.upgrade(alembic_config(url), revision)
+
+
+def revision(message: str, *, url: str, autogenerate: bool = False) -> Path:
+    """Write the next migration (dated file name) into the migrations folder; returns its path.
+
+    With ``autogenerate`` the database at ``url`` (migrated to head) is compared with the
+    models. Only useful in a checkout: an installed package's migrations are read-only.
+    """
+    if autogenerate:
+        ensure_sqlite_directory(url)
+    script = command.revision(alembic_config(url), message=message, autogenerate=autogenerate)
+    scripts = script if isinstance(script, list) else [script]
+    return Path(scripts[0].path)  # type: ignore[union-attr]
 
 
 def downgrade(url: str, revision: str) -> None:
@@ -43,7 +60,3 @@ def head_revision() -> str | None:
 def current_revision(engine: sa.Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
-
-
-def migrations_path() -> Path:
-    return MIGRATIONS_DIR

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.config import REPO_ROOT
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def _free_port() -> int:

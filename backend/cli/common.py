@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from backend.config import REPO_ROOT, Settings
+from backend.config import Settings
 from backend.db.tenancy import TenantScope
 
 if TYPE_CHECKING:
@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
     from backend.organisations.models import Organisation
 
-OPENAPI_PATH = REPO_ROOT / "api_docs" / "openapi.json"
+# Written in a checkout, relative to where the command runs (the repository root).
+OPENAPI_PATH = Path("api_docs") / "openapi.json"
 
 
 def _settings() -> Settings:

@@ -50,6 +50,21 @@ def db_downgrade(revision: str) -> None:
     click.echo(f"Databasen er migreret ned til {revision}.")
 
 
+@db.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration does (becomes the slug).")
+@click.option(
+    "--autogenerate",
+    is_flag=True,
+    help="Compare the models with the database (migrated to head) and write the difference.",
+)
+def db_revision(message: str, autogenerate: bool) -> None:
+    """Create the next migration, named YYYYMMDD_HHMM_<rev>_<slug>.py (in a checkout)."""
+    from backend import migrate
+
+    path = migrate.revision(message, url=_settings().owner_database_url, autogenerate=autogenerate)
+    click.echo(f"Ny migration: {path}")
+
+
 @db.command("create-app-role")
 @click.option("--role", default="rammetal_app", show_default=True)
 @click.option("--password", default=None, help="Login password (prompted when omitted).")
@@ -212,9 +227,11 @@ def serve(bind: str, workers: int) -> None:
     """Start gunicorn with the app factory (RAMMETAL_DATABASE_URL is honoured)."""
     click.echo(_login_help(bind))
     sys.stdout.flush()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
+    # gunicorn as a module of this interpreter: works in any venv or install layout.
     args = [
-        str(gunicorn),
+        sys.executable,
+        "-m",
+        "gunicorn",
         "--bind",
         bind,
         "--workers",

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 
 from backend.auth import service as auth
 from backend.auth.models import User
-from backend.config import REPO_ROOT
+from backend.config import data_path
 from backend.db.session import scoped
 from backend.db.tenancy import TenantScope
 from backend.offers.models import Offer, OfferYear
 from backend.organisations import service as organisations
 
-REFERENCE = REPO_ROOT / "tenants" / "reference" / "ledelsesinformation_2017"
+REFERENCE = data_path("tenants", "reference", "ledelsesinformation_2017")
 DEMO_NOTE = "Demo: samlede pladser pr. driftsherre fra Ledelsesinformation 2017, tabel E (ikke et enkelt tilbud)."
 TYPE_LABEL = {"dag": "dag", "doegn": "døgn", "aaben": "åben", "sikret": "sikret"}
 
@@ -216,18 +216,22 @@ class ReferenceFile:
 
 REFERENCE_FILES = (
     ReferenceFile(
-        REPO_ROOT / "tenants/reference/population/folk1a_total_1jan_2016_2018.csv",
+        data_path("tenants", "reference", "population", "folk1a_total_1jan_2016_2018.csv"),
         "totaler",
         "Danmarks Statistik, FOLK1A, 1. januar 2016-2018 (alle aldre)",
     ),
     ReferenceFile(
-        REPO_ROOT
-        / "tenants/reference/structural/folk1a_total_1jan_2007_2016_all_municipalities.csv",
+        data_path(
+            "tenants",
+            "reference",
+            "structural",
+            "folk1a_total_1jan_2007_2016_all_municipalities.csv",
+        ),
         "totaler",
         "Danmarks Statistik, FOLK1A, 1. januar 2007-2016, alle 98 kommuner",
     ),
     ReferenceFile(
-        REPO_ROOT / "tenants/reference/structural/alder_2021_midtjylland.csv",
+        data_path("tenants", "reference", "structural", "alder_2021_midtjylland.csv"),
         "aldersgrupper",
         "Statistikbanken, udtræk benævnt 2021 (aldersgrupper; kun som aldersstruktur)",
         2021,

@@ -17,11 +17,11 @@ import csv
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from backend.config import data_path
 from backend.db.session import scoped
 from backend.db.tenancy import TenantScope
 from backend.offers.models import Offer, OfferYear
@@ -36,9 +36,7 @@ from benchmark.demo_accounts import reconstruct_belaegning
 from benchmark.demo_occupancy import derive_quarterly_occupancy
 from benchmark.records import OfferPlaces
 
-REFERENCE = (
-    Path(__file__).resolve().parents[2] / "tenants" / "reference" / "ledelsesinformation_2017"
-)
+REFERENCE = data_path("tenants", "reference", "ledelsesinformation_2017")
 YEARS = (2016, 2017)
 PRICE_YEAR = 2017
 ACCOUNTS_NOTE = (

@@ -10,12 +10,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
-from backend.config import REPO_ROOT
+from backend.config import data_path
 from backend.db.session import scoped
 from backend.db.tenancy import TenantScope
 from backend.organisations.models import Maalgruppe, Organisation, OrganisationAlias, Rammeaftale
 
-TENANTS_DIR = REPO_ROOT / "tenants" / "rammeaftaler"
+TENANTS_DIR = data_path("tenants", "rammeaftaler")
 
 
 def alias_key(name: str) -> str:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from backend.cli import OPENAPI_PATH, render_openapi
+from pathlib import Path
+
+from backend.cli import render_openapi
+
+OPENAPI_PATH = Path(__file__).resolve().parents[2] / "api_docs" / "openapi.json"
 
 
 def test_openapi_document_has_not_drifted() -> None:

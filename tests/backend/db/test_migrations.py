@@ -43,6 +43,6 @@ def test_upgrade_downgrade_upgrade_and_no_drift(
 
 
 def test_migration_files_are_named_by_date() -> None:
-    for path in (migrate.MIGRATIONS_DIR / "versions").glob("*.py"):
+    for path in (migrate.migrations_path() / "versions").glob("*.py"):
         stamp = path.name.split("_")
         assert len(stamp[0]) == 8 and stamp[0].isdigit() and len(stamp[1]) == 4, path.name
