@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test test-fast lint openapi
+.PHONY: run test test-fast lint openapi mutation
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,10 @@ lint: $(STAMP)
 
 openapi: $(STAMP)
 	$(BIN)/rammetal openapi
+
+# Mutation testing of the engine modules named in [tool.mutmut] (pyproject.toml) against
+# tests/benchmark; prints the surviving mutants (README: Development lists the expected ones).
+# Works in mutants/ (git-ignored); a rerun only retests what changed.
+mutation: $(STAMP)
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results

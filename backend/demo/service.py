@@ -86,7 +86,7 @@ SECURE_NOTE = (
 def secure_aaben_shares(directory: Path = REFERENCE) -> dict[int, Decimal]:
     """Year → share of a secure institution's døgn places that are åben, derived from
     table D so that Åbne, Sikrede and Samlede all reproduce (table E has only døgn)."""
-    from benchmark.demo_occupancy import secure_aaben_share
+    from backend.demo.occupancy import secure_aaben_share
 
     with (directory / "tabel4_belaegning.csv").open(encoding="utf-8") as fh:
         rows = {r["split"]: r for r in csv.DictReader(fh) if r["maalgruppe"].startswith("Sikrede")}

@@ -3,9 +3,9 @@
 * Annual accounts 2016 and 2017 per driftsherre (one total line each) from tables A–C:
   amounts converted from 1.000 kr.; 2016 is stated in 2017 prices in the source, and the
   lines say so (prisår 2017); belægning is reconstructed so that every printed price
-  reproduces (``benchmark.demo_accounts``).
+  reproduces (``backend.demo.accounts``).
 * Quarterly occupancy 2016 and 2017, *derived* from table D's percentages over the demo
-  offers' normering (``benchmark.demo_occupancy``), marked as derived on the submission.
+  offers' normering (``backend.demo.occupancy``), marked as derived on the submission.
 
 Every file is generated as CSV, uploaded, submitted and approved with the same services
 the API uses, so the demo exercises the intake end to end.
@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 from backend.config import data_path
 from backend.db.session import scoped
 from backend.db.tenancy import TenantScope
+from backend.demo.accounts import reconstruct_belaegning
+from backend.demo.occupancy import derive_quarterly_occupancy
 from backend.offers.models import Offer, OfferYear
 from backend.organisations import service as organisations
 from backend.organisations.models import Organisation
@@ -32,8 +34,6 @@ from backend.periods.models import ReportingPeriod
 from backend.submissions import service as submissions
 from backend.submissions import workflow
 from backend.submissions.models import Submission
-from benchmark.demo_accounts import reconstruct_belaegning
-from benchmark.demo_occupancy import derive_quarterly_occupancy
 from benchmark.records import OfferPlaces
 
 REFERENCE = data_path("tenants", "reference", "ledelsesinformation_2017")

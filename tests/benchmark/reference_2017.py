@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from benchmark.demo_accounts import reconstruct_belaegning
+from backend.demo.accounts import reconstruct_belaegning
 from benchmark.records import AccountLine, OfferPlaces
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,7 +92,7 @@ def operators_in_print_order() -> list[str]:
 
 def accounts() -> list[AccountLine]:
     """One total AccountLine per driftsherre and year. Amounts = printed 1.000 kr. × 1000;
-    2016 lines are stated in 2017 prices; belægning reconstructed (see demo_accounts)."""
+    2016 lines are stated in 2017 prices; belægning reconstructed (see backend.demo.accounts)."""
     tab_a = by_code(read("tabel1_takstudvikling.csv"))
     tab_b = by_code(read("tabel2_over_underskud.csv"))
     tab_c = by_code(read("tabel3_tillaegsydelser.csv"))

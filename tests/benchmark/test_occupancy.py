@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from benchmark.occupancy import belaegning_table, splits_for
+from benchmark.presentation import present_belaegning
 from tests.benchmark.factories import make_occupancy_line
 
 
@@ -81,3 +84,57 @@ def test_buyer_lines_do_not_multiply_the_normering() -> None:
 def test_derived_lines_are_noted() -> None:
     table = belaegning_table([make_occupancy_line(derived=True, derivation_note="x")], 2017)
     assert table.notes == ("1 belægningslinjer er afledte, ikke indberettede",)
+
+
+def test_each_quarter_shows_its_own_occupancy_and_the_year_is_labelled() -> None:
+    # 2017: Q1 90, Q2 91, Q3 92, Q4 92 days; one place at 50 %, 100 %, 25 %, 75 %.
+    lines = [
+        make_occupancy_line(quarter=q, normering=Decimal(1), forbrug_dage=Decimal(f))
+        for q, f in ((1, 45), (2, 91), (3, 23), (4, 69))
+    ] + [make_occupancy_line(year=2016, normering=Decimal(1), forbrug_dage=Decimal(91))]
+    table = belaegning_table(lines, 2017)
+    row = table.row("psykisk_handicap", "doegn")
+    assert [q.value for q in row.aktuel.kvartaler] == [Decimal(50), Decimal(100), 25, 75]
+    assert row.aktuel.aar.value == Decimal(228) / 365 * 100
+    assert (row.forrige.year, row.aktuel.year) == (2016, 2017)
+    assert row.forrige.kvartaler[0].value == Decimal(100)  # Q1 2016 has 91 days
+    assert (table.previous_year, table.year) == (2016, 2017)
+    assert present_belaegning(table).columns == ("Belægning 2016 (%)", "Belægning 2017 (%)")
+    assert table.notes == ()
+
+
+def test_requested_maalgrupper_are_listed_in_order_even_without_lines() -> None:
+    table = belaegning_table(
+        [make_occupancy_line()], 2017, maalgrupper=["misbrug", "psykisk_handicap"]
+    )
+    assert [(r.maalgruppe, r.split) for r in table.rows] == [
+        ("misbrug", "samlede"), ("misbrug", "doegn"), ("misbrug", "dag"),
+        ("psykisk_handicap", "samlede"), ("psykisk_handicap", "doegn"), ("psykisk_handicap", "dag"),
+    ]  # fmt: skip
+    assert table.row("misbrug", "samlede").aktuel.aar.value is None  # shown as "-"
+
+
+def test_the_secure_maalgrupper_can_be_chosen() -> None:
+    lines = [make_occupancy_line(maalgruppe="misbrug", tilbudstype="sikret")]
+    table = belaegning_table(lines, 2017, secure_maalgrupper=("misbrug",))
+    assert [r.label for r in table.rows] == ["Samlede", "Åbne", "Sikrede"]
+
+
+def test_the_previous_year_has_its_own_diagnostics() -> None:
+    lines = [
+        make_occupancy_line(year=2016, normering=Decimal(0), forbrug_dage=Decimal(30)),
+        make_occupancy_line(year=2016, koeberkommune="751", normering=Decimal(2), offer_ref="T2"),
+        make_occupancy_line(year=2016, koeberkommune="615", normering=Decimal(3), offer_ref="T2"),
+        make_occupancy_line(),
+    ]
+    previous, current = belaegning_table(lines, 2017).diagnostics
+    assert (previous.year, previous.lines_without_normering) == (2016, 1)
+    assert previous.forbrug_excluded.value == Decimal(30)
+    assert previous.inconsistent_buyer_normering == 1
+    assert (current.year, current.lines_without_normering) == (2017, 0)
+    assert current.inconsistent_buyer_normering == 0
+
+
+def test_an_unknown_row_is_named_in_the_error() -> None:
+    with pytest.raises(KeyError, match="ingen række for misbrug/doegn"):
+        belaegning_table([make_occupancy_line()], 2017).row("misbrug", "doegn")

@@ -24,3 +24,11 @@ def test_missing_index_is_an_error() -> None:
         restate(Decimal(1), 2016, 2017, None)
     with pytest.raises(KeyError, match="2015"):
         restate(Decimal(1), 2015, 2017, make_price_index(y2017="100"))
+
+
+def test_missing_index_says_which_restatement_needs_it() -> None:
+    message = "^PL-indeks kræves for at omregne fra 2016- til 2017-priser$"
+    with pytest.raises(ValueError, match=message):
+        restatement_factor(2016, 2017, None)
+    with pytest.raises(ValueError, match=message):
+        restate(Decimal(1), 2016, 2017, None)

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import pytest
 
+from backend.demo.occupancy import derive_quarterly_occupancy
 from benchmark.accounts import over_underskud_table, takstudvikling_table, tillaeg_table
-from benchmark.demo_occupancy import derive_quarterly_occupancy
 from benchmark.occupancy import belaegning_table
 from benchmark.places import NOTE_OVERALL, pladsoversigt
 from benchmark.presentation import (

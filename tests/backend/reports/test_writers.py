@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from backend.demo.occupancy import derive_quarterly_occupancy
 from backend.reports.document import LedelsesinformationReport, layout
 from backend.reports.writers import (
     CSV_COLUMNS,
@@ -25,7 +26,6 @@ from backend.reports.writers import (
     suggested_filename,
 )
 from benchmark.accounts import over_underskud_table, takstudvikling_table, tillaeg_table
-from benchmark.demo_occupancy import derive_quarterly_occupancy
 from benchmark.occupancy import belaegning_table
 from benchmark.places import pladsoversigt
 from benchmark.records import AccountLine, OccupancyLine, OfferPlaces

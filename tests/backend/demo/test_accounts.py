@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from benchmark.demo_accounts import reconstruct_belaegning
+from backend.demo.accounts import reconstruct_belaegning
 
 
 def test_belaegning_follows_from_printed_regnskab_and_price() -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from benchmark.demo_occupancy import derive_quarterly_occupancy, secure_aaben_share
+from backend.demo.occupancy import derive_quarterly_occupancy, secure_aaben_share
 from benchmark.occupancy import belaegning_table
 from tests.benchmark.factories import make_offer_places
 
