@@ -9,6 +9,7 @@ import swagger_ui_bundle
 from flask import Flask, send_from_directory
 from flask_smorest import Api
 
+import backend.models  # noqa: F401  (the model registry: every mapper known)
 from backend import http
 from backend.config import Settings
 from backend.db.session import Database
