@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 import backend.db.tenancy  # noqa: F401  (its before_flush hook stamps org_id first)
 from backend.audit.models import AuditEntry
-from backend.auth.principal import current_principal, current_request_id
+from backend.context import current_principal, current_request_id
 from backend.db.base import json_value, new_id
 
 

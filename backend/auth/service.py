@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
 from backend.auth.models import ROLES, ApiToken, LoginFailure, User
-from backend.auth.principal import Principal
+from backend.context import Principal
 from backend.db.base import utcnow
 from backend.db.session import scoped
 from backend.db.tenancy import TenantScope

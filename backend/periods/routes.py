@@ -7,8 +7,9 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.errors import PreconditionRequired, abort
+from backend.errors import PreconditionRequired
 from backend.http import principal, require, session
+from backend.http.problems import abort
 from backend.periods import service
 from backend.periods.schemas import (
     PeriodCreateSchema,
@@ -17,6 +18,7 @@ from backend.periods.schemas import (
     PeriodStatusSchema,
     PeriodUpdateSchema,
 )
+from backend.submissions import workflow
 
 blp = Blueprint("periods", __name__, url_prefix="/periods", description="Indberetningsperioder")
 
@@ -107,4 +109,4 @@ class PeriodStatus(MethodView):
         period = service.get_period(
             session(), rammeaftale_id=principal().rammeaftale_id, period_id=period_id
         )
-        return {"periode": period, "organisationer": service.status_overview(session(), period)}
+        return {"periode": period, "organisationer": workflow.status_overview(session(), period)}

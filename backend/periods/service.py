@@ -19,11 +19,9 @@ from backend.audit import service as audit
 from backend.audit.service import snapshot
 from backend.db.base import utcnow
 from backend.db.session import scoped
-from backend.db.tenancy import TenantScope, require_scope
+from backend.db.tenancy import TenantScope
 from backend.errors import Conflict, Invalid, NotFound, PreconditionFailed
-from backend.organisations.models import Organisation
 from backend.periods.models import QUARTERLY_STREAMS, WHOLE_YEAR, ReportingPeriod
-from backend.submissions.models import Submission
 
 ENTITY = "reporting_period"
 _DUPLICATE = "Perioden findes allerede for rammeaftalen."
@@ -192,70 +190,3 @@ def update_period(
         action = "close" if period.status == "lukket" else "reopen"
     _audit(session, actor_org_id=actor_org_id, action=action, period=period, before=before)
     return period
-
-
-_STATUS_DA = {
-    "draft": "kladde",
-    "submitted": "indsendt",
-    "approved": "godkendt",
-    "rejected": "afvist",
-}
-
-
-def status_overview(
-    session: Session, period: ReportingPeriod, *, today: date | None = None
-) -> list[dict[str, Any]]:
-    """Per reporting organisation in scope: the state of its latest version for the period.
-
-    Late (``for_sent``) means the deadline has passed and nothing has been submitted yet
-    (no version, a draft, or a rejected version awaiting correction); a version submitted
-    after the deadline is also marked late.
-    """
-    today = today or utcnow().date()
-    scope = require_scope()
-    orgs = session.execute(
-        sa.select(Organisation.id, Organisation.kode, Organisation.navn)
-        .where(
-            Organisation.rammeaftale_id == period.rammeaftale_id,
-            Organisation.type != "sekretariat",
-            Organisation.id.in_(sorted(scope.readable)),
-        )
-        .order_by(Organisation.navn)
-    ).all()
-    ranked = (
-        sa.select(
-            Submission.org_id,
-            Submission.status,
-            Submission.version,
-            Submission.uploaded_at,
-            Submission.submitted_at,
-            sa.func.row_number()
-            .over(partition_by=Submission.org_id, order_by=Submission.version.desc())
-            .label("rn"),
-        )
-        .where(Submission.period_id == period.id, Submission.stream == period.stream)
-        .subquery()
-    )
-    latest = {row.org_id: row for row in session.execute(sa.select(ranked).where(ranked.c.rn == 1))}
-    out = []
-    for org_id, kode, navn in orgs:
-        row = latest.get(org_id)
-        submitted = row is not None and row.status in ("submitted", "approved")
-        late = (not submitted and today > period.frist) or (
-            row is not None
-            and submitted
-            and row.submitted_at is not None
-            and row.submitted_at.date() > period.frist
-        )
-        status = _STATUS_DA[row.status] if row is not None else "ingen"
-        out.append(
-            {
-                "organisation": kode,
-                "navn": navn,
-                "version": row.version if row else None,
-                "indberettet": row.uploaded_at if row else None,
-                "for_sent": late,
-                "status": "for_sent" if late and not submitted else status,
-            }
-        )
-    return out

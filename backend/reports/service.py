@@ -17,6 +17,7 @@ from backend.db.base import utcnow
 from backend.db.session import scoped
 from backend.db.tenancy import TenantScope
 from backend.errors import NotFound
+from backend.reference import structural
 from backend.reports.document import LedelsesinformationReport
 from backend.reports.inputs import ReportInputs, load_inputs
 from backend.reports.models import ReportSnapshot
@@ -30,6 +31,7 @@ from benchmark.averages import unweighted_average, weighted_average
 from benchmark.noegletal import REGISTRY
 from benchmark.noegletal_compute import NoegletalResult, compute_noegletal
 from benchmark.occupancy import belaegning_table
+from benchmark.peers import nearest_peers
 from benchmark.places import pladsoversigt
 from benchmark.presentation import format_da
 
@@ -106,13 +108,9 @@ def peer_groups(
 ) -> dict[str, Any]:
     """The k nearest municipalities of each municipality on the structural indicators that
     exist for every municipality in ``year`` (standardised; ``benchmark.peers``)."""
-    # Imported here: the model package builds on this module (targets are nøgletal).
-    from backend.udgiftsbehov import inputs as need_inputs
-    from benchmark.peers import nearest_peers
-
-    towns = need_inputs.municipalities(session, rammeaftale_id)
+    towns = structural.municipalities(session, rammeaftale_id)
     areas = [m.area for m in towns]
-    table = need_inputs.indicator_table(session, areas, [year])
+    table = structural.indicator_table(session, areas, [year])
     indicators = sorted(i for i in table.values if year in table.complete_years(i, areas))
     if len(towns) <= k or not indicators:
         return {"indikatorer": [], "k": k, "grupper": {}}

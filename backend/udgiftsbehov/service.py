@@ -22,6 +22,7 @@ from backend.db.session import scoped
 from backend.db.tenancy import TenantScope
 from backend.errors import Conflict, Invalid, NotFound
 from backend.organisations import service as organisations
+from backend.reference import structural
 from backend.udgiftsbehov import inputs as data
 from backend.udgiftsbehov.document import json_safe
 from backend.udgiftsbehov.models import ModelRun
@@ -77,7 +78,7 @@ def _check_spec(
 
 def _check_indicators(
     session: Session,
-    table: data.IndicatorTable,
+    table: structural.IndicatorTable,
     indicators: Sequence[str],
     years: Sequence[int],
     areas: Sequence[str],
@@ -90,7 +91,7 @@ def _check_indicators(
     lacking = {name: ys for name, ys in lacking.items() if ys}
     if not lacking:
         return
-    every_year = data.indicator_table(session, areas)  # to say where the indicator does exist
+    every_year = structural.indicator_table(session, areas)  # to say where the indicator does exist
     errors: list[dict[str, Any]] = []
     for name, ys in lacking.items():
         have = every_year.complete_years(name, areas)
@@ -137,8 +138,8 @@ def _model_error(exc: ModelInputError, n: int, p: int) -> Invalid:
 
 
 def _population_weights(
-    table: data.IndicatorTable, keys: Sequence[data.Key]
-) -> dict[data.Key, float]:
+    table: structural.IndicatorTable, keys: Sequence[structural.Key]
+) -> dict[structural.Key, float]:
     """Population (persons) per municipality-year, from the derived log population."""
     logs = table.values.get("log_folketal", {})
     missing = [f"{a}/{y}" for a, y in keys if (a, y) not in logs]
@@ -153,8 +154,8 @@ def _population_weights(
 
 def _rows(
     *,
-    targets: Mapping[data.Key, float | None],
-    table: data.IndicatorTable,
+    targets: Mapping[structural.Key, float | None],
+    table: structural.IndicatorTable,
     noegletal: str,
     indicators: Sequence[str],
     weighted: bool,
@@ -224,9 +225,9 @@ def run_model(
         raise _invalid(
             "peer_vaegte", f"Vægte for indikatorer, der ikke indgår: {', '.join(unknown)}."
         )
-    kommuner = data.municipalities(session, rammeaftale_id)
+    kommuner = structural.municipalities(session, rammeaftale_id)
     areas = [m.area for m in kommuner]
-    table = data.indicator_table(session, areas, years)
+    table = structural.indicator_table(session, areas, years)
     _check_indicators(session, table, indicators, years, areas)
     targets = data.target_values(
         session,
@@ -368,8 +369,8 @@ def publish_run(
 def available_indicators(session: Session, rammeaftale_id: int) -> list[dict[str, Any]]:
     """Every indicator (uploaded and derived) with the years in which it has a value for all
     the agreement's municipalities, and its definition, unit and source."""
-    areas = [m.area for m in data.municipalities(session, rammeaftale_id)]
-    table = data.indicator_table(session, areas)
+    areas = [m.area for m in structural.municipalities(session, rammeaftale_id)]
+    table = structural.indicator_table(session, areas)
     return [
         {**info.__dict__, "aar": table.complete_years(kode, areas)}
         for kode, info in sorted(table.definitions.items())

@@ -1,4 +1,10 @@
-"""The authenticated principal of a request (or CLI command) and its tenant scope."""
+"""The request context: the authenticated principal of a request (or CLI command) and the
+request id, in context variables.
+
+Core, below every domain: the audit log reads who acts from here, and auth (which
+authenticates and builds the :class:`Principal`) builds on it. The tenant scope has its own
+context variable in :mod:`backend.db.tenancy`.
+"""
 
 from __future__ import annotations
 

@@ -15,10 +15,10 @@ from flask import Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session
 
 from backend.auth import service as auth_service
-from backend.auth.principal import Principal, set_principal, set_request_id
+from backend.context import Principal, set_principal, set_request_id
 from backend.db.session import Database, apply_scope
 from backend.db.tenancy import set_scope
-from backend.errors import abort
+from backend.http.problems import abort
 
 F = TypeVar("F", bound=Callable[..., Any])
 
