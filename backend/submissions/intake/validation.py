@@ -14,74 +14,15 @@ from typing import Any
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from .cells import Converter, converter_for
+from .cells import converter_for
 from .codes import Code
+from .collector import Collector, PlannedColumn
 from .context import IntakeContext
 from .readers import Table
-from .results import CellProblem, IntakeIssue, shorten
+from .results import CellProblem, IntakeIssue
 from .rules import ROW_RULES, RowRule
 from .streams import Column, Kind, Stream
 from .text import fold
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedColumn:
-    index: int
-    column: Column
-    letter: str | None  # None for JSON
-    header: str
-    convert: Converter
-    required: bool
-
-
-@dataclass
-class Collector:
-    """Collects issues with their location; stops collecting errors at ``max_errors``."""
-
-    sheet: str | None
-    max_errors: int
-    errors: list[IntakeIssue] = field(default_factory=list)
-    warnings: list[IntakeIssue] = field(default_factory=list)
-    full: bool = False
-
-    def add(self, issue: IntakeIssue) -> None:
-        if issue.is_warning:
-            self.warnings.append(issue)
-        elif len(self.errors) < self.max_errors:
-            self.errors.append(issue)
-        elif not self.full:
-            self.full = True
-            self.errors.append(
-                IntakeIssue(
-                    Code.TOO_MANY_ERRORS,
-                    f"Der er mere end {self.max_errors} fejl; ret dem og indlæs filen igen for "
-                    "at se resten.",
-                )
-            )
-
-    def at(
-        self,
-        code: Code,
-        message: str,
-        row: int | None = None,
-        col: PlannedColumn | None = None,
-        value: Any = None,
-        *,
-        letter: str | None = None,
-        header: str | None = None,
-    ) -> None:
-        self.add(
-            IntakeIssue(
-                code,
-                message,
-                sheet=self.sheet,
-                row=row,
-                column=col.letter if col else letter,
-                field=col.column.key if col else None,
-                header=col.header if col else header,
-                value=shorten(value),
-            )
-        )
 
 
 def _needed(column: Column, context: IntakeContext) -> bool:
