@@ -44,8 +44,7 @@ from backend.reports.document import (
     e_title,
     layout,
 )
-from backend.submissions.intake.templates import set_text_cell
-from backend.submissions.intake.text import neutralise_cell
+from backend.tabular import neutralise_cell, set_text_cell
 from benchmark.presentation import NO_VALUE
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -12,12 +12,19 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from backend.tabular import (
+    CellProblem,
+    excel_error,
+    fold,
+    to_bool,
+    to_date,
+    to_decimal,
+    to_integer,
+)
+
 from .codes import Code
 from .context import IntakeContext
-from .numbers import excel_error, to_bool, to_date, to_decimal, to_integer
-from .results import CellProblem
 from .streams import Column, Kind
-from .text import fold
 
 Converter = Callable[[Any], Any]
 MAX_TEXT = 200

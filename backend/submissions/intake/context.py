@@ -14,7 +14,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from .text import fold
+from backend.tabular import fold
 
 
 @dataclass(frozen=True, slots=True)

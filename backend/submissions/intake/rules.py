@@ -13,11 +13,12 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, Protocol
 
+from backend.tabular import fold
+
 from .codes import Code
 from .collector import Collector, PlannedColumn
 from .context import IntakeContext
 from .streams import BelaegningRecord, RegnskabRecord, TakstRecord, TilbudRecord
-from .text import fold
 
 #: forbrug above this share of normering × days gives a high_occupancy warning.
 OCCUPANCY_LIMIT = Decimal("1.10")

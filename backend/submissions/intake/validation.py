@@ -12,17 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string
+
+from backend.tabular import CellProblem, Table, column_letter, fold
 
 from .cells import converter_for
 from .codes import Code
 from .collector import Collector, PlannedColumn
 from .context import IntakeContext
-from .readers import Table
-from .results import CellProblem, IntakeIssue
+from .results import IntakeIssue
 from .rules import ROW_RULES, RowRule
 from .streams import Column, Kind, Stream
-from .text import fold
 
 
 def _needed(column: Column, context: IntakeContext) -> bool:
@@ -39,7 +39,7 @@ def issue_order(issue: IntakeIssue) -> tuple[float, int]:
 
 
 def _letter(table: Table, index: int) -> str | None:
-    return get_column_letter(index + 1) if table.format != "json" else None
+    return column_letter(index) if table.format != "json" else None
 
 
 def plan_columns(
@@ -146,7 +146,7 @@ class RowLoop:
             try:
                 value = col.convert(raw)
             except CellProblem as problem:
-                self.out.at(problem.code, problem.message, number, col, raw)
+                self.out.at(Code(problem.code), problem.message, number, col, raw)
                 good = False
                 continue
             if value is None and col.required:
@@ -241,7 +241,7 @@ def validate_table(
     loop.run()
     loop.rule.finish(out)
     for issue in table.issues:
-        out.add(issue)
+        out.add(IntakeIssue.of(issue))
     if loop.row_count == 0 and not out.errors:
         out.at(Code.NO_ROWS, "Filen indeholder ingen datarækker under overskriften.")
     return loop.records, out, loop.row_count

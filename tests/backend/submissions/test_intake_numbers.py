@@ -7,10 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from backend.submissions.intake import Code, get_stream, parse_danish_number, to_date, to_decimal
+from backend.submissions.intake import Code, get_stream
 from backend.submissions.intake.cells import converter_for
-from backend.submissions.intake.numbers import to_bool
-from backend.submissions.intake.results import CellProblem
+from backend.tabular import CellProblem, parse_danish_number, to_bool, to_date, to_decimal
 
 from .factories import make_context, make_offer
 

@@ -10,12 +10,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
-from backend.submissions.intake import Code, ZipLimits, get_stream, parse_upload
-from backend.submissions.intake.readers import openpyxl_warnings
-from backend.submissions.intake.results import FileProblem
+from backend.submissions.intake import Code, get_stream, parse_upload
 from backend.submissions.intake.rules import days_in_quarter
-from backend.submissions.intake.safety import inspect_xlsx
-from backend.submissions.intake.text import fold
+from backend.tabular import FileProblem, ZipLimits, fold, inspect_xlsx, openpyxl_warnings
 
 from .factories import make_context
 

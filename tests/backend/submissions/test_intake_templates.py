@@ -14,10 +14,9 @@ from backend.submissions.intake import (
     STREAMS,
     build_csv_template,
     build_xlsx_template,
-    neutralise_cell,
     parse_upload,
-    set_text_cell,
 )
+from backend.tabular import neutralise_cell, set_text_cell
 
 from .factories import make_context
 
