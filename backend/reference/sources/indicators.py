@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from backend.tabular import detect_decimal_mark
+
 from .common import (
     MISSING_VALUES,
     SourceError,
@@ -26,7 +28,6 @@ from .common import (
     Table,
     at,
     cell,
-    detect_decimal_mark,
     overlong_rows,
     parse_number,
     parse_year,

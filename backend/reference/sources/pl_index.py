@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
+from backend.tabular import detect_decimal_mark
+
 from .common import (
     SourceError,
     SourceFormatError,
     at,
     cell,
-    detect_decimal_mark,
     overlong_rows,
     parse_number,
     parse_year,
