@@ -11,9 +11,10 @@ row with the header as row 1, column name) and returns no records when there is 
 * :mod:`.indicators`: structural indicators per municipality × year with definitions
 """
 
+from backend.organisations.aliases import AreaAliases
+
 from .common import (
     DST_COUNTRY_AND_REGIONS,
-    AreaAliases,
     ParseResult,
     SourceError,
     SourceFormatError,

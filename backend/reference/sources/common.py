@@ -8,7 +8,6 @@ lines are counted so the number matches the line a user sees in an editor).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Generic, TypeVar
@@ -212,43 +211,3 @@ def parse_year(text: str) -> int:
     if not re.fullmatch(r"\d{4}", value) or not 1900 <= int(value) <= 2100:
         raise SourceFormatError(f"'{text}' er ikke et gyldigt årstal")
     return int(value)
-
-
-# --- areas ----------------------------------------------------------------------------
-
-_AREA_CODE = re.compile(r"^\d{3,4}$")
-_CODE_AND_NAME = re.compile(r"^(\d{3,4})\s+\S")
-
-
-def _fold_name(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-class AreaAliases:
-    """Case-insensitive map from area names to Statistics Denmark area codes.
-
-    Built from ``{name: code}``, e.g. ``{"Aarhus": "751", "Århus": "751",
-    "Region Midtjylland": "082", "Hele landet": "000"}``. Names that fold to the same
-    text but point at different codes are a configuration error (``ValueError``).
-    """
-
-    def __init__(self, aliases: Mapping[str, str] | None = None) -> None:
-        self._by_name: dict[str, str] = {}
-        for name, code in (aliases or {}).items():
-            key = _fold_name(name)
-            if self._by_name.get(key, code) != code:
-                raise ValueError(f"Alias {name!r} points at both {self._by_name[key]} and {code}")
-            self._by_name[key] = code
-
-    def resolve(self, value: str) -> str | None:
-        """The area code for a name, a code (``"751"``) or code-and-name (``"751 Aarhus"``)."""
-        text = value.strip()
-        if _AREA_CODE.match(text):
-            return text
-        code_and_name = _CODE_AND_NAME.match(text)
-        if code_and_name:
-            return code_and_name.group(1)
-        return self._by_name.get(_fold_name(text))
-
-    def codes(self) -> frozenset[str]:
-        return frozenset(self._by_name.values())

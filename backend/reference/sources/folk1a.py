@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from backend.organisations.aliases import AreaAliases
+
 from .common import (
-    AreaAliases,
     ParseResult,
     SourceError,
     SourceFormatError,

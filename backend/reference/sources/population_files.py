@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from backend.organisations.aliases import AreaAliases
+
 from .common import (
-    AreaAliases,
     ParseResult,
     SourceError,
     SourceFormatError,

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from backend.organisations.aliases import fold_municipality_name
 from backend.tabular import (
     CellProblem,
     excel_error,
@@ -163,8 +164,7 @@ def _kommune(context: IntakeContext) -> Converter:
             return None
         code = seen.get(text)
         if code is None:
-            key = fold(text)
-            code = aliases.get(key) or aliases.get(key.removesuffix("_kommune"))
+            code = aliases.get(fold_municipality_name(text))
             if code is None:
                 raise CellProblem(Code.UNKNOWN_KOMMUNE, f"Kommunen '{text}' kendes ikke.")
             seen[text] = code

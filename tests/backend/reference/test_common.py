@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
+from backend.organisations.aliases import AreaAliases
 from backend.reference.sources.common import (
-    AreaAliases,
     SourceFormatError,
     decode_text,
     parse_count,
