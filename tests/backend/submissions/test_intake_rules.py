@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from backend.submissions.intake import Code, get_stream, parse_upload
 from backend.submissions.intake.rules import days_in_quarter
 from backend.tabular import TableCode, fold
+from tests.backend.tabular.support import zip_of
 
 from .factories import make_context
 
@@ -121,14 +122,6 @@ def test_period_closed_code_exists_for_the_service_layer():
     assert make_context(open=False).open is False
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return out.getvalue()
-
-
 def test_openpyxl_warning_becomes_an_intake_warning():
     wb = Workbook()
     wb.active.append(["tilbud_id", "kvartal", "normering", "forbrug"])
@@ -141,7 +134,7 @@ def test_openpyxl_warning_becomes_an_intake_warning():
     members["xl/workbook.xml"] = members["xl/workbook.xml"].replace(
         b"</sheets>", b'<sheet name="Gammel" sheetId="9"/></sheets>'
     )
-    data = _zip(members)
+    data = zip_of(members)
     result = parse_upload(data, "belaegning", make_context())
     assert result.ok
     assert [w.code for w in result.warnings] == [Code.WORKBOOK_WARNING]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import warnings
-import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -18,13 +17,7 @@ from backend.tabular import (
     read_xlsx,
 )
 
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return out.getvalue()
+from .support import zip_of
 
 
 def _workbook(*rows: list, formula: str | None = None) -> bytes:
@@ -41,7 +34,7 @@ def _workbook(*rows: list, formula: str | None = None) -> bytes:
 
 
 def test_zip_limits_are_parameters():
-    data = _zip(
+    data = zip_of(
         {"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>", "xl/big.xml": b" " * 200_000}
     )
     inspect_xlsx(data)
@@ -65,13 +58,13 @@ def test_external_links_and_macros_are_refused():
         ({"xl/worksheets/sheet1.xml": b'<!DOCTYPE x [<!ENTITY a "b">]><x/>'}, TableCode.UNSAFE_XML),
     ]:
         with pytest.raises(FileProblem) as caught:
-            inspect_xlsx(_zip({**base, **extra}))
+            inspect_xlsx(zip_of({**base, **extra}))
         assert caught.value.issue.code == code
 
 
 def test_a_zip_that_is_no_workbook_is_corrupt():
     with pytest.raises(FileProblem) as caught:
-        inspect_xlsx(_zip({"readme.txt": b"hej"}))
+        inspect_xlsx(zip_of({"readme.txt": b"hej"}))
     assert caught.value.issue.code == TableCode.CORRUPT_FILE
 
 
