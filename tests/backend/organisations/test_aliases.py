@@ -9,9 +9,11 @@ where they disagreed; now every look-up answers the same.
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from backend.organisations.aliases import AreaAliases, fold_municipality_name
-from backend.organisations.service import find_by_code_or_alias
+from backend.organisations.models import OrganisationAlias
+from backend.organisations.service import find_by_code_or_alias, sync_tenants
 from backend.reference.sources.common import DST_COUNTRY_AND_REGIONS
 from backend.submissions.intake import IntakeContext, get_stream, kommune_alias_map
 from backend.submissions.intake.cells import converter_for
@@ -105,3 +107,19 @@ def test_the_registry_finds_spellings_it_did_not_list(sqlite_env: Env) -> None:
         ]:
             found = find_by_code_or_alias(s, text)
             assert found is not None and found.kode == code, text
+
+
+def test_a_registry_keyed_the_old_way_is_rekeyed_by_the_next_sync(sqlite_env: Env) -> None:
+    """Databases synced before the one fold hold "ikast brande kommune"-style keys."""
+    with sqlite_env.database.unit_of_work() as s:
+        for row in s.scalars(sa.select(OrganisationAlias)):
+            row.alias_key = " ".join(row.alias.replace("-", " ").split()).casefold()
+        s.flush()
+        assert find_by_code_or_alias(s, "ikast_brande") is None
+        report = sync_tenants(s)
+        assert report.updated > 0
+        found = find_by_code_or_alias(s, "ikast_brande")
+        assert found is not None and found.kode == "756"
+        keys = list(s.scalars(sa.select(OrganisationAlias.alias_key)))
+        assert all(key == fold_municipality_name(key) for key in keys)
+        assert sync_tenants(s).updated == 0
