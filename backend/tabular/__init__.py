@@ -10,8 +10,8 @@ packages. What it offers:
   `read_json`, each into a `Table` of numbered rows;
 * cell parsing: `parse_danish_number` (and `detect_decimal_mark` for the ambiguous
   ``1.234``), `to_decimal`, `to_integer`, `to_date`, `to_bool`;
-* `fold` for matching headers and names, and `neutralise_cell` / `set_text_cell` for
-  writing user text into CSV and XLSX exports.
+* `fold` for matching headers and names, `neutralise_cell` / `set_text_cell` for writing
+  user text into CSV and XLSX exports, and `danish_number_text` for numbers in a CSV.
 
 Problems are reported as `FileProblem` (the file cannot be read), `CellProblem` (one
 value) and `TableIssue` (found while reading rows), with a `TableCode`.
@@ -41,7 +41,7 @@ from .readers import (
     read_json,
     sniff_format,
 )
-from .text import FORMULA_TRIGGERS, fold, neutralise_cell, set_text_cell
+from .text import FORMULA_TRIGGERS, danish_number_text, fold, neutralise_cell, set_text_cell
 from .xlsx import ZipLimits, inspect_xlsx, openpyxl_warnings, read_xlsx
 
 __all__ = [
@@ -59,6 +59,7 @@ __all__ = [
     "ZipLimits",
     "check_size",
     "column_letter",
+    "danish_number_text",
     "decimal_mark",
     "decode",
     "detect_decimal_mark",

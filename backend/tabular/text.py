@@ -4,6 +4,7 @@ into an export so a spreadsheet can never run it as a formula."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from openpyxl.cell.cell import Cell
@@ -37,6 +38,16 @@ def neutralise_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+def danish_number_text(value: Decimal | int | float) -> str:
+    """A number as Danish CSV text: decimal comma, no thousands separator, no exponent,
+    and zero never signed (``Decimal("-0.0")`` → ``"0,0"``)."""
+    if isinstance(value, Decimal):
+        text = format(abs(value) if value == 0 else value, "f")
+    else:
+        text = str(value)
+    return text.replace(".", ",")
 
 
 def set_text_cell(cell: Cell, value: Any) -> None:

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from backend.tabular import neutralise_cell, set_text_cell
+from backend.tabular import danish_number_text, neutralise_cell, set_text_cell
 
 from .context import IntakeContext, OfferInfo
 from .streams import Column, Kind, Stream, get_stream
@@ -151,7 +151,7 @@ def csv_value(value: Any) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if isinstance(value, Decimal | int | float):
-        return str(value).replace(".", ",")
+        return danish_number_text(value)
     if isinstance(value, date):
         return value.isoformat()
     return str(neutralise_cell(str(value)))

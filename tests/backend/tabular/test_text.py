@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from backend.tabular import fold, neutralise_cell, set_text_cell
+from backend.tabular import danish_number_text, fold, neutralise_cell, set_text_cell
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,18 @@ def test_set_text_cell_leaves_numbers_and_plain_text_alone():
 )
 def test_fold_is_the_key_headers_and_names_match_on(text, expected):
     assert fold(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Decimal("1234.50"), "1234,50"),
+        (Decimal("-0.0"), "0,0"),
+        (Decimal("1E+3"), "1000"),
+        (Decimal("-7.25"), "-7,25"),
+        (12, "12"),
+        (0.1, "0,1"),
+    ],
+)
+def test_numbers_in_a_csv_are_danish_text(value, expected):
+    assert danish_number_text(value) == expected
