@@ -45,7 +45,8 @@ class Organisation(Base):
 
 
 class OrganisationAlias(Base):
-    """Other spellings of an organisation's name in source documents (matched lower-case)."""
+    """Other spellings of an organisation's name in source documents; ``alias_key`` is the
+    name folded with `backend.organisations.aliases.fold_municipality_name`."""
 
     __tablename__ = "organisation_alias"
 

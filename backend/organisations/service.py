@@ -13,14 +13,10 @@ from backend.audit import service as audit
 from backend.config import data_path
 from backend.db.session import scoped
 from backend.db.tenancy import TenantScope
+from backend.organisations.aliases import fold_municipality_name
 from backend.organisations.models import Maalgruppe, Organisation, OrganisationAlias, Rammeaftale
 
 TENANTS_DIR = data_path("tenants", "rammeaftaler")
-
-
-def alias_key(name: str) -> str:
-    """Normalise a name for alias matching: case, spacing and hyphens do not matter."""
-    return " ".join(name.replace("-", " ").split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -102,7 +98,7 @@ def _upsert_organisation(
             for k, v in fields.items():
                 setattr(org, k, v)
             outcome = "updated"
-    wanted = {alias_key(a): a for a in [data["navn"], *data.get("aliases", [])]}
+    wanted = {fold_municipality_name(a): a for a in [data["navn"], *data.get("aliases", [])]}
     have = {a.alias_key: a for a in org.aliases}
     for key, alias in wanted.items():
         if key not in have:
@@ -142,7 +138,7 @@ def find_by_code_or_alias(session: Session, text: str) -> Organisation | None:
     return session.scalar(
         sa.select(Organisation)
         .join(OrganisationAlias)
-        .where(OrganisationAlias.alias_key == alias_key(text))
+        .where(OrganisationAlias.alias_key == fold_municipality_name(text))
     )
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
-from backend.submissions.intake.text import fold
+from backend.tabular import fold
 from benchmark.accounts import AccountAmountTable, TakstudviklingTable
 from benchmark.occupancy import BelaegningTable
 from benchmark.places import Pladsoversigt, PladsTable

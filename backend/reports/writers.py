@@ -44,8 +44,7 @@ from backend.reports.document import (
     e_title,
     layout,
 )
-from backend.submissions.intake.templates import set_text_cell
-from backend.submissions.intake.text import neutralise_cell
+from backend.tabular import danish_number_text, neutralise_cell, set_text_cell
 from benchmark.presentation import NO_VALUE
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -257,9 +256,7 @@ def ledelsesinformation_xlsx(report: LedelsesinformationReport) -> bytes:
 # ---------------------------------------------------------------------------- CSV
 def csv_number(value: Decimal | None) -> str:
     """A presented value as CSV text: decimal comma, no thousands separator, "-" for none."""
-    if value is None:
-        return NO_VALUE
-    return format(abs(value) if value == 0 else value, "f").replace(".", ",")
+    return NO_VALUE if value is None else danish_number_text(value)
 
 
 def _csv_lines(block: Block) -> Iterator[list[Any]]:

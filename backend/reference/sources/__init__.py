@@ -9,17 +9,20 @@ row with the header as row 1, column name) and returns no records when there is 
 * :mod:`.statbank`: Statistikbank API client (standard library, injectable transport)
 * :mod:`.pl_index`: PL index per year
 * :mod:`.indicators`: structural indicators per municipality × year with definitions
+* :mod:`.formats`: the declared formats (columns, kinds, how rows become records)
 """
+
+from backend.organisations.aliases import AreaAliases
 
 from .common import (
     DST_COUNTRY_AND_REGIONS,
-    AreaAliases,
     ParseResult,
     SourceError,
     SourceFormatError,
     parse_number,
 )
 from .folk1a import AGE_BANDS, PopulationRecord, parse_folk1a
+from .formats import FORMATS, SourceColumn, SourceFormat
 from .indicators import (
     IndicatorDefinition,
     IndicatorResult,
@@ -39,6 +42,7 @@ from .statbank import (
 __all__ = [
     "AGE_BANDS",
     "DST_COUNTRY_AND_REGIONS",
+    "FORMATS",
     "AreaAliases",
     "IndicatorDefinition",
     "IndicatorResult",
@@ -46,7 +50,9 @@ __all__ = [
     "ParseResult",
     "PlIndexResult",
     "PopulationRecord",
+    "SourceColumn",
     "SourceError",
+    "SourceFormat",
     "SourceFormatError",
     "StatbankError",
     "StatbankUnavailableError",

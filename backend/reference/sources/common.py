@@ -7,17 +7,23 @@ lines are counted so the number matches the line a user sees in an editor).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Generic, TypeVar
 
-T = TypeVar("T")
+from backend.tabular import (
+    CellProblem,
+    DecimalMark,
+    FileProblem,
+    TableCode,
+    decode,
+    fold,
+    parse_danish_number,
+    read_csv,
+)
 
-DecimalMark = str  # "," or "."
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -67,61 +73,26 @@ def at(row: int | None, column: str | None = None) -> str:
     return (" i " + ", ".join(parts)) if parts else ""
 
 
-# --- text decoding --------------------------------------------------------------------
+# --- reading (through backend.tabular) ------------------------------------------------
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
+#: Statistics Denmark and KL deliver ``;``-, tab- or comma-separated files.
+DELIMITERS = (";", "\t", ",")
 
 
 def decode_text(data: bytes | str) -> str:
-    """Decode a delivered file: UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252.
-
-    UTF-8 is tried first because valid UTF-8 is practically never intended Windows-1252
-    Danish text (``Ã¸`` instead of ``ø``), whereas the reverse happens daily with Excel.
-    """
-    if isinstance(data, str):
-        return data.removeprefix("\ufeff")
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding).removeprefix("\ufeff")
-            except UnicodeDecodeError as exc:
-                raise SourceFormatError(
-                    f"Filen kan ikke læses: den starter som {encoding.upper()}, men indeholder"
-                    f" ugyldige tegn (byte {exc.start})."
-                ) from exc
+    """Decode a delivered file: UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252."""
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise SourceFormatError(
-            "Filen kan ikke læses: tegnkodningen er hverken UTF-8 eller Windows-1252."
-        ) from exc
-
-
-# --- CSV rows -------------------------------------------------------------------------
-
-
-def normalise_header(name: str) -> str:
-    """Fold a column name for matching: case, Danish letters and separators.
-
-    ``"OMRÅDE"``, ``"omraade"`` and ``"Område"`` all become ``"omraade"``; ``"år"`` → ``"aar"``.
-    """
-    folded = name.strip().casefold()
-    for danish, ascii_ in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
-        folded = folded.replace(danish, ascii_)
-    return re.sub(r"[\s\-]+", "_", folded)
+        return decode(data, utf16=True)[0]
+    except FileProblem as exc:
+        raise SourceFormatError(exc.issue.message) from exc
 
 
 @dataclass(frozen=True)
 class Table:
-    """A decoded CSV file: the header, its data rows with their row numbers, the delimiter."""
+    """A decoded CSV file: the header, its data rows with their row numbers, the delimiter.
+
+    Cells are stripped; rows without any filled cell are left out (their numbers are not).
+    """
 
     header: tuple[str, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]
@@ -131,56 +102,41 @@ class Table:
 
     def index(self, *candidates: str) -> int | None:
         """Position of the first column whose folded name is one of ``candidates``."""
-        folded = [normalise_header(h) for h in self.header]
+        folded = [fold(h) for h in self.header]
         for candidate in candidates:
             if candidate in folded:
                 return folded.index(candidate)
         return None
 
 
-def _sniff_delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in (";", "\t", ",")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ";"
-
-
 def read_table(data: bytes | str, *, comment_prefix: str | None = None) -> Table:
     """Decode and split a CSV file whose delimiter is ``;``, tab or ``,`` (sniffed from the header).
 
-    Lines starting with ``comment_prefix`` before the header are returned as ``comments``.
-    Raises :class:`SourceFormatError` when the file cannot be decoded or is empty.
+    Blank lines, and lines starting with ``comment_prefix``, before the header are skipped;
+    the comment lines are returned as ``comments``. Raises :class:`SourceFormatError` when
+    the file cannot be decoded, is empty or is not valid CSV.
     """
-    text = decode_text(data)
-    lines = text.splitlines()
-    comments: list[tuple[int, str]] = []
-    start = 0
-    while start < len(lines) and (
-        not lines[start].strip()
-        or (comment_prefix is not None and lines[start].lstrip().startswith(comment_prefix))
-    ):
-        if lines[start].strip():
-            comments.append((start + 1, lines[start].lstrip()[len(comment_prefix or "") :]))
-        start += 1
-    if start >= len(lines):
-        raise SourceFormatError("Filen er tom: der mangler en overskriftsrække.")
-    delimiter = _sniff_delimiter(lines[start])
-    reader = csv.reader(io.StringIO("\n".join(lines[start:])), delimiter=delimiter)
-    header: tuple[str, ...] = ()
-    rows: list[tuple[int, tuple[str, ...]]] = []
-    for offset, raw in enumerate(_records(reader)):
-        cells = tuple(cell.strip() for cell in raw)
-        if offset == 0:
-            header = cells
-        elif any(cells):
-            rows.append((start + offset + 1, cells))
-    return Table(header, tuple(rows), delimiter, start + 1, tuple(comments))
-
-
-def _records(reader: Iterator[list[str]]) -> Iterator[list[str]]:
     try:
-        yield from reader
-    except csv.Error as exc:
-        raise SourceFormatError(f"Filen er ikke gyldig CSV: {exc}.") from exc
+        table = read_csv(
+            data,
+            delimiters=DELIMITERS,
+            default_delimiter=";",
+            utf16=True,
+            comment_prefix=comment_prefix,
+            skip_blank_lines=True,
+        )
+    except FileProblem as exc:
+        raise SourceFormatError(exc.issue.message) from exc
+    rows: list[tuple[int, tuple[str, ...]]] = []
+    for number, raw in table.rows:
+        cells = tuple(str(value).strip() for value in raw)
+        if any(cells):
+            rows.append((number, cells))
+    if table.issues:
+        raise SourceFormatError(table.issues[0].message)
+    header = tuple(str(value).strip() for value in table.header)
+    delimiter = table.delimiter or ";"
+    return Table(header, tuple(rows), delimiter, table.header_row, table.comments)
 
 
 def overlong_rows(table: Table) -> list[SourceError]:
@@ -209,12 +165,6 @@ def cell(cells: tuple[str, ...], position: int) -> str:
 
 # --- numbers --------------------------------------------------------------------------
 
-_PLAIN = re.compile(r"^[+-]?\d+$")
-_COMMA_DECIMAL = re.compile(r"^[+-]?([1-9]\d{0,2}(\.\d{3})+|\d+),\d+$")
-# A leading 0 is never a thousands group, so 0.125 is always a decimal.
-_DOT_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(\.\d{3})+$")
-_DOT_DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")
-
 DST_COUNTRY_AND_REGIONS: dict[str, str] = {
     "Hele landet": "000",
     "Region Nordjylland": "081",
@@ -230,36 +180,19 @@ MISSING_VALUES = frozenset({"", "..", ":"})
 
 
 def parse_number(text: str, *, ambiguous_dot: DecimalMark | None = ",") -> Decimal:
-    """Read a number written the Danish or the plain way.
+    """Read a number written the Danish or the plain way (`backend.tabular.parse_danish_number`).
 
-    Accepted: ``1.234,5``, ``1234,5``, ``1234.5``, ``1234``, ``-12``, ``1 234``,
-    ``1.234.567``. A single dot followed by exactly three digits (``1.234``) is ambiguous:
-    with ``ambiguous_dot=","`` (a Danish file) it is a thousands separator (1234), with
-    ``"."`` a decimal point (1,234), with ``None`` it is rejected. Raises
+    A single dot followed by exactly three digits (``1.234``) is ambiguous: with
+    ``ambiguous_dot=","`` (a Danish file) it is a thousands separator (1234), with ``"."``
+    a decimal point (1,234), with ``None`` it is rejected. Raises
     :class:`SourceFormatError` with a Danish message for anything else.
     """
-    raw = text
-    value = text.strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
-    if _PLAIN.match(value) or (_DOT_DECIMAL.match(value) and not _DOT_THOUSANDS.match(value)):
-        normalised = value
-    elif _COMMA_DECIMAL.match(value):
-        normalised = value.replace(".", "").replace(",", ".")
-    elif _DOT_THOUSANDS.match(value):
-        if value.count(".") > 1:  # 1.234.567 can only be thousands
-            normalised = value.replace(".", "")
-        elif ambiguous_dot is None:
-            raise SourceFormatError(
-                f"Tallet '{raw}' er tvetydigt: skriv {value.replace('.', '')} eller"
-                f" {value.replace('.', ',')}"
-            )
-        else:
-            normalised = value.replace(".", "") if ambiguous_dot == "," else value
-    else:
-        raise SourceFormatError(f"'{raw}' er ikke et tal")
     try:
-        return Decimal(normalised)
-    except InvalidOperation as exc:  # pragma: no cover - the patterns above exclude it
-        raise SourceFormatError(f"'{raw}' er ikke et tal") from exc
+        return parse_danish_number(text, ambiguous_dot=ambiguous_dot)
+    except CellProblem as exc:
+        if exc.code == TableCode.AMBIGUOUS_NUMBER:
+            raise SourceFormatError(exc.message.removesuffix(".")) from exc
+        raise SourceFormatError(f"'{text}' er ikke et tal") from exc
 
 
 def parse_count(text: str) -> int:
@@ -278,58 +211,3 @@ def parse_year(text: str) -> int:
     if not re.fullmatch(r"\d{4}", value) or not 1900 <= int(value) <= 2100:
         raise SourceFormatError(f"'{text}' er ikke et gyldigt årstal")
     return int(value)
-
-
-def detect_decimal_mark(values: list[str], delimiter: str) -> DecimalMark:
-    """Decide how a file writes decimals, to read the ambiguous ``1.234``.
-
-    A comma in any number means Danish (dots are thousands); a dot that cannot be a
-    thousands separator (``12.5``, ``0.125``) means a decimal point; otherwise a
-    semicolon-separated file is taken as Danish and a comma-separated one as plain.
-    """
-    stripped = [v.strip() for v in values]
-    if any(_COMMA_DECIMAL.match(v) for v in stripped):
-        return ","
-    if any(_DOT_DECIMAL.match(v) and not _DOT_THOUSANDS.match(v) for v in stripped):
-        return "."
-    return "," if delimiter in (";", "\t") else "."
-
-
-# --- areas ----------------------------------------------------------------------------
-
-_AREA_CODE = re.compile(r"^\d{3,4}$")
-_CODE_AND_NAME = re.compile(r"^(\d{3,4})\s+\S")
-
-
-def _fold_name(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-class AreaAliases:
-    """Case-insensitive map from area names to Statistics Denmark area codes.
-
-    Built from ``{name: code}``, e.g. ``{"Aarhus": "751", "Århus": "751",
-    "Region Midtjylland": "082", "Hele landet": "000"}``. Names that fold to the same
-    text but point at different codes are a configuration error (``ValueError``).
-    """
-
-    def __init__(self, aliases: Mapping[str, str] | None = None) -> None:
-        self._by_name: dict[str, str] = {}
-        for name, code in (aliases or {}).items():
-            key = _fold_name(name)
-            if self._by_name.get(key, code) != code:
-                raise ValueError(f"Alias {name!r} points at both {self._by_name[key]} and {code}")
-            self._by_name[key] = code
-
-    def resolve(self, value: str) -> str | None:
-        """The area code for a name, a code (``"751"``) or code-and-name (``"751 Aarhus"``)."""
-        text = value.strip()
-        if _AREA_CODE.match(text):
-            return text
-        code_and_name = _CODE_AND_NAME.match(text)
-        if code_and_name:
-            return code_and_name.group(1)
-        return self._by_name.get(_fold_name(text))
-
-    def codes(self) -> frozenset[str]:
-        return frozenset(self._by_name.values())

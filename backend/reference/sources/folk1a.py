@@ -22,8 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from backend.organisations.aliases import AreaAliases
+
 from .common import (
-    AreaAliases,
     ParseResult,
     SourceError,
     SourceFormatError,
@@ -34,6 +35,7 @@ from .common import (
     parse_count,
     read_table,
 )
+from .formats import FOLK1A
 from .population import (
     AGE_BANDS,
     BAND_LIMITS,
@@ -49,10 +51,6 @@ from .population import (
 )
 
 # --- parsing --------------------------------------------------------------------------
-
-_REQUIRED = {"OMRÅDE": ("omraade", "omrade", "area"), "TID": ("tid", "time")}
-_AGE_NAMES = ("alder", "age")
-_VALUE_NAMES = ("indhold", "content", "value")
 
 
 @dataclass
@@ -101,22 +99,13 @@ class _Columns:
 
 
 def _columns(table: Table, errors: list[SourceError]) -> _Columns | None:
-    area = table.index(*_REQUIRED["OMRÅDE"])
-    time = table.index(*_REQUIRED["TID"])
-    value = table.index(*_VALUE_NAMES)
-    for name, position in (("OMRÅDE", area), ("TID", time), ("INDHOLD", value)):
-        if position is None:
-            errors.append(
-                SourceError(
-                    f"Kolonnen '{name}' mangler i overskriften (forventet OMRÅDE;ALDER;TID;INDHOLD).",
-                    row=table.header_row,
-                    column=name,
-                )
-            )
+    positions, missing = FOLK1A.locate(table)
+    errors.extend(missing)
+    area, time, value = positions["OMRÅDE"], positions["TID"], positions["INDHOLD"]
     if area is None or time is None or value is None:
         return None
-    age = table.index(*_AGE_NAMES)
-    used = {area, time, value, age}
+    age = positions["ALDER"]
+    used = FOLK1A.used(positions)
     extra = tuple(i for i in range(len(table.header)) if i not in used and table.header[i])
     return _Columns(area, time, value, age, extra)
 

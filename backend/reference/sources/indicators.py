@@ -16,8 +16,10 @@ the same columns (every indicator used must be defined, with name, unit and sour
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+
+from backend.tabular import detect_decimal_mark
 
 from .common import (
     MISSING_VALUES,
@@ -26,20 +28,16 @@ from .common import (
     Table,
     at,
     cell,
-    detect_decimal_mark,
     overlong_rows,
     parse_number,
     parse_year,
     read_table,
 )
+from .formats import INDICATOR_DEFINITIONS, INDICATOR_FIELDS, INDICATORS
 from .population import AliasesArg, as_aliases
 
 DEFINITIONS_FILE = "definitioner"
-_AREA_COLUMNS = ("kommunekode", "omraade_kode", "kode")
-_YEAR_COLUMNS = ("aar", "tid", "year")
 # Descriptive name columns next to the code; not indicators.
-_LABELS = ("kommune", "kommunenavn", "omraade", "navn")
-_DEFINITION_FIELDS = ("indikator", "navn", "definition", "enhed", "kilde")
 _CODE = re.compile(r"^[a-z0-9æøå][a-z0-9æøå_.\-]*$")
 
 
@@ -111,19 +109,16 @@ def parse_structural_indicators(
         errors.extend(definition_errors)
         defined.update((d.code, d) for d in found)
     try:
-        table = read_table(values, comment_prefix="#")
+        table = read_table(values, comment_prefix=INDICATORS.comment_prefix)
     except SourceFormatError as exc:
         return IndicatorResult(errors=(*errors, SourceError(str(exc))))
     errors.extend(overlong_rows(table))
     if table.comments:
         _merge_header_definitions(table, defined, errors)
-    columns = _indicator_columns(table, defined, errors)
-    area_at, year_at = table.index(*_AREA_COLUMNS), table.index(*_YEAR_COLUMNS)
-    if area_at is None:  # names only, resolved through the alias map
-        area_at = table.index(*_LABELS)
-    for name, position in (("kommunekode", area_at), ("aar", year_at)):
-        if position is None:
-            errors.append(_header_error(table, f"Kolonnen '{name}' mangler i overskriften.", name))
+    positions, missing = INDICATORS.locate(table)  # a name column may stand in for the code
+    columns = _indicator_columns(table, INDICATORS.used(positions), defined, errors)
+    errors.extend(missing)
+    area_at, year_at = positions["kommunekode"], positions["aar"]
     if area_at is None or year_at is None:
         return IndicatorResult(errors=tuple(errors))
     parsed, warnings = _read_values(table, area_at, year_at, columns, aliases, errors)
@@ -145,19 +140,8 @@ def _definitions_from_table(
     def line(row: int) -> int:
         return (rows or {}).get(row, row)
 
-    errors: list[SourceError] = []
-    positions = {name: table.index(name) for name in _DEFINITION_FIELDS}
-    for name, position in positions.items():
-        if position is None:
-            errors.append(
-                SourceError(
-                    f"Kolonnen '{name}' mangler i definitionernes overskrift"
-                    " (forventet indikator;navn;definition;enhed;kilde).",
-                    line(table.header_row),
-                    name,
-                    file,
-                )
-            )
+    positions, missing = INDICATOR_DEFINITIONS.locate(table)
+    errors = [replace(e, row=line(table.header_row), file=file) for e in missing]
     if errors:
         return (), tuple(errors)
     found: dict[str, tuple[IndicatorDefinition, int]] = {}
@@ -166,7 +150,7 @@ def _definitions_from_table(
         code = texts["indikator"].casefold()
         row_errors = [
             SourceError(f"Feltet '{name}' er tomt{at(line(row), name)}.", line(row), name, file)
-            for name in _DEFINITION_FIELDS
+            for name in INDICATOR_FIELDS
             if not texts[name]
         ]
         if code and not _CODE.match(code):
@@ -224,10 +208,12 @@ def _merge_header_definitions(
 
 
 def _indicator_columns(
-    table: Table, defined: dict[str, IndicatorDefinition], errors: list[SourceError]
+    table: Table,
+    fixed: frozenset[int],
+    defined: dict[str, IndicatorDefinition],
+    errors: list[SourceError],
 ) -> list[tuple[int, str]]:
-    """(position, code) of every indicator column, after checking names and definitions."""
-    fixed = {table.index(*_AREA_COLUMNS), table.index(*_YEAR_COLUMNS), table.index(*_LABELS)}
+    """(position, code) of every column but ``fixed``, after checking names and definitions."""
     columns: list[tuple[int, str]] = []
     seen: set[str] = set()
     for position, name in enumerate(table.header):

@@ -17,20 +17,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from types import MappingProxyType
 
+from backend.tabular import detect_decimal_mark
+
 from .common import (
     SourceError,
     SourceFormatError,
     at,
     cell,
-    detect_decimal_mark,
     overlong_rows,
     parse_number,
     parse_year,
     read_table,
 )
-
-_YEAR_COLUMNS = ("aar", "year")
-_INDEX_COLUMNS = ("indeks", "pl_indeks", "plindeks", "pl", "index")
+from .formats import PL_INDEX
 
 
 @dataclass(frozen=True)
@@ -52,18 +51,9 @@ def parse_pl_index(data: bytes | str) -> PlIndexResult:
         table = read_table(data)
     except SourceFormatError as exc:
         return PlIndexResult(errors=(SourceError(str(exc)),))
-    year_at = table.index(*_YEAR_COLUMNS)
-    index_at = table.index(*_INDEX_COLUMNS)
-    errors = overlong_rows(table)
-    for name, position in (("aar", year_at), ("indeks", index_at)):
-        if position is None:
-            errors.append(
-                SourceError(
-                    f"Kolonnen '{name}' mangler i overskriften (forventet aar;indeks).",
-                    table.header_row,
-                    name,
-                )
-            )
+    positions, missing = PL_INDEX.locate(table)
+    year_at, index_at = positions["aar"], positions["indeks"]
+    errors = overlong_rows(table) + missing
     if year_at is None or index_at is None:
         return PlIndexResult(errors=tuple(errors))
     year_column, index_column = table.header[year_at], table.header[index_at]

@@ -10,7 +10,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .common import AreaAliases, SourceFormatError
+from backend.organisations.aliases import AreaAliases
+
+from .common import SourceFormatError
 
 BAND_0_17 = "0-17"
 BAND_18_64 = "18-64"

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from backend.organisations.aliases import AreaAliases
+
 from .common import (
-    AreaAliases,
     ParseResult,
     SourceError,
     SourceFormatError,
@@ -28,25 +29,14 @@ from .common import (
     parse_year,
     read_table,
 )
+from .formats import AGE_BAND_COLUMNS, AGE_BANDS_FILE, POPULATION_TOTALS
 from .population import (
-    BAND_0_17,
-    BAND_18_64,
-    BAND_65_PLUS,
     BAND_TOTAL,
     AliasesArg,
     PopulationRecord,
     as_aliases,
 )
 
-_CODE_COLUMNS = ("omraade_kode", "kommunekode", "kode", "omraade")
-_NAME_COLUMNS = ("omraade", "kommune", "navn")
-_YEAR_COLUMNS = ("aar", "tid")
-_COUNT_COLUMNS = ("folketal_1_januar", "folketal", "indhold")
-_BAND_COLUMNS = (
-    (BAND_0_17, "alder_0_17"),
-    (BAND_18_64, "alder_18_64"),
-    (BAND_65_PLUS, "alder_65_plus"),
-)
 _TOTAL_COLUMN = "i_alt"
 
 
@@ -63,20 +53,12 @@ def parse_population_totals(
         table = read_table(data)
     except SourceFormatError as exc:
         return ParseResult(errors=(SourceError(str(exc)),))
-    errors = overlong_rows(table)
-    code_at = table.index(*_CODE_COLUMNS)
-    year_at = table.index(*_YEAR_COLUMNS)
-    count_at = table.index(*_COUNT_COLUMNS)
-    for label, position in (
-        ("omraade_kode", code_at),
-        ("aar", year_at),
-        ("folketal_1_januar", count_at),
-    ):
-        if position is None:
-            errors.append(_missing_column(table, label))
+    positions, missing = POPULATION_TOTALS.locate(table)
+    errors = overlong_rows(table) + missing
+    code_at, name_at = positions["omraade_kode"], positions["navn"]
+    year_at, count_at = positions["aar"], positions["folketal_1_januar"]
     if code_at is None or year_at is None or count_at is None:
         return ParseResult(errors=tuple(errors))
-    name_at = table.index(*[c for c in _NAME_COLUMNS if table.index(c) != code_at])
     resolver = as_aliases(aliases)
     seen: dict[tuple[str, int], int] = {}
     records: list[PopulationRecord] = []
@@ -116,18 +98,12 @@ def parse_age_band_file(
         table = read_table(data)
     except SourceFormatError as exc:
         return ParseResult(errors=(SourceError(str(exc)),))
-    errors = overlong_rows(table)
-    code_at = table.index(*_CODE_COLUMNS)
-    band_at = {band: table.index(column) for band, column in _BAND_COLUMNS}
-    total_at = table.index(_TOTAL_COLUMN)
-    if code_at is None:
-        errors.append(_missing_column(table, "kommunekode"))
-    for band, column in _BAND_COLUMNS:
-        if band_at[band] is None:
-            errors.append(_missing_column(table, column))
+    positions, missing = AGE_BANDS_FILE.locate(table)
+    errors = overlong_rows(table) + missing
+    code_at, name_at, total_at = positions["kommunekode"], positions["navn"], positions["i_alt"]
+    band_at = {band: positions[column] for band, column in AGE_BAND_COLUMNS}
     if code_at is None or any(position is None for position in band_at.values()):
         return ParseResult(errors=tuple(errors))
-    name_at = table.index(*[c for c in _NAME_COLUMNS if table.index(c) != code_at])
     resolver = as_aliases(aliases)
     seen: dict[str, int] = {}
     records: list[PopulationRecord] = []
@@ -174,12 +150,6 @@ def parse_age_band_file(
         return ParseResult(errors=tuple(errors))
     records.sort(key=lambda r: r.area_code)
     return ParseResult(records=tuple(records))
-
-
-def _missing_column(table: Table, name: str) -> SourceError:
-    return SourceError(
-        f"Kolonnen '{name}' mangler i overskriften.", row=table.header_row, column=name
-    )
 
 
 def _read(

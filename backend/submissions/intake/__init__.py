@@ -15,9 +15,7 @@ See DESIGN.md §3 (streams) and §7 (upload rules).
 from .api import FORMATS, parse_upload, read_limited
 from .codes import WARNING_CODES, Code
 from .context import IntakeContext, Maalgruppe, OfferInfo, kommune_alias_map, reference_from_tenant
-from .numbers import parse_danish_number, to_date, to_decimal
 from .results import IntakeIssue, ParseResult
-from .safety import DEFAULT_MAX_BYTES, ZipLimits
 from .streams import (
     STREAMS,
     BelaegningRecord,
@@ -28,11 +26,9 @@ from .streams import (
     TilbudRecord,
     get_stream,
 )
-from .templates import build_csv_template, build_xlsx_template, set_text_cell
-from .text import neutralise_cell
+from .templates import build_csv_template, build_xlsx_template
 
 __all__ = [
-    "DEFAULT_MAX_BYTES",
     "FORMATS",
     "STREAMS",
     "WARNING_CODES",
@@ -48,17 +44,11 @@ __all__ = [
     "Stream",
     "TakstRecord",
     "TilbudRecord",
-    "ZipLimits",
     "build_csv_template",
     "build_xlsx_template",
     "get_stream",
     "kommune_alias_map",
-    "neutralise_cell",
-    "parse_danish_number",
     "parse_upload",
     "read_limited",
     "reference_from_tenant",
-    "set_text_cell",
-    "to_date",
-    "to_decimal",
 ]

@@ -5,15 +5,25 @@ from __future__ import annotations
 import hashlib
 from typing import BinaryIO
 
+from backend.tabular import (
+    DEFAULT_MAX_BYTES,
+    FORMATS,
+    FileProblem,
+    Table,
+    TableIssue,
+    check_size,
+    openpyxl_warnings,
+    read_csv,
+    read_json,
+    read_xlsx,
+    sniff_format,
+)
+
 from .codes import Code
 from .context import IntakeContext
-from .readers import Table, openpyxl_warnings, read_csv, read_json, read_xlsx
-from .results import FileProblem, IntakeIssue, ParseResult
-from .safety import DEFAULT_MAX_BYTES, check_size, sniff_format
+from .results import IntakeIssue, ParseResult
 from .streams import Stream, get_stream
 from .validation import issue_order, validate_table
-
-FORMATS = ("xlsx", "csv", "json")
 
 
 def read_limited(source: bytes | bytearray | memoryview | BinaryIO, max_bytes: int) -> bytes:
@@ -56,7 +66,7 @@ def parse_upload(
         raise ValueError(f"format must be one of {FORMATS}, not {format!r}")
     data = read_limited(source, max_bytes)
     fmt = format or "unknown"
-    notes: list[IntakeIssue] = []
+    notes: list[TableIssue] = []
     digest = hashlib.sha256(data).hexdigest() if len(data) <= max_bytes else ""
     try:
         check_size(len(data), max_bytes)
@@ -65,9 +75,10 @@ def parse_upload(
             table = _open(data, fmt, spec)
             records, out, row_count = validate_table(table, spec, context, max_errors)
     except FileProblem as problem:
-        return ParseResult(spec.key, fmt, (), (problem.issue,), tuple(notes), 0, digest, len(data))
+        issue, found = IntakeIssue.of(problem.issue), tuple(IntakeIssue.of(n) for n in notes)
+        return ParseResult(spec.key, fmt, (), (issue,), found, 0, digest, len(data))
     for note in notes:
-        out.add(note)
+        out.add(IntakeIssue.of(note))
     return ParseResult(
         stream=spec.key,
         format=fmt,

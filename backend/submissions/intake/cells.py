@@ -12,12 +12,20 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from backend.organisations.aliases import fold_municipality_name
+from backend.tabular import (
+    CellProblem,
+    excel_error,
+    fold,
+    to_bool,
+    to_date,
+    to_decimal,
+    to_integer,
+)
+
 from .codes import Code
 from .context import IntakeContext
-from .numbers import excel_error, to_bool, to_date, to_decimal, to_integer
-from .results import CellProblem
 from .streams import Column, Kind
-from .text import fold
 
 Converter = Callable[[Any], Any]
 MAX_TEXT = 200
@@ -156,8 +164,7 @@ def _kommune(context: IntakeContext) -> Converter:
             return None
         code = seen.get(text)
         if code is None:
-            key = fold(text)
-            code = aliases.get(key) or aliases.get(key.removesuffix("_kommune"))
+            code = aliases.get(fold_municipality_name(text))
             if code is None:
                 raise CellProblem(Code.UNKNOWN_KOMMUNE, f"Kommunen '{text}' kendes ikke.")
             seen[text] = code

@@ -14,7 +14,8 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from .text import fold
+from backend.organisations.aliases import AreaAliases
+from backend.tabular import fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +62,9 @@ class IntakeContext:
     - ``foreign_offer_ids``: ids of other organisations' offers (to tell
       ``foreign_offer`` from ``unknown_offer``).
     - ``maalgrupper``: the catalogue, in presentation order.
-    - ``kommune_aliases``: folded name/alias/code → kommunekode (see `fold`); build it
-      with `kommune_alias_map`.
+    - ``kommune_aliases``: folded name/alias/code → kommunekode (see
+      `backend.organisations.aliases.fold_municipality_name`); build it with
+      `kommune_alias_map`.
     - ``previous_takster``: basistakst of the previous budget year by tilbud_id.
     - ``open``: whether the period accepts uploads; the service layer rejects a closed
       period with ``period_closed`` before parsing.
@@ -97,12 +99,14 @@ class IntakeContext:
 
 
 def kommune_alias_map(entries: Iterable[tuple[str, str, Iterable[str]]]) -> dict[str, str]:
-    """Alias map from (kommunekode, navn, aliases) triples; the code maps to itself."""
-    out: dict[str, str] = {}
-    for kode, navn, aliases in entries:
-        for name in (kode, navn, *aliases):
-            out[fold(name)] = kode
-    return out
+    """Alias map from (kommunekode, navn, aliases) triples; the code maps to itself.
+
+    Keys are folded with `fold_municipality_name`; a name that folds like another
+    kommune's is a configuration error (``ValueError``).
+    """
+    return AreaAliases(
+        (name, kode) for kode, navn, aliases in entries for name in (kode, navn, *aliases)
+    ).by_key()
 
 
 def reference_from_tenant(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from backend.tabular import TableIssue
+
 from .codes import WARNING_CODES, Code
 
 #: Offending values are cut to this many characters in an issue.
@@ -39,6 +41,11 @@ class IntakeIssue:
     field: str | None = None
     header: str | None = None
     value: str | None = None
+
+    @classmethod
+    def of(cls, issue: TableIssue) -> IntakeIssue:
+        """The intake issue for a problem the tabular readers found."""
+        return cls(Code(issue.code), issue.message, sheet=issue.sheet, row=issue.row)
 
     @property
     def is_warning(self) -> bool:
@@ -77,20 +84,3 @@ class ParseResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-class CellProblem(Exception):
-    """Raised by a converter for one bad cell; validation turns it into an `IntakeIssue`."""
-
-    def __init__(self, code: Code, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-class FileProblem(Exception):
-    """Raised by readers and safety checks for a file that cannot be read at all."""
-
-    def __init__(self, code: Code, message: str, **location: Any) -> None:
-        super().__init__(message)
-        self.issue = IntakeIssue(code=code, message=message, **location)

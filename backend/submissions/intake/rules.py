@@ -11,15 +11,14 @@ from calendar import monthrange
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
+
+from backend.tabular import fold
 
 from .codes import Code
+from .collector import Collector, PlannedColumn
 from .context import IntakeContext
 from .streams import BelaegningRecord, RegnskabRecord, TakstRecord, TilbudRecord
-from .text import fold
-
-if TYPE_CHECKING:
-    from .validation import Collector, PlannedColumn
 
 #: forbrug above this share of normering × days gives a high_occupancy warning.
 OCCUPANCY_LIMIT = Decimal("1.10")

@@ -2,7 +2,7 @@
 
 A column has an ASCII key (template header alternative, JSON key, record attribute), a
 Danish display label (XLSX/CSV template header), a kind (which converter validates it)
-and bounds. Headers are matched on the folded key, label or aliases (see `text.fold`), so
+and bounds. Headers are matched on the folded key, label or aliases (see `backend.tabular.fold`), so
 both "Køberkommune" and "koeberkommune" are accepted.
 """
 
@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from .text import fold
+from backend.tabular import fold
 
 
 class Kind(StrEnum):

@@ -18,16 +18,16 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from backend.tabular import danish_number_text, neutralise_cell, set_text_cell
+
 from .context import IntakeContext, OfferInfo
 from .streams import Column, Kind, Stream, get_stream
-from .text import FORMULA_TRIGGERS, neutralise_cell
 
 TILBUDSTYPE_LABELS = {"dag": "dag", "doegn": "døgn", "aaben": "åben", "sikret": "sikret"}
 LISTS_SHEET = "Lister"
@@ -36,19 +36,6 @@ DATE_FORMAT = "dd-mm-yyyy"
 SPARE_ROWS = 200
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-
-
-def set_text_cell(cell: Cell, value: Any) -> None:
-    """Write user data into an XLSX cell so it can never run as a formula.
-
-    Text starting with ``= + - @`` is stored as a plain string cell with Excel's quote
-    prefix (shown as text, edited as text) rather than as a formula.
-    """
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-        if value.startswith(FORMULA_TRIGGERS):
-            cell.quotePrefix = True
 
 
 def _prefill(stream: Stream, context: IntakeContext) -> list[dict[str, Any]]:
@@ -164,7 +151,7 @@ def csv_value(value: Any) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if isinstance(value, Decimal | int | float):
-        return str(value).replace(".", ",")
+        return danish_number_text(value)
     if isinstance(value, date):
         return value.isoformat()
     return str(neutralise_cell(str(value)))

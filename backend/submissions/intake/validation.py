@@ -12,76 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string
 
-from .cells import Converter, converter_for
+from backend.tabular import CellProblem, Table, column_letter, fold
+
+from .cells import converter_for
 from .codes import Code
+from .collector import Collector, PlannedColumn
 from .context import IntakeContext
-from .readers import Table
-from .results import CellProblem, IntakeIssue, shorten
+from .results import IntakeIssue
 from .rules import ROW_RULES, RowRule
 from .streams import Column, Kind, Stream
-from .text import fold
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedColumn:
-    index: int
-    column: Column
-    letter: str | None  # None for JSON
-    header: str
-    convert: Converter
-    required: bool
-
-
-@dataclass
-class Collector:
-    """Collects issues with their location; stops collecting errors at ``max_errors``."""
-
-    sheet: str | None
-    max_errors: int
-    errors: list[IntakeIssue] = field(default_factory=list)
-    warnings: list[IntakeIssue] = field(default_factory=list)
-    full: bool = False
-
-    def add(self, issue: IntakeIssue) -> None:
-        if issue.is_warning:
-            self.warnings.append(issue)
-        elif len(self.errors) < self.max_errors:
-            self.errors.append(issue)
-        elif not self.full:
-            self.full = True
-            self.errors.append(
-                IntakeIssue(
-                    Code.TOO_MANY_ERRORS,
-                    f"Der er mere end {self.max_errors} fejl; ret dem og indlæs filen igen for "
-                    "at se resten.",
-                )
-            )
-
-    def at(
-        self,
-        code: Code,
-        message: str,
-        row: int | None = None,
-        col: PlannedColumn | None = None,
-        value: Any = None,
-        *,
-        letter: str | None = None,
-        header: str | None = None,
-    ) -> None:
-        self.add(
-            IntakeIssue(
-                code,
-                message,
-                sheet=self.sheet,
-                row=row,
-                column=col.letter if col else letter,
-                field=col.column.key if col else None,
-                header=col.header if col else header,
-                value=shorten(value),
-            )
-        )
 
 
 def _needed(column: Column, context: IntakeContext) -> bool:
@@ -98,7 +39,7 @@ def issue_order(issue: IntakeIssue) -> tuple[float, int]:
 
 
 def _letter(table: Table, index: int) -> str | None:
-    return get_column_letter(index + 1) if table.format != "json" else None
+    return column_letter(index) if table.format != "json" else None
 
 
 def plan_columns(
@@ -205,7 +146,7 @@ class RowLoop:
             try:
                 value = col.convert(raw)
             except CellProblem as problem:
-                self.out.at(problem.code, problem.message, number, col, raw)
+                self.out.at(Code(problem.code), problem.message, number, col, raw)
                 good = False
                 continue
             if value is None and col.required:
@@ -300,7 +241,7 @@ def validate_table(
     loop.run()
     loop.rule.finish(out)
     for issue in table.issues:
-        out.add(issue)
+        out.add(IntakeIssue.of(issue))
     if loop.row_count == 0 and not out.errors:
         out.at(Code.NO_ROWS, "Filen indeholder ingen datarækker under overskriften.")
     return loop.records, out, loop.row_count

@@ -4,11 +4,10 @@ from decimal import Decimal
 
 import pytest
 
+from backend.organisations.aliases import AreaAliases
 from backend.reference.sources.common import (
-    AreaAliases,
     SourceFormatError,
     decode_text,
-    detect_decimal_mark,
     parse_count,
     parse_number,
     read_table,
@@ -77,19 +76,6 @@ def test_parse_count(text: str, expected: int) -> None:
 def test_parse_count_rejects(text: str, message: str) -> None:
     with pytest.raises(SourceFormatError, match=message):
         parse_count(text)
-
-
-@pytest.mark.parametrize(
-    ("values", "delimiter", "expected"),
-    [
-        (["1.234", "98,1"], ",", ","),
-        (["1.234", "0.5"], ";", "."),
-        (["1.234", "2.345"], ";", ","),
-        (["1.234", "2.345"], ",", "."),
-    ],
-)
-def test_detect_decimal_mark(values: list[str], delimiter: str, expected: str) -> None:
-    assert detect_decimal_mark(values, delimiter) == expected
 
 
 TEXT = "OMRÅDE;TID\nSamsø;2017K1\n"

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import io
-import warnings
 import zipfile
 from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook
 
-from backend.submissions.intake import Code, ZipLimits, get_stream, parse_upload
-from backend.submissions.intake.readers import openpyxl_warnings
-from backend.submissions.intake.results import FileProblem
+from backend.submissions.intake import Code, get_stream, parse_upload
 from backend.submissions.intake.rules import days_in_quarter
-from backend.submissions.intake.safety import inspect_xlsx
-from backend.submissions.intake.text import fold
+from backend.tabular import TableCode, fold
+from tests.backend.tabular.support import zip_of
 
 from .factories import make_context
 
@@ -125,26 +122,6 @@ def test_period_closed_code_exists_for_the_service_layer():
     assert make_context(open=False).open is False
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return out.getvalue()
-
-
-def test_zip_limits_are_parameters():
-    data = _zip(
-        {"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>", "xl/big.xml": b" " * 200_000}
-    )
-    inspect_xlsx(data)
-    with pytest.raises(FileProblem) as caught:
-        inspect_xlsx(data, ZipLimits(max_total_uncompressed=100_000))
-    assert caught.value.issue.code == Code.ZIP_BOMB
-    with pytest.raises(FileProblem):
-        inspect_xlsx(data, ZipLimits(ratio_min_size=1000, max_ratio=50))
-
-
 def test_openpyxl_warning_becomes_an_intake_warning():
     wb = Workbook()
     wb.active.append(["tilbud_id", "kvartal", "normering", "forbrug"])
@@ -157,18 +134,18 @@ def test_openpyxl_warning_becomes_an_intake_warning():
     members["xl/workbook.xml"] = members["xl/workbook.xml"].replace(
         b"</sheets>", b'<sheet name="Gammel" sheetId="9"/></sheets>'
     )
-    data = _zip(members)
+    data = zip_of(members)
     result = parse_upload(data, "belaegning", make_context())
     assert result.ok
     assert [w.code for w in result.warnings] == [Code.WORKBOOK_WARNING]
-
-
-def test_other_warnings_are_not_swallowed():
-    with pytest.raises(DeprecationWarning), openpyxl_warnings([]):
-        warnings.warn("not ours", DeprecationWarning, stacklevel=1)
 
 
 def test_json_numbers_are_exact_decimals():
     data = b'[{"tilbud_id": "A-101", "kvartal": 1, "normering": 0.1, "forbrug": "1.234,5"}]'
     record = parse_upload(data, "belaegning", make_context()).records[0]
     assert (record.normering, record.forbrug) == (Decimal("0.1"), Decimal("1234.5"))
+
+
+def test_every_table_code_is_an_upload_code():
+    """Issues from the tabular readers reach clients under the upload API's codes."""
+    assert {str(code) for code in TableCode} - {"ambiguous_number"} <= {str(c) for c in Code}

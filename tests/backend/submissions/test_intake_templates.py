@@ -8,15 +8,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from backend.submissions.intake import (
     STREAMS,
     build_csv_template,
     build_xlsx_template,
-    neutralise_cell,
     parse_upload,
-    set_text_cell,
 )
 
 from .factories import make_context
@@ -146,33 +144,3 @@ def test_csv_template_is_semicolon_utf8_with_bom():
     assert data.startswith(b"\xef\xbb\xbf")
     first = data.decode("utf-8-sig").splitlines()[0]
     assert first == "Tilbuds-ID;Tilbudsnavn;Kvartal;Normering (pladser);Forbrug (dage);Køberkommune"
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+45 1234", "'+45 1234"),
-        ("-2", "'-2"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=x", "'\t=x"),
-        ("Sølyst", "Sølyst"),
-        (-2, -2),
-        (None, None),
-        (Decimal("1.5"), Decimal("1.5")),
-    ],
-)
-def test_neutralise_cell(value, expected):
-    assert neutralise_cell(value) == expected
-
-
-def test_set_text_cell_never_writes_a_formula():
-    wb = Workbook()
-    cell = wb.active["A1"]
-    set_text_cell(cell, '=HYPERLINK("http://x")')
-    assert cell.data_type == "s"
-    assert cell.quotePrefix
-    out = io.BytesIO()
-    wb.save(out)
-    again = load_workbook(io.BytesIO(out.getvalue()))
-    assert again.active["A1"].data_type == "s"

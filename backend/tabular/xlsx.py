@@ -1,4 +1,4 @@
-"""Checks that run on the raw bytes before any parser sees them.
+"""XLSX: the safety checks on the raw bytes, then reading one sheet with openpyxl.
 
 XLSX is a zip of XML parts; openpyxl trusts it. So before openpyxl opens a workbook we
 check, from the zip's central directory only (nothing is decompressed): member count,
@@ -6,25 +6,31 @@ total uncompressed size, compression ratio per member, the parts an XLSX must ha
 macros (``vbaProject.bin``) and external links. Then the first bytes of every XML part are
 checked for DTDs (entity expansion). The declared sizes cannot be used to lie: Python's
 zipfile stops at the declared size and fails the CRC check, which the reader reports as
-``corrupt_file``.
+``corrupt_file``. The chosen sheet is also scanned for formulas, so a caller can refuse
+formulas without a cached value and warn about the rest.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import re
+import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from xml.etree.ElementTree import iterparse
+from typing import Any
+from xml.etree.ElementTree import ParseError, iterparse
 
-from .codes import Code
-from .results import FileProblem
+from openpyxl import load_workbook
 
-XLSX_MAGIC = b"PK\x03\x04"
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and encrypted .xlsx
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+from .problems import FileProblem, TableCode, TableIssue
+from .readers import Row, Table
+from .text import fold
+
+log = logging.getLogger(__name__)
 
 _EXTERNAL_LINK_REL = re.compile(rb"/relationships/externalLink[\"']")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -47,39 +53,12 @@ class ZipLimits:
     ratio_min_size: int = 1024 * 1024
 
 
-def check_size(size: int, max_bytes: int) -> None:
-    """Reject a file larger than ``max_bytes`` (before any parsing)."""
-    if size > max_bytes:
-        raise FileProblem(
-            Code.FILE_TOO_LARGE,
-            f"Filen er større end de tilladte {max_bytes / 1_048_576:.1f} MB.".replace(".", ",", 1),
-        )
-    if size == 0:
-        raise FileProblem(Code.EMPTY_FILE, "Filen er tom.")
-
-
-def sniff_format(head: bytes) -> str:
-    """``xlsx``, ``json`` or ``csv`` from the first bytes; legacy Excel is rejected."""
-    if head.startswith(XLSX_MAGIC) or head.startswith(b"PK\x05\x06"):
-        return "xlsx"
-    if head.startswith(OLE2_MAGIC):
-        raise FileProblem(
-            Code.UNSUPPORTED_FORMAT,
-            "Filen er i det gamle Excel-format (.xls) eller beskyttet med adgangskode. "
-            "Gem den som .xlsx uden adgangskode.",
-        )
-    stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    if stripped[:1] in (b"[", b"{"):
-        return "json"
-    return "csv"
-
-
 def open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zlib.error, ValueError, EOFError) as exc:
         raise FileProblem(
-            Code.CORRUPT_FILE,
+            TableCode.CORRUPT_FILE,
             "Filen er ikke en gyldig Excel-fil (.xlsx); den er beskadiget eller afkortet.",
         ) from exc
 
@@ -87,13 +66,13 @@ def open_zip(data: bytes) -> zipfile.ZipFile:
 def _check_bomb(infos: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
     if len(infos) > limits.max_members:
         raise FileProblem(
-            Code.ZIP_BOMB,
+            TableCode.ZIP_BOMB,
             f"Filen indeholder {len(infos)} dele; højst {limits.max_members} tilladt.",
         )
     total = sum(info.file_size for info in infos)
     if total > limits.max_total_uncompressed:
         raise FileProblem(
-            Code.ZIP_BOMB,
+            TableCode.ZIP_BOMB,
             f"Filen fylder {total / 1_048_576:.0f} MB udpakket; højst "
             f"{limits.max_total_uncompressed / 1_048_576:.0f} MB tilladt.",
         )
@@ -103,7 +82,7 @@ def _check_bomb(infos: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > limits.max_ratio:
             raise FileProblem(
-                Code.ZIP_BOMB,
+                TableCode.ZIP_BOMB,
                 f"Delen '{info.filename}' er pakket {ratio:.0f} gange sammen; filen afvises "
                 "som mistænkelig (zip-bombe).",
             )
@@ -112,12 +91,12 @@ def _check_bomb(infos: list[zipfile.ZipInfo], limits: ZipLimits) -> None:
 def _check_parts(zf: zipfile.ZipFile, names: set[str]) -> None:
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise FileProblem(
-            Code.CORRUPT_FILE,
+            TableCode.CORRUPT_FILE,
             "Filen er en zip-fil, men ikke en Excel-projektmappe (.xlsx).",
         )
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         raise FileProblem(
-            Code.MACROS,
+            TableCode.MACROS,
             "Filen indeholder makroer (VBA). Gem den som almindelig .xlsx uden makroer.",
         )
     if any(name.startswith("xl/externalLinks/") for name in names):
@@ -129,7 +108,7 @@ def _check_parts(zf: zipfile.ZipFile, names: set[str]) -> None:
 
 def _external_link() -> FileProblem:
     return FileProblem(
-        Code.EXTERNAL_LINK,
+        TableCode.EXTERNAL_LINK,
         "Filen indeholder eksterne kæder til andre projektmapper. Fjern dem "
         "(Data → Rediger kæder → Bryd kæde) og gem igen.",
     )
@@ -141,7 +120,7 @@ def _read_head(zf: zipfile.ZipFile, name: str, size: int) -> bytes:
             return member.read(size)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
         raise FileProblem(
-            Code.CORRUPT_FILE, f"Delen '{name}' i filen er beskadiget og kan ikke læses."
+            TableCode.CORRUPT_FILE, f"Delen '{name}' i filen er beskadiget og kan ikke læses."
         ) from exc
 
 
@@ -156,7 +135,7 @@ def inspect_xlsx(data: bytes, limits: ZipLimits | None = None) -> None:
         for name in names:
             if name.endswith((".xml", ".rels")) and _DTD.search(_read_head(zf, name, 2048)):
                 raise FileProblem(
-                    Code.UNSAFE_XML, f"Delen '{name}' indeholder en DTD, som ikke er tilladt."
+                    TableCode.UNSAFE_XML, f"Delen '{name}' indeholder en DTD, som ikke er tilladt."
                 )
 
 
@@ -198,3 +177,115 @@ def formula_cells(zf: zipfile.ZipFile, path: str) -> dict[str, bool]:
                 found[element.get("r", "")] = cached or inline is not None
             element.clear()
     return found
+
+
+# --------------------------------------------------------------------------- reading
+
+_CORRUPT = (zipfile.BadZipFile, zlib.error, ParseError, EOFError, KeyError, OSError)
+#: openpyxl warnings about features it drops when reading; harmless for a data upload.
+_HARMLESS_OPENPYXL = (
+    "extension is not supported",
+    "Conditional Formatting extension",
+    "no default style",
+    "DrawingML support is incomplete",
+)
+
+
+def _corrupt(detail: str = "") -> FileProblem:
+    return FileProblem(
+        TableCode.CORRUPT_FILE, f"Filen er beskadiget og kan ikke læses.{detail}".rstrip()
+    )
+
+
+def _pick_sheet(workbook: Any, wanted: Sequence[str]) -> Any:
+    """The first sheet named like one of ``wanted`` (folded), else the first visible one."""
+    sheets = list(workbook.worksheets)
+    folded = {fold(ws.title): ws for ws in sheets}
+    for name in wanted:
+        if fold(name) in folded:
+            return folded[fold(name)]
+    for ws in sheets:
+        if ws.sheet_state == "visible":
+            return ws
+    raise FileProblem(TableCode.NO_SHEET, "Projektmappen indeholder intet synligt regneark.")
+
+
+def read_xlsx(data: bytes, sheet_names: Sequence[str] = ()) -> Table:
+    """Open an XLSX (after `inspect_xlsx`) read-only, with cached values of formulas.
+
+    ``sheet_names``: the titles to look for, in order; otherwise the first visible sheet.
+    The chosen sheet is also scanned for formula cells (``Table.formula_cells``).
+    """
+    inspect_xlsx(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    except FileProblem:
+        raise
+    except (*_CORRUPT, ValueError, TypeError, AttributeError) as exc:
+        raise _corrupt() from exc
+    ws = _pick_sheet(workbook, sheet_names)
+    ws.reset_dimensions()  # the stored <dimension> is often wrong; read what is there
+    formulas: dict[str, bool] = {}
+    path = getattr(ws, "_worksheet_path", None)
+    if path:
+        with open_zip(data) as zf:
+            try:
+                if has_formulas(zf, path):
+                    formulas = formula_cells(zf, path)
+            except _CORRUPT as exc:
+                raise _corrupt() from exc
+    rows = ws.iter_rows(values_only=True)
+    try:
+        header = next(rows, None)
+    except _CORRUPT as exc:
+        workbook.close()
+        raise _corrupt() from exc
+    table = Table(
+        format="xlsx", header=header or (), rows=iter(()), sheet=ws.title, formula_cells=formulas
+    )
+    table.rows = _xlsx_rows(rows, workbook, table)
+    return table
+
+
+def _xlsx_rows(rows: Iterator[Sequence[Any]], workbook: Any, table: Table) -> Iterator[Row]:
+    number = 1
+    try:
+        for number, values in enumerate(rows, start=2):
+            yield number, values
+    except _CORRUPT:
+        table.issues.append(
+            TableIssue(
+                TableCode.CORRUPT_FILE,
+                f"Filen er beskadiget efter række {number}.",
+                sheet=table.sheet,
+                row=number + 1,
+            )
+        )
+    finally:
+        workbook.close()
+
+
+@contextlib.contextmanager
+def openpyxl_warnings(issues: list[TableIssue]) -> Iterator[None]:
+    """Turn openpyxl's UserWarnings into ``workbook_warning`` issues (or a log line if harmless).
+
+    openpyxl warns about workbook features it drops (data validation extensions,
+    conditional formatting, drawings…). Those are recorded here instead of escaping to the
+    caller; any other warning raised inside the block is re-issued unchanged.
+    Note: `warnings.catch_warnings` is process-global, like every warnings filter.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for item in caught:
+        module = getattr(item, "filename", "") or ""
+        if issubclass(item.category, UserWarning) and "openpyxl" in module:
+            text = str(item.message)
+            if any(marker in text for marker in _HARMLESS_OPENPYXL):
+                log.debug("openpyxl: %s", text)
+            else:
+                issues.append(
+                    TableIssue(TableCode.WORKBOOK_WARNING, f"Bemærkning fra Excel-læseren: {text}")
+                )
+        else:
+            warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)

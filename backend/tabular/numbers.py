@@ -1,4 +1,4 @@
-"""Danish number, date and yes/no parsing for uploaded cells.
+"""Danish number, date and yes/no parsing of cells.
 
 Number rules (text cells; numeric XLSX/JSON cells are used as they are):
 
@@ -8,7 +8,9 @@ Number rules (text cells; numeric XLSX/JSON cells are used as they are):
 - **the ambiguous ``1.234``**: without a comma, dots that each separate groups of exactly
   three digits, and a first group that does not start with 0, are Danish thousands
   separators: ``1.234`` → 1234, ``1.234.567`` → 1234567. Any other single dot is a
-  decimal point: ``1234.5``, ``1.5``, ``0.125``, ``12.3456``;
+  decimal point: ``1234.5``, ``1.5``, ``0.125``, ``12.3456``. A caller that knows the
+  file writes decimal points (see `detect_decimal_mark`) passes ``ambiguous_dot="."`` to
+  read a single ``1.234`` as 1,234, or None to refuse it (``ambiguous_number``);
 - a leading ``-`` (or the Unicode minus) makes a number negative; parentheses
   ``(1.234)`` are rejected with a clear message (accounting style is too easy to miss);
 - ``1,234.5`` (English grouping) and scientific notation are rejected.
@@ -21,19 +23,21 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from .codes import Code
-from .results import CellProblem
+from .problems import CellProblem, TableCode
+
+DecimalMark = str  # "," or "."
 
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2212": "-"})
 _DANISH_NUMBER = re.compile(
     r"""^(?P<sign>[-+]?)\s*(?:
         (?P<dotted>[1-9]\d{0,2}(?:\.\d{3})+)(?:,(?P<dotted_frac>\d+))?    # 1.234(,5)
       | (?P<spaced>\d{1,3}(?:\ \d{3})+)(?:,(?P<spaced_frac>\d+))?        # 1 234(,5)
-      | (?P<plain>\d+)(?:[,.](?P<plain_frac>\d+))?                       # 1234(,5|.5)
-      | [,.](?P<bare_frac>\d+)                                           # ,5
+      | (?P<plain>\d+)(?:(?P<plain_mark>[,.])(?P<plain_frac>\d+))?        # 1234(,5|.5)
+      | (?P<bare_mark>[,.])(?P<bare_frac>\d+)                            # ,5
     )$""",
     re.VERBOSE,
 )
@@ -52,16 +56,25 @@ _FALSE = frozenset({"nej", "n", "false", "falsk", "0", "no"})
 def excel_error(value: str) -> CellProblem | None:
     """A `CellProblem` when the text is an Excel error value such as ``#DIV/0!``."""
     if value.strip().upper() in _EXCEL_ERRORS:
-        return CellProblem(Code.EXCEL_ERROR, f"Cellen indeholder Excel-fejlen '{value}'.")
+        return CellProblem(TableCode.EXCEL_ERROR, f"Cellen indeholder Excel-fejlen '{value}'.")
     return None
 
 
 def _not_a_number(value: object, hint: str = "") -> CellProblem:
-    return CellProblem(Code.NOT_A_NUMBER, f"Værdien '{value}' er ikke et tal.{hint}")
+    return CellProblem(TableCode.NOT_A_NUMBER, f"Værdien '{value}' er ikke et tal.{hint}")
 
 
-def parse_danish_number(text: str) -> Decimal:
-    """Parse a number written as text by a Danish user (see module docstring)."""
+def _match(text: str) -> re.Match[str] | None:
+    return _DANISH_NUMBER.match(text.translate(_SPACES).strip())
+
+
+def parse_danish_number(text: str, *, ambiguous_dot: DecimalMark | None = ",") -> Decimal:
+    """Parse a number written as text by a Danish user (see module docstring).
+
+    ``ambiguous_dot`` decides a single dot before exactly three digits (``1.234``): ``","``
+    (the file writes decimal commas) reads it as thousands, ``"."`` as a decimal point,
+    None refuses it with ``ambiguous_number``.
+    """
     if _SIMPLE.match(text):  # fast path: 1234 / -1234,5 (most cells of a CSV)
         return Decimal(text.replace(",", "."))
     cleaned = text.translate(_SPACES).strip()
@@ -81,6 +94,15 @@ def parse_danish_number(text: str) -> Decimal:
     groups = match.groupdict()
     if groups["dotted"] is not None:
         whole, frac = groups["dotted"].replace(".", ""), groups["dotted_frac"]
+        if frac is None and groups["dotted"].count(".") == 1 and ambiguous_dot != ",":
+            if ambiguous_dot is None:
+                plain = groups["dotted"]
+                raise CellProblem(
+                    TableCode.AMBIGUOUS_NUMBER,
+                    f"Tallet '{text}' er tvetydigt: skriv {plain.replace('.', '')} eller"
+                    f" {plain.replace('.', ',')}.",
+                )
+            whole, frac = groups["dotted"].split(".")
     elif groups["spaced"] is not None:
         whole, frac = groups["spaced"].replace(" ", ""), groups["spaced_frac"]
     elif groups["plain"] is not None:
@@ -89,6 +111,33 @@ def parse_danish_number(text: str) -> Decimal:
         whole, frac = "0", groups["bare_frac"]
     sign = groups["sign"] or ""
     return Decimal(f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}")
+
+
+def decimal_mark(text: str) -> DecimalMark | None:
+    """How a number text shows its decimals: ``","`` (``98,1``, ``1.234,5``), ``"."`` for
+    a dot that cannot be a thousands separator (``12.5``, ``0.125``), else None
+    (``1234``, ``1.234``, or not a number)."""
+    match = _match(text)
+    if match is None:
+        return None
+    if match["dotted_frac"] is not None or match["spaced_frac"] is not None:
+        return ","
+    return match["plain_mark"] or match["bare_mark"]
+
+
+def detect_decimal_mark(values: Iterable[str], delimiter: str) -> DecimalMark:
+    """Decide how a file writes decimals, to read the ambiguous ``1.234``.
+
+    A comma in any number means Danish (dots are thousands); a dot that cannot be a
+    thousands separator means a decimal point; otherwise a semicolon- or tab-separated
+    file is taken as Danish and a comma-separated one as plain.
+    """
+    marks = {decimal_mark(value) for value in values}
+    if "," in marks:
+        return ","
+    if "." in marks:
+        return "."
+    return "," if delimiter in (";", "\t") else "."
 
 
 def to_decimal(value: object) -> Decimal | None:
@@ -111,10 +160,14 @@ def to_decimal(value: object) -> Decimal | None:
             return None
         return parse_danish_number(value)
     if isinstance(value, bool):
-        raise CellProblem(Code.WRONG_TYPE, f"Værdien '{value}' er en sandhedsværdi, ikke et tal.")
+        raise CellProblem(
+            TableCode.WRONG_TYPE, f"Værdien '{value}' er en sandhedsværdi, ikke et tal."
+        )
     if isinstance(value, date | datetime):
-        raise CellProblem(Code.NOT_A_NUMBER, f"Værdien '{value}' er en dato, ikke et tal.")
-    raise CellProblem(Code.WRONG_TYPE, f"Værdien '{value}' har en forkert type; forventede et tal.")
+        raise CellProblem(TableCode.NOT_A_NUMBER, f"Værdien '{value}' er en dato, ikke et tal.")
+    raise CellProblem(
+        TableCode.WRONG_TYPE, f"Værdien '{value}' har en forkert type; forventede et tal."
+    )
 
 
 def to_integer(value: object) -> int | None:
@@ -123,7 +176,7 @@ def to_integer(value: object) -> int | None:
     if number is None:
         return None
     if number != number.to_integral_value():
-        raise CellProblem(Code.NOT_AN_INTEGER, f"Værdien '{value}' skal være et helt tal.")
+        raise CellProblem(TableCode.NOT_AN_INTEGER, f"Værdien '{value}' skal være et helt tal.")
     try:
         return int(number)
     except (InvalidOperation, OverflowError) as exc:  # pragma: no cover - defensive
@@ -140,12 +193,14 @@ def to_date(value: object) -> date | None:
         return None
     if isinstance(value, datetime):
         if value.time() != datetime.min.time():
-            raise CellProblem(Code.INVALID_DATE, f"Værdien '{value}' indeholder et klokkeslæt.")
+            raise CellProblem(
+                TableCode.INVALID_DATE, f"Værdien '{value}' indeholder et klokkeslæt."
+            )
         return value.date()
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
-        raise CellProblem(Code.INVALID_DATE, f"Værdien '{value}' er ikke en dato.")
+        raise CellProblem(TableCode.INVALID_DATE, f"Værdien '{value}' er ikke en dato.")
     text = value.strip()
     if not text:
         return None
@@ -159,7 +214,7 @@ def to_date(value: object) -> date | None:
             except ValueError:
                 break
     raise CellProblem(
-        Code.INVALID_DATE,
+        TableCode.INVALID_DATE,
         f"Værdien '{value}' er ikke en gyldig dato; skriv fx 2017-01-01 eller 01-01-2017.",
     )
 
@@ -181,4 +236,4 @@ def to_bool(value: object) -> bool | None:
             return True
         if text in _FALSE:
             return False
-    raise CellProblem(Code.INVALID_BOOLEAN, f"Værdien '{value}' skal være ja eller nej.")
+    raise CellProblem(TableCode.INVALID_BOOLEAN, f"Værdien '{value}' skal være ja eller nej.")

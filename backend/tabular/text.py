@@ -1,9 +1,13 @@
-"""Text helpers shared by readers, validation and templates."""
+"""Text helpers: the folded key headers and names are matched on, and writing user text
+into an export so a spreadsheet can never run it as a formula."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
+
+from openpyxl.cell.cell import Cell
 
 _TRANSLIT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -29,8 +33,31 @@ def neutralise_cell(value: Any) -> Any:
     A text starting with ``= + - @`` (or tab / carriage return) would be run as a formula
     when the file is opened in a spreadsheet; it gets a leading apostrophe, which Excel
     shows as text. Numbers, dates and None pass through unchanged. For XLSX written with
-    openpyxl, prefer `set_text_cell` in templates, which stores the text as a string cell.
+    openpyxl, prefer `set_text_cell`, which stores the text as a string cell.
     """
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+def danish_number_text(value: Decimal | int | float) -> str:
+    """A number as Danish CSV text: decimal comma, no thousands separator, no exponent,
+    and zero never signed (``Decimal("-0.0")`` → ``"0,0"``)."""
+    if isinstance(value, Decimal):
+        text = format(abs(value) if value == 0 else value, "f")
+    else:
+        text = str(value)
+    return text.replace(".", ",")
+
+
+def set_text_cell(cell: Cell, value: Any) -> None:
+    """Write user data into an XLSX cell so it can never run as a formula.
+
+    Text starting with ``= + - @`` is stored as a plain string cell with Excel's quote
+    prefix (shown as text, edited as text) rather than as a formula.
+    """
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True

@@ -1,0 +1,73 @@
+"""What the tabular readers report: stable codes, located issues and the two exceptions.
+
+The code values are shared with the upload API (``backend.submissions.intake.Code``
+holds the same strings), so an issue found here reaches a client unchanged. Messages are
+complete Danish sentences for the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class TableCode(StrEnum):
+    """Every code a reader, a safety check or a cell parser can give."""
+
+    # --- the file ---
+    FILE_TOO_LARGE = "file_too_large"
+    EMPTY_FILE = "empty_file"
+    UNSUPPORTED_FORMAT = "unsupported_format"
+    CORRUPT_FILE = "corrupt_file"
+    ZIP_BOMB = "zip_bomb"
+    EXTERNAL_LINK = "external_link"
+    MACROS = "macros"
+    UNSAFE_XML = "unsafe_xml"
+    ENCODING = "encoding"
+    DELIMITER = "delimiter"
+    INVALID_JSON = "invalid_json"
+    INVALID_STRUCTURE = "invalid_structure"
+    NO_SHEET = "no_sheet"
+    NO_ROWS = "no_rows"
+    WORKBOOK_WARNING = "workbook_warning"
+    # --- one cell ---
+    WRONG_TYPE = "wrong_type"
+    NOT_A_NUMBER = "not_a_number"
+    AMBIGUOUS_NUMBER = "ambiguous_number"
+    NOT_AN_INTEGER = "not_an_integer"
+    INVALID_DATE = "invalid_date"
+    INVALID_BOOLEAN = "invalid_boolean"
+    EXCEL_ERROR = "excel_error"
+
+
+@dataclass(frozen=True, slots=True)
+class TableIssue:
+    """A problem found while reading, located as the user sees the file.
+
+    ``row`` is 1-based with the header as row 1 (JSON: the object's position in the list);
+    ``sheet`` is the worksheet's title (XLSX only). File-level issues have neither.
+    """
+
+    code: TableCode
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+
+
+class FileProblem(Exception):
+    """A file that cannot be read at all (or a read that has to stop); ``issue`` says why."""
+
+    def __init__(
+        self, code: TableCode, message: str, *, sheet: str | None = None, row: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.issue = TableIssue(code, message, sheet=sheet, row=row)
+
+
+class CellProblem(Exception):
+    """One cell value that cannot be read as what its column holds."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message

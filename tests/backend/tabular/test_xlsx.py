@@ -1,0 +1,79 @@
+"""The XLSX safety checks run before openpyxl sees a workbook; openpyxl's warnings."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import pytest
+from openpyxl import Workbook
+
+from backend.tabular import (
+    FileProblem,
+    TableCode,
+    ZipLimits,
+    inspect_xlsx,
+    openpyxl_warnings,
+    read_xlsx,
+)
+
+from .support import zip_of
+
+
+def _workbook(*rows: list, formula: str | None = None) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    for row in rows:
+        ws.append(row)
+    if formula:
+        ws["B2"] = formula
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_zip_limits_are_parameters():
+    data = zip_of(
+        {"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>", "xl/big.xml": b" " * 200_000}
+    )
+    inspect_xlsx(data)
+    with pytest.raises(FileProblem) as caught:
+        inspect_xlsx(data, ZipLimits(max_total_uncompressed=100_000))
+    assert caught.value.issue.code == TableCode.ZIP_BOMB
+    with pytest.raises(FileProblem):
+        inspect_xlsx(data, ZipLimits(ratio_min_size=1000, max_ratio=50))
+
+
+def test_other_warnings_are_not_swallowed():
+    with pytest.raises(DeprecationWarning), openpyxl_warnings([]):
+        warnings.warn("not ours", DeprecationWarning, stacklevel=1)
+
+
+def test_external_links_and_macros_are_refused():
+    base = {"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>"}
+    for extra, code in [
+        ({"xl/externalLinks/externalLink1.xml": b"<x/>"}, TableCode.EXTERNAL_LINK),
+        ({"xl/vbaProject.bin": b"\x00"}, TableCode.MACROS),
+        ({"xl/worksheets/sheet1.xml": b'<!DOCTYPE x [<!ENTITY a "b">]><x/>'}, TableCode.UNSAFE_XML),
+    ]:
+        with pytest.raises(FileProblem) as caught:
+            inspect_xlsx(zip_of({**base, **extra}))
+        assert caught.value.issue.code == code
+
+
+def test_a_zip_that_is_no_workbook_is_corrupt():
+    with pytest.raises(FileProblem) as caught:
+        inspect_xlsx(zip_of({"readme.txt": b"hej"}))
+    assert caught.value.issue.code == TableCode.CORRUPT_FILE
+
+
+def test_read_xlsx_picks_the_named_sheet_and_numbers_rows_as_excel():
+    table = read_xlsx(_workbook(["a", "b"], [1, 2], [3, 4]), ("data",))
+    assert (table.format, table.sheet, tuple(table.header)) == ("xlsx", "Data", ("a", "b"))
+    assert list(table.rows) == [(2, (1, 2)), (3, (3, 4))]
+
+
+def test_formulas_are_found_with_whether_they_have_a_cached_value():
+    table = read_xlsx(_workbook(["a", "b"], [1, None], formula="=A2*2"))
+    assert table.formula_cells == {"B2": False}  # openpyxl saves no cached value
