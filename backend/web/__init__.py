@@ -19,6 +19,9 @@ from backend.web.context import register_context
 AREAS = (
     "backend.web.forside",
     "backend.web.login",
+    "backend.web.indberetning",
+    "backend.web.sekretariat",
+    "backend.web.ledelsesinformation",
 )
 
 #: Templates and static files (DKFDS, the site's own CSS) of every area.

@@ -10,6 +10,7 @@ from flask import Flask, g
 from backend.auth import service as auth_service
 from backend.db.tenancy import require_scope
 from backend.http import session as db_session
+from backend.web.labels import BOARD_STATUS, STREAM_LABELS, SUBMISSION_STATUS
 from backend.web.session import ROLE_LABELS, current_principal
 
 #: Navigation per role: (label, path). The first item is the role's start page.
@@ -38,5 +39,14 @@ def _identity() -> dict[str, Any]:
     return g.web_identity
 
 
+def _labels() -> dict[str, Any]:
+    return {
+        "stream_labels": STREAM_LABELS,
+        "submission_status": SUBMISSION_STATUS,
+        "board_status": lambda status: BOARD_STATUS.get(status, status),
+    }
+
+
 def register_context(app: Flask) -> None:
     app.context_processor(_identity)
+    app.context_processor(_labels)

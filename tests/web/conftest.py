@@ -89,7 +89,10 @@ class WebClient:
     def login(self, email: str, password: str) -> Any:
         page = self.get("/log-ind")
         assert page.status_code == 200, page.status_code
-        return self.post("/log-ind", {"email": email, "password": password})
+        response = self.post("/log-ind", {"email": email, "password": password})
+        if response.status_code == 303:
+            self.token = None  # the new session has a new CSRF token
+        return response
 
 
 def login(app: Any, email: str, password: str) -> WebClient:
