@@ -15,6 +15,7 @@ from backend.config import Settings
 from backend.db.session import Database
 from backend.http import problems
 from backend.json_provider import OrjsonProvider
+from backend.web import init_web
 
 API_PREFIX = "/api/v1"
 SWAGGER_ASSETS = "/api/docs/assets/"
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     http.init_app(app)
     _register_blueprints(app, api)
     _serve_swagger_assets(app)
+    init_web(app)
     logging.getLogger("backend").setLevel(logging.INFO)
     return app
 

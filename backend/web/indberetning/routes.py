@@ -1,0 +1,159 @@
+"""``/indberetning``: the finance officer's page (reporter, org_admin).
+
+The open periods of the own organisation with deadline and status; per period the
+template (XLSX, CSV), the upload form (every error of a bad file in a table, the
+warnings of a good one, then "Indsend") and the version history with the secretariat's
+comments. The same service calls as ``/api/v1/periods/…/submissions`` and ``…/submit``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import flash, redirect, render_template, request, url_for
+
+from backend.errors import DomainError, NotFound
+from backend.http import database, principal, session
+from backend.organisations.models import Organisation
+from backend.periods import service as periods
+from backend.submissions import service as submissions
+from backend.submissions import workflow
+from backend.web.blueprint import web_blueprint
+from backend.web.downloads import attachment
+from backend.web.labels import MIMETYPES, STREAM_LABELS, period_label
+from backend.web.session import login_required
+
+bp = web_blueprint("indberetning", __name__)
+
+UPLOADERS = ("reporter", "org_admin")
+#: Losers of a race for the next version: recorded in the audit log as the API does.
+RACE_CODES = ("samtidig_indberetning", "foraeldet_version")
+
+
+def _period(period_id: int):
+    return periods.get_period(
+        session(), rammeaftale_id=principal().rammeaftale_id, period_id=period_id
+    )
+
+
+def _own_org() -> Organisation:
+    return session().get_one(Organisation, principal().org_id)
+
+
+@bp.get("/indberetning")
+@login_required(*UPLOADERS)
+def oversigt():
+    p = principal()
+    rows = []
+    for period in periods.list_periods(session(), rammeaftale_id=p.rammeaftale_id, status="aaben"):
+        own = periods.status_overview(session(), period)
+        rows.append(
+            {"period": period, "label": period_label(period), "status": own[0] if own else None}
+        )
+    return render_template("indberetning/oversigt.html", rows=rows, stream_labels=STREAM_LABELS)
+
+
+def _versions(period) -> list:
+    page = submissions.list_submissions(
+        session(), period_id=period.id, stream=period.stream, limit=1000
+    )
+    return page.items
+
+
+def _page(period, *, errors=None, problem=None, status=200):
+    versions = _versions(period)
+    latest = versions[0] if versions else None
+    return (
+        render_template(
+            "indberetning/periode.html",
+            period=period,
+            label=period_label(period),
+            versions=versions,
+            latest=latest,
+            upload_errors=errors or [],
+            problem=problem,
+            org=_own_org(),
+        ),
+        status,
+    )
+
+
+@bp.get("/indberetning/<int:period_id>")
+@login_required(*UPLOADERS)
+def periode(period_id: int):
+    return _page(_period(period_id))
+
+
+@bp.get("/indberetning/<int:period_id>/skabelon.<fmt>")
+@login_required(*UPLOADERS)
+def skabelon(period_id: int, fmt: str):
+    if fmt not in MIMETYPES:
+        raise NotFound("Skabelonen findes kun som XLSX og CSV.")
+    period = _period(period_id)
+    org = _own_org()
+    data = submissions.template(session(), org=org, period=period, stream=period.stream, fmt=fmt)
+    quarter = f" K{period.kvartal}" if period.kvartal else ""
+    name = (
+        f"Skabelon {STREAM_LABELS[period.stream].lower()} {period.aar}{quarter} - {org.navn}.{fmt}"
+    )
+    return attachment(data, MIMETYPES[fmt], name)
+
+
+@bp.post("/indberetning/<int:period_id>")
+@login_required(*UPLOADERS)
+def upload(period_id: int):
+    p = principal()
+    period = _period(period_id)
+    part = request.files.get("fil")
+    if part is None or not part.filename:
+        return _page(period, problem=("fil", "Vælg den fil, du vil indlæse."), status=422)
+    data, filename = part.read(), part.filename
+    if not data:
+        return _page(period, problem=("fil", "Filen er tom."), status=422)
+    try:
+        submission = submissions.upload(
+            session(),
+            org=_own_org(),
+            period=period,
+            stream=period.stream,
+            filename=filename,
+            data=data,
+            user_id=p.user_id,
+            max_bytes=request.max_content_length or len(data),
+        )
+    except submissions.UploadInvalid as exc:
+        return _page(period, errors=exc.errors or [], problem=("fil", exc.detail), status=422)
+    except DomainError as exc:
+        if exc.code in RACE_CODES:
+            session().rollback()
+            submissions.record_rejected_upload(
+                database(),
+                org_id=p.org_id,
+                period_id=period.id,
+                stream=period.stream,
+                filename=filename,
+                data=data,
+                reason=exc,
+            )
+        return _page(period, problem=("fil", exc.detail), status=exc.status)
+    flash(f"Version {submission.version} er indlæst som kladde. Se den nedenfor, og indsend den.")
+    return redirect(url_for("indberetning.periode", period_id=period.id) + "#seneste", code=303)
+
+
+@bp.post("/indberetning/<int:period_id>/indsend")
+@login_required(*UPLOADERS)
+def indsend(period_id: int):
+    period = _period(period_id)
+    try:
+        submission_id = uuid.UUID(request.form.get("indberetning", ""))
+    except ValueError:
+        return _page(period, problem=(None, "Vælg den version, der skal indsendes."), status=422)
+    submission = submissions.get_submission(session(), submission_id)
+    if submission.period_id != period.id:
+        raise NotFound("Indberetningen findes ikke.")
+    try:
+        workflow.submit(session(), submission, period=period)
+    except DomainError as exc:
+        return _page(period, problem=(None, exc.detail), status=exc.status)
+    flash(f"Version {submission.version} er indsendt til sekretariatet.")
+    return redirect(url_for("indberetning.periode", period_id=period.id), code=303)

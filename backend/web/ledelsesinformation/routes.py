@@ -1,0 +1,140 @@
+"""``/ledelsesinformation/<aar>``: tables A–E with their notes.
+
+The secretariat sees the live draft (kladde) and publishes it; everyone else sees only
+the latest published edition (404 when there is none), exactly as
+``/api/v1/reports/ledelsesinformation/<aar>``. XLSX and CSV of the same edition come
+from the existing writers (draft) or the snapshot's stored files (published).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+
+from backend.errors import DomainError, NotFound
+from backend.http import principal, session
+from backend.reports import service as reports
+from backend.reports.writers import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    ledelsesinformation_csv,
+    ledelsesinformation_json,
+    ledelsesinformation_xlsx,
+    suggested_filename,
+)
+from backend.web.blueprint import web_blueprint
+from backend.web.downloads import attachment
+from backend.web.format import NO_DATA, NOT_APPLICABLE, Cell, text_cell
+from backend.web.session import login_required
+
+bp = web_blueprint("ledelsesinformation", __name__)
+
+READERS = ("reporter", "org_admin", "secretariat", "viewer")
+#: Measures where "no value" means the figure does not exist (a price without belægning).
+_NOT_APPLICABLE_MEASURES = ("pris", "takstudvikling", "udvikling")
+
+
+def _is_draft() -> bool:
+    return principal().role == "secretariat" and not request.args.get("version")
+
+
+def _version() -> int | None:
+    raw = request.args.get("version")
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise NotFound("Udgaven findes ikke.") from None
+
+
+def _edition(aar: int) -> tuple[dict[str, Any], Any]:
+    """(document, snapshot or None): the draft for the secretariat, else the published."""
+    p = principal()
+    if _is_draft():
+        report, _inputs = reports.draft(session(), p.rammeaftale_id, aar)
+        return ledelsesinformation_json(report), None
+    snap = reports.snapshot(session(), p.rammeaftale_id, aar, _version())
+    return snap.document, snap
+
+
+def _cell(value: dict[str, Any] | None, measure: str) -> Cell:
+    if value is None or value.get("value") is None:
+        if any(m in measure for m in _NOT_APPLICABLE_MEASURES):
+            return Cell(NOT_APPLICABLE, "na")
+        return Cell(NO_DATA, "missing")
+    try:
+        zero = Decimal(str(value["value"])) == 0
+    except (InvalidOperation, ValueError):
+        zero = False
+    return Cell(value.get("text", str(value["value"])), "zero" if zero else "value")
+
+
+def _tables(document: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for table in document["tables"]:
+        columns = table["columns"]
+        head = [*table["label_headers"], *(c["label"] for c in columns)]
+        rows = []
+        for row in table["rows"]:
+            labels = [text_cell(label) for label in row["labels"]]
+            values = [_cell(row["values"].get(c["key"]), c["measure"]) for c in columns]
+            rows.append({"cells": [*labels, *values], "total": row["total"], "note": row["note"]})
+        out.append({**table, "head": head, "body": rows, "n_labels": len(table["label_headers"])})
+    return out
+
+
+@bp.get("/ledelsesinformation/<int:aar>")
+@login_required(*READERS)
+def side(aar: int):
+    document, snap = _edition(aar)
+    editions = reports.snapshots(session(), principal().rammeaftale_id, aar)
+    return render_template(
+        "ledelsesinformation/side.html",
+        aar=aar,
+        document=document,
+        snapshot=snap,
+        tables=_tables(document),
+        editions=editions,
+        draft=snap is None,
+        version=request.args.get("version"),
+    )
+
+
+@bp.get("/ledelsesinformation/<int:aar>.<fmt>")
+@login_required(*READERS)
+def download(aar: int, fmt: str):
+    if fmt not in ("xlsx", "csv"):
+        raise NotFound("Filen findes kun som XLSX og CSV.")
+    p = principal()
+    media = XLSX_MEDIA_TYPE if fmt == "xlsx" else CSV_MEDIA_TYPE
+    if _is_draft():
+        report, _inputs = reports.draft(session(), p.rammeaftale_id, aar)
+        writer = ledelsesinformation_xlsx if fmt == "xlsx" else ledelsesinformation_csv
+        return attachment(writer(report), media, suggested_filename(report, fmt))
+    snap = reports.snapshot(session(), p.rammeaftale_id, aar, _version())
+    data = snap.xlsx if fmt == "xlsx" else snap.csv
+    return attachment(data, media, f"ledelsesinformation_{aar}_v{snap.version}.{fmt}")
+
+
+@bp.post("/ledelsesinformation/<int:aar>/offentliggoer")
+@login_required("secretariat")
+def offentliggoer(aar: int):
+    p = principal()
+    try:
+        snap = reports.publish(
+            session(),
+            rammeaftale_id=p.rammeaftale_id,
+            year=aar,
+            user_id=p.user_id,
+            actor_org_id=p.org_id,
+        )
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        flash(exc.detail, "fejl")
+        return redirect(url_for("ledelsesinformation.side", aar=aar), code=303)
+    flash(f"Ledelsesinformation {aar} er offentliggjort som version {snap.version}.")
+    return redirect(url_for("ledelsesinformation.side", aar=aar, version=snap.version), code=303)

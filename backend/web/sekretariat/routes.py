@@ -1,0 +1,158 @@
+"""``/sekretariat``: the secretariat's pages.
+
+The board (organisation × stream for the periods of a year, with late ones marked),
+approve or reject a submitted version with a comment (the workflow service, as
+``/api/v1/submissions/…/approve|reject``), the model runs with their diagnostics and
+publish button, and which reference data is loaded for which years.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+
+from flask import flash, redirect, render_template, request, url_for
+
+from backend.errors import DomainError, NotFound
+from backend.http import principal, session
+from backend.periods import service as periods
+from backend.reference import service as reference
+from backend.submissions import service as submissions
+from backend.submissions import workflow
+from backend.udgiftsbehov import document as model_document
+from backend.udgiftsbehov import service as models
+from backend.web.blueprint import web_blueprint
+from backend.web.labels import period_label
+from backend.web.session import login_required
+
+bp = web_blueprint("sekretariat", __name__)
+
+SECRETARIAT = ("secretariat",)
+
+
+def _years(all_periods) -> list[int]:
+    return sorted({p.aar for p in all_periods}, reverse=True)
+
+
+@bp.get("/sekretariat")
+@login_required(*SECRETARIAT)
+def tavle():
+    p = principal()
+    all_periods = periods.list_periods(session(), rammeaftale_id=p.rammeaftale_id)
+    years = _years(all_periods)
+    try:
+        aar = int(request.args.get("aar") or (years[0] if years else 0))
+    except ValueError:
+        aar = years[0] if years else 0
+    chosen = sorted((x for x in all_periods if x.aar == aar), key=lambda x: (x.stream, x.kvartal))
+    cells: dict[str, dict[int, dict]] = defaultdict(dict)
+    names: dict[str, str] = {}
+    for period in chosen:
+        for row in periods.status_overview(session(), period):
+            cells[row["organisation"]][period.id] = row
+            names[row["organisation"]] = row["navn"]
+    submitted = submissions.list_submissions(session(), status="submitted", limit=1000).items
+    waiting = [s for s in submitted if any(s.period_id == x.id for x in chosen)]
+    return render_template(
+        "sekretariat/tavle.html",
+        aar=aar,
+        years=years,
+        periods=chosen,
+        period_labels={x.id: period_label(x) for x in chosen},
+        orgs=sorted(names.items(), key=lambda kv: kv[1]),
+        cells=cells,
+        waiting=waiting,
+        period_by_id={x.id: x for x in chosen},
+    )
+
+
+def _submission_of_form():
+    try:
+        submission_id = uuid.UUID(request.form.get("indberetning", ""))
+    except ValueError:
+        raise NotFound("Indberetningen findes ikke.") from None
+    return submissions.get_submission(session(), submission_id)
+
+
+def _back(submission) -> str:
+    aar = request.form.get("aar", "")
+    return url_for("sekretariat.tavle", aar=aar) if aar else url_for("sekretariat.tavle")
+
+
+@bp.post("/sekretariat/beslutning")
+@login_required(*SECRETARIAT)
+def beslutning():
+    p = principal()
+    submission = _submission_of_form()
+    period = periods.get_period(
+        session(), rammeaftale_id=p.rammeaftale_id, period_id=submission.period_id
+    )
+    kommentar = request.form.get("kommentar", "").strip()
+    action = request.form.get("handling")
+    who = f"{submission.organisation.navn}, {period_label(period)}, version {submission.version}"
+    try:
+        if action == "godkend":
+            workflow.approve(
+                session(), submission, period=period, user_id=p.user_id, kommentar=kommentar or None
+            )
+            flash(f"Godkendt: {who}.")
+        elif action == "afvis":
+            if not kommentar:
+                flash(f"Ikke afvist: skriv en begrundelse for afvisningen af {who}.", "fejl")
+                return redirect(_back(submission), code=303)
+            workflow.reject(session(), submission, user_id=p.user_id, kommentar=kommentar)
+            flash(f"Afvist: {who}.")
+        else:
+            raise NotFound("Handlingen findes ikke.")
+    except DomainError as exc:
+        if exc.status >= 500 or isinstance(exc, NotFound):
+            raise
+        flash(f"{who}: {exc.detail}", "fejl")
+    return redirect(_back(submission), code=303)
+
+
+@bp.get("/sekretariat/modelkoersler")
+@login_required(*SECRETARIAT)
+def modelkoersler():
+    runs = models.list_runs(session(), principal().rammeaftale_id, drafts=True)
+    return render_template(
+        "sekretariat/modelkoersler.html",
+        runs=[model_document.summary(r) for r in reversed(runs)],
+    )
+
+
+@bp.post("/sekretariat/modelkoersler/<int:run_id>/offentliggoer")
+@login_required(*SECRETARIAT)
+def offentliggoer_model(run_id: int):
+    p = principal()
+    try:
+        run = models.publish_run(
+            session(), rammeaftale_id=p.rammeaftale_id, run_id=run_id, actor_org_id=p.org_id
+        )
+        flash(f"Modelkørsel {run.id} er offentliggjort.")
+    except DomainError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        flash(exc.detail, "fejl")
+    return redirect(url_for("sekretariat.modelkoersler"), code=303)
+
+
+@bp.get("/sekretariat/referencedata")
+@login_required(*SECRETARIAT)
+def referencedata():
+    s = session()
+    population: dict[int, set[str]] = defaultdict(set)
+    for row in reference.current_population(s):
+        population[row.aar].add(row.omraade_kode)
+    indicators: dict[str, set[int]] = defaultdict(set)
+    for value in reference.current_indicators(s):
+        indicators[value.indikator].add(value.aar)
+    definitions = {d.kode: d for d in reference.indicator_definitions(s)}
+    return render_template(
+        "sekretariat/referencedata.html",
+        population=sorted((y, len(areas)) for y, areas in population.items()),
+        pl_index=reference.current_pl_index(s),
+        indicators=sorted((k, sorted(v)) for k, v in indicators.items()),
+        definitions=definitions,
+        imports=reference.list_imports(s),
+    )

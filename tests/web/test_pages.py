@@ -1,0 +1,201 @@
+"""The finance officer's, the secretariat's and the ledelsesinformation pages, through the
+Flask client: what a user sees and that every step goes through the API's services."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import sqlalchemy as sa
+
+from backend.audit.models import AuditEntry
+from backend.db.session import scoped
+from backend.db.tenancy import TenantScope
+from backend.organisations.models import Organisation
+from tests.conftest import Env
+from tests.factories import make_period
+from tests.web.conftest import DEMO, login
+
+
+def _template(web, pid: int) -> str:  # type: ignore[no-untyped-def]
+    resp = web.get(f"/indberetning/{pid}/skabelon.csv")
+    assert resp.status_code == 200
+    assert resp.headers["Cache-Control"] == "no-store"
+    return resp.data.decode("utf-8-sig")
+
+
+def _filled(template: str, *, bad: bool = False) -> bytes:
+    lines = template.strip().splitlines()
+    out = [lines[0]]
+    for i, line in enumerate(lines[1:]):
+        offer, name = line.split(";")[:2]
+        regnskab = "abc" if bad and i == 0 else str(1_000_000 + i)
+        out.append(f"{offer};{name};{regnskab};10;0;0;;2018")
+    return ("\r\n".join(out) + "\r\n").encode("utf-8")
+
+
+def _upload(web, pid: int, data: bytes, name: str = "regnskab.csv"):  # type: ignore[no-untyped-def]
+    return web.post(
+        f"/indberetning/{pid}",
+        {"fil": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def _audit(env: Env, action: str, entity_id: str) -> list[AuditEntry]:
+    with env.database.unit_of_work() as session:
+        ids = session.scalars(sa.select(Organisation.id)).all()
+        with scoped(session, TenantScope.many(None, ids)):
+            return list(
+                session.scalars(
+                    sa.select(AuditEntry).where(
+                        AuditEntry.action == action,
+                        AuditEntry.entity == "submission",
+                        AuditEntry.entity_id == entity_id,
+                    )
+                )
+            )
+
+
+def test_upload_with_errors_shows_every_error_then_fix_and_submit(web_env: Env) -> None:
+    pid = make_period(web_env.database, stream="regnskab", aar=2018)
+    web = login(web_env.app, *DEMO["herning"])
+    overview = web.get("/indberetning").get_data(as_text=True)
+    assert f'href="/indberetning/{pid}">Regnskab 2018</a>' in overview
+    assert "30.04.2025" in overview  # the deadline, Danish date
+    template = _template(web, pid)
+
+    bad = _upload(web, pid, _filled(template, bad=True))
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert "Filen er ikke indlæst" in html
+    assert "<caption>Fejl i filen (1)</caption>" in html
+    row = re.search(
+        r"<tr>\s*<td>[^<]*</td>\s*<td class=\"rt-num\">2</td>\s*<td>C</td>.*?</tr>", html, re.S
+    )
+    assert row, "the error row: row 2, column C"
+    assert "Årets omkostninger (kr.)" in row.group(0) and "<code>abc</code>" in row.group(0)
+    assert "ikke et tal" in row.group(0)
+    assert "Der er endnu ikke indlæst en fil" in html  # nothing was stored
+
+    good = _upload(web, pid, _filled(template))
+    assert good.status_code == 303
+    page = web.get(f"/indberetning/{pid}").get_data(as_text=True)
+    assert "Version 1 er indlæst som kladde" in page
+    assert "Indsend version 1" in page
+    submission_id = re.search(r'name="indberetning" value="([^"]+)"', page).group(1)
+
+    sent = web.post(f"/indberetning/{pid}/indsend", {"indberetning": submission_id})
+    assert sent.status_code == 303
+    page = web.get(f"/indberetning/{pid}").get_data(as_text=True)
+    assert "Version 1 er indsendt til sekretariatet." in page
+    assert "Indsend version" not in page
+    assert len(_audit(web_env, "submit", submission_id)) == 1
+
+
+def _submitted(web_env: Env) -> tuple[int, str]:
+    pid = make_period(web_env.database, stream="regnskab", aar=2018)
+    web = login(web_env.app, *DEMO["herning"])
+    assert _upload(web, pid, _filled(_template(web, pid))).status_code == 303
+    page = web.get(f"/indberetning/{pid}").get_data(as_text=True)
+    sid = re.search(r'name="indberetning" value="([^"]+)"', page).group(1)
+    assert web.post(f"/indberetning/{pid}/indsend", {"indberetning": sid}).status_code == 303
+    return pid, sid
+
+
+def test_secretariat_rejects_with_a_comment_the_officer_sees_it(web_env: Env) -> None:
+    pid, sid = _submitted(web_env)
+    sek = login(web_env.app, *DEMO["sekretariat"])
+    board = sek.get("/sekretariat?aar=2018").get_data(as_text=True)
+    assert "Herning: Regnskab 2018, version 1" in board
+    assert "Indsendt" in board
+    # a rejection needs a comment: nothing changes without one
+    sek.post("/sekretariat/beslutning", {"indberetning": sid, "handling": "afvis", "aar": "2018"})
+    assert "skriv en begrundelse" in sek.get("/sekretariat?aar=2018").get_data(as_text=True)
+    assert _audit(web_env, "reject", sid) == []
+    resp = sek.post(
+        "/sekretariat/beslutning",
+        {
+            "indberetning": sid,
+            "handling": "afvis",
+            "kommentar": "Prisår skal være 2018.",
+            "aar": "2018",
+        },
+    )
+    assert resp.status_code == 303
+    (entry,) = _audit(web_env, "reject", sid)
+    assert entry.entity_id == sid
+    assert entry.before["status"] == "submitted"
+    assert entry.after["status"] == "rejected"
+    assert entry.after["decision_comment"] == "Prisår skal være 2018."
+    officer = login(web_env.app, *DEMO["herning"])
+    page = officer.get(f"/indberetning/{pid}").get_data(as_text=True)
+    assert "Prisår skal være 2018." in page
+    assert "Afvist" in page
+    # the API sees the same status
+    api = web_env.client.post(
+        "/api/v1/auth/tokens", json={"email": DEMO["herning"][0], "password": DEMO["herning"][1]}
+    ).json["token"]
+    sub = web_env.client.get(
+        f"/api/v1/submissions/{sid}", headers={"Authorization": f"Bearer {api}"}
+    )
+    assert sub.json["status"] == "rejected" and sub.json["kommentar"] == "Prisår skal være 2018."
+
+
+def test_secretariat_approves_and_it_is_audited(web_env: Env) -> None:
+    _pid, sid = _submitted(web_env)
+    sek = login(web_env.app, *DEMO["sekretariat"])
+    resp = sek.post(
+        "/sekretariat/beslutning", {"indberetning": sid, "handling": "godkend", "aar": "2018"}
+    )
+    assert resp.status_code == 303
+    assert "Godkendt: Herning, Regnskab 2018, version 1." in sek.get(
+        "/sekretariat?aar=2018"
+    ).get_data(as_text=True)
+    (entry,) = _audit(web_env, "approve", sid)
+    assert entry.entity_id == sid and entry.after["status"] == "approved"
+    # approving twice is refused with the service's Danish message, not a crash
+    sek.post("/sekretariat/beslutning", {"indberetning": sid, "handling": "godkend", "aar": "2018"})
+    assert "den er godkendt, ikke indsendt" in sek.get("/sekretariat?aar=2018").get_data(
+        as_text=True
+    )
+    assert len(_audit(web_env, "approve", sid)) == 1
+
+
+def test_ledelsesinformation_draft_for_the_secretariat_published_for_others(web_env: Env) -> None:
+    sek = login(web_env.app, *DEMO["sekretariat"])
+    viewer = login(web_env.app, *DEMO["dassos"])
+    draft = sek.get("/ledelsesinformation/2017")
+    html = draft.get_data(as_text=True)
+    assert draft.status_code == 200
+    assert "Kladde – ikke offentliggjort" in html
+    for letter in "ABCDE":
+        assert f"<caption>Tabel {letter}:" in html
+    assert viewer.get("/ledelsesinformation/2017").status_code == 404
+    assert viewer.get("/ledelsesinformation/2017.xlsx").status_code == 404
+    xlsx = sek.get("/ledelsesinformation/2017.xlsx")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    assert xlsx.headers["Cache-Control"] == "no-store"
+    csv = sek.get("/ledelsesinformation/2017.csv")
+    assert csv.headers["Cache-Control"] == "no-store"
+    assert ";" in csv.data.decode("utf-8-sig").splitlines()[0]
+
+    assert sek.post("/ledelsesinformation/2017/offentliggoer").status_code == 303
+    published = viewer.get("/ledelsesinformation/2017")
+    text = published.get_data(as_text=True)
+    assert published.status_code == 200
+    assert "Offentliggjort version 1" in text and "Kladde" not in text
+    assert "Offentliggør" not in text
+    assert viewer.post("/ledelsesinformation/2017/offentliggoer").status_code == 403
+    download = viewer.get("/ledelsesinformation/2017.xlsx")
+    assert download.status_code == 200 and download.headers["Cache-Control"] == "no-store"
+
+
+def test_secretariat_model_runs_and_reference_pages(web_env: Env) -> None:
+    sek = login(web_env.app, *DEMO["sekretariat"])
+    runs = sek.get("/sekretariat/modelkoersler")
+    assert runs.status_code == 200
+    assert "Modelkørsler" in runs.get_data(as_text=True)
+    ref = sek.get("/sekretariat/referencedata").get_data(as_text=True)
+    assert "<caption>Folketal</caption>" in ref
+    assert re.search(r"<th scope=\"row\">2017</th><td class=\"rt-num\">\d+</td>", ref)
