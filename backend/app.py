@@ -13,6 +13,7 @@ from backend import errors, http
 from backend.config import Settings
 from backend.db.session import Database
 from backend.json_provider import OrjsonProvider
+from backend.web import init_web
 
 API_PREFIX = "/api/v1"
 SWAGGER_ASSETS = "/api/docs/assets/"
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     http.init_app(app)
     _register_blueprints(app, api)
     _serve_swagger_assets(app)
+    init_web(app)
     logging.getLogger("backend").setLevel(logging.INFO)
     return app
 

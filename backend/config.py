@@ -15,6 +15,13 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw not in (None, "") else default
 
 
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the service reads from its environment.
@@ -31,6 +38,13 @@ class Settings:
     login_max_failures: int = 5
     login_window_seconds: int = 15 * 60
     pool_size: int = 5
+    #: Signs the browser session cookies; every worker must share it. Unset: a random key
+    #: kept in ``var/secret_key`` (development), or a per-process one when testing.
+    secret_key: str | None = None
+    #: The session cookie's Secure flag: on behind HTTPS (production), off for http://127.0.0.1.
+    session_cookie_secure: bool = False
+    #: A browser session ends after this many minutes without a request.
+    session_idle_minutes: int = 30
     testing: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -58,4 +72,9 @@ class Settings:
                 "RAMMETAL_LOGIN_WINDOW_SECONDS", defaults.login_window_seconds
             ),
             pool_size=_int("RAMMETAL_POOL_SIZE", defaults.pool_size),
+            secret_key=os.environ.get("RAMMETAL_SECRET_KEY") or None,
+            session_cookie_secure=_bool("RAMMETAL_SESSION_COOKIE_SECURE", False),
+            session_idle_minutes=_int(
+                "RAMMETAL_SESSION_IDLE_MINUTES", defaults.session_idle_minutes
+            ),
         )

@@ -136,6 +136,28 @@ def login(
     window_seconds: int,
     ttl_days: int,
 ) -> tuple[ApiToken, str]:
+    user = check_login(
+        session,
+        email=email,
+        password=password,
+        remote_addr=remote_addr,
+        max_failures=max_failures,
+        window_seconds=window_seconds,
+    )
+    return issue_token(session, user, navn="login", ttl_days=ttl_days)
+
+
+def check_login(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    remote_addr: str | None,
+    max_failures: int,
+    window_seconds: int,
+) -> User:
+    """The active user with this e-mail and password, counting failures per e-mail in a
+    sliding window: the one rate limit of the API login and the browser login."""
     key = email.strip().lower()
     since = utcnow() - timedelta(seconds=window_seconds)
     failures = (
@@ -154,7 +176,33 @@ def login(
         session.add(LoginFailure(email_key=key, remote_addr=remote_addr))
         session.info["keep_on_error"] = True  # the failure must count although we answer 401
         raise AuthError("forkert_login", "Forkert e-mail eller adgangskode.")
-    return issue_token(session, user, navn="login", ttl_days=ttl_days)
+    return user
+
+
+def session_nonce(user: User) -> str:
+    """What a browser session stores beside the user id: it changes when the password
+    does, so a password change (or removal) ends the user's open browser sessions."""
+    return hashlib.sha256(f"{user.id}:{user.password_hash or ''}".encode()).hexdigest()[:32]
+
+
+def principal_for_session(session: Session, user_id: int, nonce: str) -> Principal | None:
+    """The principal of a browser session, or None if the user is gone, deactivated or
+    has changed password since the session began. Same Principal as a bearer token's."""
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        return None
+    if not secrets.compare_digest(session_nonce(user), nonce):
+        return None
+    org = user.organisation
+    return Principal(
+        user_id=user.id,
+        email=user.email,
+        role=user.role,
+        org_id=org.id,
+        org_kode=org.kode,
+        org_type=org.type,
+        rammeaftale_id=org.rammeaftale_id,
+    )
 
 
 def _principal_query() -> sa.Select[Any]:

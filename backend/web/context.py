@@ -1,0 +1,42 @@
+"""What every page template gets: the principal, the user's name, organisation and role
+label, and the navigation of the role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g
+
+from backend.auth import service as auth_service
+from backend.db.tenancy import require_scope
+from backend.http import session as db_session
+from backend.web.session import ROLE_LABELS, current_principal
+
+#: Navigation per role: (label, path). The first item is the role's start page.
+NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
+    "reporter": (("Indberetning", "/indberetning"), ("Sammenligning", "/sammenligning")),
+    "org_admin": (("Indberetning", "/indberetning"), ("Sammenligning", "/sammenligning")),
+    "secretariat": (("Sekretariat", "/sekretariat"), ("Sammenligning", "/sammenligning")),
+    "viewer": (("Sammenligning", "/sammenligning"),),
+    "admin": (("Sammenligning", "/sammenligning"),),
+}
+
+
+def _identity() -> dict[str, Any]:
+    p = current_principal()
+    if p is None:
+        return {"principal": None, "navigation": ()}
+    if "web_identity" not in g:
+        me: dict[str, Any] = auth_service.describe(db_session(), p, require_scope())
+        g.web_identity = {
+            "principal": p,
+            "user_navn": me["navn"],
+            "org_navn": me["organisation"].navn if me["organisation"] else p.org_kode,
+            "role_label": ROLE_LABELS.get(p.role, p.role),
+            "navigation": NAVIGATION.get(p.role, ()),
+        }
+    return g.web_identity
+
+
+def register_context(app: Flask) -> None:
+    app.context_processor(_identity)
