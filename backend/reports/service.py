@@ -315,12 +315,6 @@ def latest_published(
 ) -> list[tuple[int, int, int, str, datetime]]:
     """(year, id, version, inputs_sha256, published_at) of the latest published version of
     every year, newest year first; reads no document (the pages use it as a cache key)."""
-    latest = (
-        sa.select(ReportSnapshot.aar, sa.func.max(ReportSnapshot.version).label("version"))
-        .where(ReportSnapshot.rammeaftale_id == rammeaftale_id, ReportSnapshot.kind == KIND)
-        .group_by(ReportSnapshot.aar)
-        .subquery()
-    )
     rows = session.execute(
         sa.select(
             ReportSnapshot.aar,
@@ -329,11 +323,10 @@ def latest_published(
             ReportSnapshot.inputs_sha256,
             ReportSnapshot.published_at,
         )
-        .join(
-            latest,
-            sa.and_(ReportSnapshot.aar == latest.c.aar, ReportSnapshot.version == latest.c.version),
-        )
         .where(ReportSnapshot.rammeaftale_id == rammeaftale_id, ReportSnapshot.kind == KIND)
-        .order_by(ReportSnapshot.aar.desc())
-    )
-    return [tuple(r) for r in rows]  # type: ignore[misc]
+        .order_by(ReportSnapshot.aar.desc(), ReportSnapshot.version.desc())
+    ).all()
+    latest: dict[int, tuple[int, int, int, str, datetime]] = {}
+    for aar, id_, version, sha, at in rows:
+        latest.setdefault(aar, (aar, id_, version, sha, at))
+    return list(latest.values())

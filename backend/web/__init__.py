@@ -19,6 +19,8 @@ from backend.web.context import register_context
 AREAS = (
     "backend.web.forside",
     "backend.web.login",
+    "backend.web.sammenligning",
+    "backend.web.kommune",
 )
 
 #: Templates and static files (DKFDS, the site's own CSS) of every area.

@@ -116,9 +116,9 @@ def test_sentence_for_no_data_and_for_no_own() -> None:
 
 def test_ranking_highest_first_missing_last_and_placements_tie() -> None:
     c = _comparison("B")
-    names = [r.cells[1].text for r in c.table.rows if not r.derived]
+    names = [r.cells[0].text for r in c.table.rows if not r.derived]
     assert names == ["Fby", "Aby", "Bby (egen)", "Cby", "Regionen", "Dby", "Eby"]
-    places = {r.cells[1].text: r.cells[0].text for r in c.table.rows if not r.derived}
+    places = {r.cells[0].text: r.cells[2].text for r in c.table.rows if not r.derived}
     assert places["Bby (egen)"] == places["Cby"] == "3"  # a tie shares the place
     assert places["Dby"] == "5"
     assert places["Regionen"] == t.NOT_APPLICABLE_TEXT  # not a municipality
@@ -126,9 +126,9 @@ def test_ranking_highest_first_missing_last_and_placements_tie() -> None:
 
 
 def test_cells_keep_zero_missing_not_applicable_and_derived_apart() -> None:
-    rows = {r.cells[1].text: r for r in _comparison("B").table.rows}
-    assert rows["Dby"].cells[2].kind == t.ZERO and rows["Dby"].cells[2].text == "0,0"
-    assert rows["Eby"].cells[2].kind == t.NO_DATA and rows["Eby"].cells[2].text == "ingen data"
+    rows = {r.cells[0].text: r for r in _comparison("B").table.rows}
+    assert rows["Dby"].cells[1].kind == t.ZERO and rows["Dby"].cells[1].text == "0,0"
+    assert rows["Eby"].cells[1].kind == t.NO_DATA and rows["Eby"].cells[1].text == "ingen data"
     assert rows["Regionen"].cells[3].kind == t.NOT_APPLICABLE  # the Region has no peer group
     assert rows["Bby (egen)"].cells[3].kind == t.DERIVED
     assert rows["Bby (egen)"].own
@@ -152,18 +152,18 @@ def test_downloads_write_numbers_and_the_kinds_as_text() -> None:
     table = _comparison("B").table
     text = t.table_csv(table).decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0].startswith("Placering blandt kommunerne;Organisation;")
-    assert "1;Fby;40,3;ikke relevant" in text  # rounded half up; no peer group here
-    assert "3;Bby (egen);12,5;14,2" in text
-    assert "5;Dby;0,0;ikke relevant" in text
-    assert "ingen data;Eby;ingen data;ikke relevant" in text
+    assert lines[0].startswith("Organisation;Værdi (pr. 10.000 indbyggere);Placering")
+    assert "Fby;40,3;1;ikke relevant" in text  # rounded half up; no peer group here
+    assert "Bby (egen);12,5;3;14,2" in text
+    assert "Dby;0,0;5;ikke relevant" in text
+    assert "Eby;ingen data;ingen data;ikke relevant" in text
     from io import BytesIO
 
     from openpyxl import load_workbook
 
     ws = load_workbook(BytesIO(t.table_xlsx(table))).active
-    cells = {ws.cell(row=r, column=2).value: r for r in range(3, ws.max_row + 1)}
+    cells = {ws.cell(row=r, column=1).value: r for r in range(3, ws.max_row + 1)}
     row = cells["Fby"]
-    assert ws.cell(row=row, column=3).value == pytest.approx(40.3)
-    assert ws.cell(row=row, column=3).number_format == "#,##0.0"
-    assert ws.cell(row=cells["Eby"], column=3).value == "ingen data"
+    assert ws.cell(row=row, column=2).value == pytest.approx(40.3)
+    assert ws.cell(row=row, column=2).number_format == "#,##0.0"
+    assert ws.cell(row=cells["Eby"], column=2).value == "ingen data"

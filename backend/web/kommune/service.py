@@ -70,7 +70,7 @@ def key_figures(
         def with_n(avg: comparison.Average | None) -> t.Cell:
             if avg is None:
                 return t.not_applicable()
-            return t.Cell(str(avg.n), t.VALUE, Decimal(avg.n))
+            return t.Cell(str(avg.n), t.VALUE, number=Decimal(avg.n))
 
         price = f", {mine['price_year']}-priser" if mine.get("price_year") else ""
         rows.append(
@@ -116,6 +116,7 @@ def key_figures(
 
 @dataclass(frozen=True)
 class Trend:
+    navn: str
     caption: str
     svg: str
     table: t.Table
@@ -146,7 +147,7 @@ def trend(
         unit = mine.get("unit") or unit
         series.setdefault(own_name, {})[year] = (
             comparison._decimal(mine["value"]),
-            mine["tekst"] if mine["value"] is not None else t.NO_DATA_TEXT,
+            comparison.shown(mine),
         )
         for avg in comparison.averages(item, own, cat.municipalities, cat.names):
             series.setdefault(f"{avg.name} ({avg.rule})", {})[year] = (avg.value, avg.text)
@@ -197,14 +198,14 @@ def trend(
         rows=tuple(rows),
         numeric=(False, *(True for _ in shown)),
     )
-    return Trend(caption, charts.render_svg(spec), table)
+    return Trend(navn, caption, charts.render_svg(spec), table)
 
 
 @dataclass(frozen=True)
 class ExpectedNeed:
     run_id: int
     title: str
-    summary: dict[str, Any]
+    summary: Mapping[str, Any]
     caveat: str
     explains: bool
     caption: str
@@ -255,9 +256,7 @@ def expected_need(run: Mapping[str, Any], own: str) -> ExpectedNeed | None:
                 if explains
                 else t.not_applicable(),
                 t.number(r.get("indeks"), 0, derived=True) if explains else t.not_applicable(),
-                t.text("ja" if r.get("afvigende") else "nej")
-                if explains
-                else t.not_applicable(),
+                t.text("ja" if r.get("afvigende") else "nej") if explains else t.not_applicable(),
             ),
             own=r["kode"] == own,
         )

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from backend.organisations import service as organisations
 from backend.reports import service as reports
-from backend.web import charts
+from backend.web import charts, format
 from backend.web.sammenligning import tables as t
 from benchmark.noegletal import REGISTRY
 
@@ -57,6 +57,12 @@ MORE = {
 
 def decimals_of(unit: str) -> int:
     return 0 if unit in ("kr.", "kr. pr. indbygger") else 1
+
+
+def shown(entry: Mapping[str, Any]) -> str:
+    """A document figure (``value`` unrounded, ``unit``) as the pages print it."""
+    value = entry.get("value")
+    return format.number(value, decimals_of(entry.get("unit") or ""))
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -222,7 +228,7 @@ def averages(
                 n,
                 members,
                 _decimal(peer["value"]),
-                peer["tekst"],
+                shown(peer),
             )
         )
     for avg in item["gennemsnit"]:
@@ -240,7 +246,7 @@ def averages(
                 n,
                 tuple(avg.get("medlemmer", members)),
                 _decimal(avg["value"]),
-                avg["tekst"],
+                shown(avg),
             )
         )
     return tuple(out)
@@ -282,8 +288,8 @@ def sentence(
         top = max(with_value, key=lambda v: Decimal(str(v["value"])))
         low = min(with_value, key=lambda v: Decimal(str(v["value"])))
         return (
-            f"Højest blandt {len(with_value)} kommuner er {top['navn']} ({top['tekst']}), "
-            f"lavest er {low['navn']} ({low['tekst']}).{tail}"
+            f"Højest blandt {len(with_value)} kommuner er {top['navn']} ({shown(top)}), "
+            f"lavest er {low['navn']} ({shown(low)}).{tail}"
         )
     me = values[own]
     if me["value"] is None:
@@ -334,7 +340,7 @@ def comparison(
             v["navn"],
             None if v["value"] is None else float(v["value"]),
             v["organisation"] == own,
-            t.NO_DATA_TEXT if v["value"] is None else v["tekst"],
+            shown(v),
         )
         for v in entries
     ]
@@ -352,27 +358,27 @@ def comparison(
     )
     price = f", {price_year}-priser" if price_year else ""
     headers = (
-        "Placering blandt kommunerne",
         "Organisation",
-        f"{navn} ({unit}{price})",
+        f"Værdi ({unit}{price})",
+        "Placering blandt kommunerne (1 = højeste)",
         "Peer-gruppens gennemsnit (uvægtet)",
     )
     rows = []
     for v in entries:
         org = v["organisation"]
         peer_avg = v.get("peer_gennemsnit")
+        if org in places:
+            place = t.integer(places[org])
+        elif org in cat.municipalities:
+            place = t.Cell(t.NO_DATA_TEXT, t.NO_DATA)
+        else:
+            place = t.not_applicable()
         rows.append(
             t.Row(
                 (
-                    t.integer(places[org])
-                    if org in places
-                    else (
-                        t.Cell(t.NO_DATA_TEXT, t.NO_DATA)
-                        if org in cat.municipalities
-                        else t.not_applicable()
-                    ),
                     t.text(v["navn"] + (" (egen)" if org == own else "")),
                     t.number(v["value"], decimals),
+                    place,
                     t.number(peer_avg["value"], decimals, derived=True)
                     if peer_avg
                     else t.not_applicable(),
@@ -384,9 +390,9 @@ def comparison(
         rows.append(
             t.Row(
                 (
-                    t.not_applicable(),
                     t.text(a.label),
                     t.number(a.value, decimals, derived=True),
+                    t.not_applicable(),
                     t.not_applicable(),
                 ),
                 derived=True,
@@ -398,8 +404,8 @@ def comparison(
         headers=headers,
         rows=tuple(rows),
         notes=tuple(doc.get("noter", ())),
-        row_header=1,
-        numeric=(True, False, True, True),
+        row_header=0,
+        numeric=(False, True, True, True),
     )
     caption = (
         f"{navn} ({unit}) for {mg_name.lower() if maalgruppe is None else mg_name} i {doc['aar']}, "

@@ -29,7 +29,8 @@ from openpyxl.utils import get_column_letter
 from backend.reports.writers import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csv_number, number_format
 from backend.submissions.intake.templates import set_text_cell
 from backend.submissions.intake.text import neutralise_cell
-from benchmark.presentation import format_da, round_half_up
+from backend.web import format
+from benchmark.presentation import round_half_up
 
 __all__ = ["CSV_MEDIA_TYPE", "XLSX_MEDIA_TYPE", "Cell", "Row", "Table", "table_csv", "table_xlsx"]
 
@@ -42,36 +43,35 @@ VALUE, ZERO, NO_DATA, NOT_APPLICABLE, DERIVED, TEXT = (
     "derived",
     "text",
 )
-NO_DATA_TEXT = "ingen data"
-NOT_APPLICABLE_TEXT = "ikke relevant"
+NO_DATA_TEXT = format.NO_DATA
+NOT_APPLICABLE_TEXT = format.NOT_APPLICABLE
 _BOLD = Font(bold=True)
 _NOTE = Font(italic=True, color="595959")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 @dataclass(frozen=True)
-class Cell:
-    """One table cell: its Danish text, kind, and the rounded number behind it (None for
-    text and for no value)."""
+class Cell(format.Cell):
+    """A page cell (``backend.web.format.Cell``: text, kind, right-aligned when numeric)
+    with the rounded number behind it for the downloads (None for text and no value)."""
 
-    text: str
-    kind: str = TEXT
     number: Decimal | None = None
 
 
 def text(value: str) -> Cell:
-    return Cell(value, TEXT)
+    return Cell(value, TEXT, numeric=False)
 
 
 def number(value: Decimal | str | float | None, decimals: int, *, derived: bool = False) -> Cell:
-    """A figure as a cell: "ingen data" when None, zero as its own kind, averages derived."""
+    """A figure as a cell: "ingen data" when None, zero as its own kind, averages derived;
+    the text in the pages' Danish format (``backend.web.format.number``)."""
     if value is None:
         return Cell(NO_DATA_TEXT, NO_DATA)
     raw = value if isinstance(value, Decimal) else Decimal(str(value))
     rounded = round_half_up(raw, decimals)
     assert rounded is not None
     kind = DERIVED if derived else (ZERO if raw == 0 else VALUE)
-    return Cell(format_da(raw, decimals), kind, rounded)
+    return Cell(format.number(raw, decimals), kind, number=rounded)
 
 
 def not_applicable() -> Cell:
@@ -79,7 +79,7 @@ def not_applicable() -> Cell:
 
 
 def integer(value: int) -> Cell:
-    return Cell(format_da(value, 0), VALUE, Decimal(value))
+    return Cell(format.number(value, 0), VALUE, number=Decimal(value))
 
 
 @dataclass(frozen=True)
