@@ -168,6 +168,7 @@ def comparison_of(choice: Choice) -> tuple[service.Comparison, Markup]:
             svg=Markup(comparison.svg),  # noqa: S704 - vl-convert's SVG (text escaped by Vega)
             caveat=service.CAVEAT,
             params=params,
+            published=published,
         )
         return comparison, Markup(html)  # noqa: S704 - our own template's output
 
