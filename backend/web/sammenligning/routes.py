@@ -76,9 +76,11 @@ def choose(args: Any, ramme: int, *, default_noegletal: str = service.DEFAULT_NO
     year, the default nøgletal, all målgrupper)."""
     choice = Choice(service.published_years(db_session(), ramme))
     choice.cat = catalogue(ramme)
-    if not choice.years:
-        return choice
     raw_year = (args.get("aar") or "").strip()
+    if not choice.years:
+        if raw_year:
+            choice.fail("aar", f"Der er ikke offentliggjort nøgletal for {raw_year}.", 404)
+        return choice
     if not raw_year:
         choice.year = max(choice.years)
     elif not raw_year.isdigit():
