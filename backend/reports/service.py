@@ -306,3 +306,25 @@ def filter_noegletal(
         and (maalgruppe is None or n["maalgruppe"] == maalgruppe)
     ]
     return {**document, "noegletal": items}
+
+
+def latest_published(
+    session: Session, rammeaftale_id: int
+) -> list[tuple[int, int, int, str, datetime]]:
+    """(year, id, version, inputs_sha256, published_at) of the latest published version of
+    every year, newest year first; reads no document (the pages use it as a cache key)."""
+    rows = session.execute(
+        sa.select(
+            ReportSnapshot.aar,
+            ReportSnapshot.id,
+            ReportSnapshot.version,
+            ReportSnapshot.inputs_sha256,
+            ReportSnapshot.published_at,
+        )
+        .where(ReportSnapshot.rammeaftale_id == rammeaftale_id, ReportSnapshot.kind == KIND)
+        .order_by(ReportSnapshot.aar.desc(), ReportSnapshot.version.desc())
+    ).all()
+    latest: dict[int, tuple[int, int, int, str, datetime]] = {}
+    for aar, id_, version, sha, at in rows:
+        latest.setdefault(aar, (aar, id_, version, sha, at))
+    return list(latest.values())

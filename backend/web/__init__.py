@@ -22,6 +22,8 @@ AREAS = (
     "backend.web.indberetning",
     "backend.web.sekretariat",
     "backend.web.ledelsesinformation",
+    "backend.web.sammenligning",
+    "backend.web.kommune",
 )
 
 #: Templates and static files (DKFDS, the site's own CSS) of every area.
