@@ -42,7 +42,7 @@ from benchmark.expected_need.refit import (
     ols_leverage,
     refit_batch,
 )
-from benchmark.expected_need.report import build_results
+from benchmark.expected_need.report import FitContext, build_results
 
 DEFAULT_ALPHAS: tuple[float, ...] = tuple(float(a) for a in np.logspace(-3, 3, 25))
 METHODS = ("ols", "ridge")
@@ -107,8 +107,30 @@ class ExpectedNeedModel(BaseEstimator):
         loo_prediction, spread, leverage = self._leave_one_out(z, y, fitted)
         self.groups_ = pd.factorize(frame[self.area])[0].astype(np.int64)
         self._bootstrap(z, y)
-        self.results_ = build_results(self, frame, y, fitted, loo_prediction, spread, leverage)
+        self.results_ = build_results(
+            self._context(frame), frame, y, fitted, loo_prediction, spread, leverage
+        )
         return self
+
+    def _context(self, frame: pd.DataFrame) -> FitContext:
+        return FitContext(
+            target=self.target,
+            indicators=tuple(self.indicators),
+            method=self.method,
+            alphas=tuple(self.alphas),
+            alpha=self.alpha_,
+            weighted=self.weight is not None,
+            interval_level=self.interval_level,
+            ci_level=self.ci_level,
+            n_bootstrap=self.n_bootstrap,
+            random_state=self.random_state,
+            area=self.area,
+            year=self.year,
+            sample_weight=self.sample_weight_,
+            intercept=self.original_intercept(),
+            coefficients=self.coefficients(),
+            input_hash=self.input_hash(frame),
+        )
 
     def _check_parameters(self) -> None:
         if self.method not in METHODS:
