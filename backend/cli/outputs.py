@@ -98,6 +98,14 @@ def model() -> None:
 def _model_table(doc: dict) -> list[str]:
     from benchmark.presentation import format_da
 
+    if not doc.get("forklarer", True):
+        head = f"{'Kommune':16} {'År':>4} {'Faktisk':>9}  Sammenligningskommuner"
+        lines = [doc["konklusion"], "", head, "-" * len(head)]
+        return lines + [
+            f"{r['navn'][:16]:16} {r['aar']:>4} {format_da(r['faktisk'], 1):>9}  "
+            f"{', '.join(p['navn'] for p in r['peers'])}"
+            for r in doc["kommuner"]
+        ]
     level = (
         format_da(100 * doc["kommuner"][0]["interval"]["niveau"], 0) if doc["kommuner"] else "90"
     )

@@ -45,6 +45,8 @@ def summary(run: ModelRun) -> dict[str, Any]:
         "rmse": res["rmse"],
         "loo_rmse": res["loo_rmse"],
         "alpha": res["alpha"],
+        "forklarer": res.get("explains", True),
+        "konklusion": res.get("verdict_da"),
         "advarsler": list(run.warnings),
         "forbehold": res.get("caveat_da", CAVEAT_DA),
         "inputs_sha256": run.inputs_sha256,

@@ -77,8 +77,8 @@ class PeerSchema(Schema):
 
 
 class IntervalSchema(Schema):
-    lav = fields.Float()
-    hoej = fields.Float()
+    lav = fields.Float(allow_none=True)
+    hoej = fields.Float(allow_none=True)
     niveau = fields.Float()
 
 
@@ -87,11 +87,16 @@ class MunicipalityResultSchema(Schema):
     navn = fields.String()
     aar = fields.Integer()
     faktisk = fields.Float()
-    forventet = fields.Float()
+    forventet = fields.Float(
+        allow_none=True,
+        metadata={"description": "null when the model does not explain the differences"},
+    )
     loo_forudsigelse = fields.Float(allow_none=True)
     interval = fields.Nested(IntervalSchema)
     indeks = fields.Float(allow_none=True, metadata={"description": "100 × faktisk ÷ forventet"})
-    afvigende = fields.Boolean(metadata={"description": "|studentised residual| > 2"})
+    afvigende = fields.Boolean(
+        allow_none=True, metadata={"description": "|studentised residual| > 2"}
+    )
     studentiseret_residual = fields.Float(allow_none=True)
     peers = fields.List(fields.Nested(PeerSchema))
 
@@ -112,6 +117,16 @@ class RunSummarySchema(Schema):
     rmse = fields.Float()
     loo_rmse = fields.Float()
     alpha = fields.Float(allow_none=True)
+    forklarer = fields.Boolean(
+        metadata={
+            "description": "False when leave-one-out R² ≤ 0: no expected values, indices or "
+            "flags are shown, and the run cannot be published"
+        }
+    )
+    konklusion = fields.String(
+        allow_none=True,
+        metadata={"description": "'Modellen forklarer ikke forskellene mellem kommunerne …'"},
+    )
     advarsler = fields.List(fields.Nested(WarningSchema))
     forbehold = fields.String()
     inputs_sha256 = fields.String()

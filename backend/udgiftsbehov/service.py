@@ -25,7 +25,12 @@ from backend.organisations import service as organisations
 from backend.udgiftsbehov import inputs as data
 from backend.udgiftsbehov.document import json_safe
 from backend.udgiftsbehov.models import ModelRun
-from benchmark.expected_need import ExpectedNeedModel, ModelInputError, model_input_hash
+from benchmark.expected_need import (
+    NOT_EXPLAINED_DA,
+    ExpectedNeedModel,
+    ModelInputError,
+    model_input_hash,
+)
 from benchmark.noegletal import REGISTRY
 from benchmark.peers import DEFAULT_K, nearest_peers
 
@@ -352,12 +357,20 @@ def list_runs(
 def publish_run(
     session: Session, *, rammeaftale_id: int, run_id: int, actor_org_id: int
 ) -> ModelRun:
-    """Publish a draft once; a published run is never changed again (409)."""
+    """Publish a draft once; a published run is never changed again (409). A run whose model
+    does not explain the differences (leave-one-out R² ≤ 0) cannot be published (409)."""
     run = get_run(session, rammeaftale_id, run_id, drafts=True)
     if run.status == "offentliggjort":
         raise Conflict(
             f"Modelkørsel {run.id} er allerede offentliggjort og kan ikke ændres.",
             code="allerede_offentliggjort",
+        )
+    if not run.results.get("explains", True):
+        raise Conflict(
+            f"Modelkørsel {run.id} kan ikke offentliggøres som forventet udgiftsbehov: "
+            f"{NOT_EXPLAINED_DA.lower()} (leave-one-out R² er 0 eller derunder). "
+            "Vælg andre indikatorer eller et andet nøgletal.",
+            code="model_forklarer_ikke",
         )
     run.status, run.published_at = "offentliggjort", utcnow()
     session.flush()

@@ -42,7 +42,7 @@ from benchmark.expected_need.refit import (
     ols_leverage,
     refit_batch,
 )
-from benchmark.expected_need.report import FitContext, build_results
+from benchmark.expected_need.report import FitContext, build_results, row_predictions
 
 DEFAULT_ALPHAS: tuple[float, ...] = tuple(float(a) for a in np.logspace(-3, 3, 25))
 METHODS = ("ols", "ridge")
@@ -107,8 +107,12 @@ class ExpectedNeedModel(BaseEstimator):
         loo_prediction, spread, leverage = self._leave_one_out(z, y, fitted)
         self.groups_ = pd.factorize(frame[self.area])[0].astype(np.int64)
         self._bootstrap(z, y)
-        self.results_ = build_results(
-            self._context(frame), frame, y, fitted, loo_prediction, spread, leverage
+        context = self._context(frame)
+        self.results_ = build_results(context, frame, y, fitted, loo_prediction, spread, leverage)
+        # Every row's figures even when the run does not explain the differences (then
+        # results_.rows withholds them): for diagnostics and the statistical tests.
+        self.diagnostic_rows_ = row_predictions(
+            context, frame, y, fitted, loo_prediction, spread, leverage, explains=True
         )
         return self
 

@@ -58,7 +58,7 @@ def weighted_fit_statistics(
     }
 
 
-def _rows(
+def row_predictions(
     fit: FitContext,
     frame: pd.DataFrame,
     y: FloatArray,
@@ -66,7 +66,26 @@ def _rows(
     loo_prediction: FloatArray,
     spread: LooSpread,
     leverage: FloatArray | None,
+    explains: bool,
 ) -> tuple[res.RowPrediction, ...]:
+    """One :class:`RowPrediction` per row; only actual and leverage unless ``explains``."""
+    if not explains:
+        return tuple(
+            res.RowPrediction(
+                area_code=str(frame[fit.area].iat[i]),
+                year=int(frame[fit.year].iat[i]) if fit.year in frame.columns else None,
+                actual=float(y[i]),
+                expected=None,
+                loo_prediction=None,
+                interval_low=None,
+                interval_high=None,
+                studentised_residual=None,
+                leverage=None if leverage is None else float(leverage[i]),
+                index=None,
+                outlier=None,
+            )
+            for i in range(len(y))
+        )
     half = spread.half_width(fit.interval_level)
     studentised = spread.studentised
     has_year = fit.year in frame.columns
@@ -119,6 +138,7 @@ def build_results(
     years = sorted(set(frame[fit.year])) if fit.year in frame.columns else []
     interval_method = "ols_external_studentised_t" if fit.alpha is None else "ridge_loo_residual_t"
     pooled = bool(frame[fit.area].duplicated().any())
+    explains = stats["loo_r2"] > 0.0
     return res.ExpectedNeedResults(
         target=fit.target,
         indicators=tuple(fit.indicators),
@@ -129,7 +149,7 @@ def build_results(
         n=len(y),
         intercept=fit.intercept,
         coefficients=fit.coefficients,
-        rows=_rows(fit, frame, y, fitted, loo_prediction, spread, leverage),
+        rows=row_predictions(fit, frame, y, fitted, loo_prediction, spread, leverage, explains),
         interval_level=fit.interval_level,
         interval_method=interval_method,
         ci_level=fit.ci_level,
@@ -138,6 +158,8 @@ def build_results(
         random_state=fit.random_state,
         warnings=_warnings(fit, frame, stats["loo_r2"]),
         input_hash=fit.input_hash,
+        explains=explains,
+        verdict_da=None if explains else res.not_explained_text(stats["loo_r2"]),
         r2=stats["r2"],
         loo_r2=stats["loo_r2"],
         rmse=stats["rmse"],

@@ -13,6 +13,9 @@ CAVEAT_DA = (
 )
 """Caveat to show with every published result (DESIGN.md section 8)."""
 
+NOT_EXPLAINED_DA = "Modellen forklarer ikke forskellene mellem kommunerne"
+"""Shown instead of expected values, indices and flags when leave-one-out R² ≤ 0."""
+
 SMALL_SAMPLE_N = 15
 OUTLIER_THRESHOLD = 2.0
 
@@ -43,6 +46,15 @@ def loo_r2_warning(loo_r2: float) -> ModelWarning:
         "loo_r2_nonpositive",
         f"Leave-one-out R² er 0 eller derunder ({_danish_number(loo_r2)}): "
         "modellen forudsiger ikke bedre end gennemsnittet.",
+    )
+
+
+def not_explained_text(loo_r2: float) -> str:
+    """The verdict of a run whose leave-one-out R² ≤ 0 (Danish, for the page)."""
+    return (
+        f"{NOT_EXPLAINED_DA}: leave-one-out R² er {_danish_number(loo_r2)} (0 eller derunder), "
+        "så modellen forudsiger ikke bedre end gennemsnittet. Der vises ingen forventede "
+        "værdier, indeks eller markeringer, og kørslen kan ikke offentliggøres."
     )
 
 
@@ -94,6 +106,9 @@ class Coefficient:
 class RowPrediction:
     """Actual against expected for one municipality (one municipality-year when pooled).
 
+    When the model does not explain the differences (``ExpectedNeedResults.explains`` is
+    False) every field but ``area_code``, ``year``, ``actual`` and ``leverage`` is None.
+
     All values in target units except ``index`` (actual ÷ expected × 100, None when
     expected ≤ 0), ``studentised_residual`` (dimensionless: (actual − loo_prediction)
     ÷ its standard error, externally studentised) and ``leverage`` (hat-matrix
@@ -105,14 +120,14 @@ class RowPrediction:
     area_code: str
     year: int | None
     actual: float
-    expected: float
-    loo_prediction: float
-    interval_low: float
-    interval_high: float
-    studentised_residual: float
+    expected: float | None
+    loo_prediction: float | None
+    interval_low: float | None
+    interval_high: float | None
+    studentised_residual: float | None
     leverage: float | None
     index: float | None
-    outlier: bool
+    outlier: bool | None
 
 
 @dataclass(frozen=True)
@@ -123,6 +138,11 @@ class ExpectedNeedResults:
     ``r2`` = 1 − Σw·e² ÷ Σw·(y − ȳ_w)²; ``loo_r2`` = 1 − PRESS ÷ TSS with
     PRESS = Σw·(y − ŷ_(−i))²; ``rmse`` = √(Σw·e² ÷ Σw) and ``loo_rmse`` = √(PRESS ÷ Σw)
     in target units. ``intercept`` is in original units.
+
+    ``explains`` is False when ``loo_r2`` ≤ 0: the model predicts no better than the mean,
+    ``verdict_da`` says so ("Modellen forklarer ikke forskellene mellem kommunerne"), and
+    the rows carry no expected values, intervals, indices or flags. Such a run must not
+    be published as an expected-need result.
     """
 
     target: str
@@ -147,6 +167,8 @@ class ExpectedNeedResults:
     random_state: int
     warnings: tuple[ModelWarning, ...]
     input_hash: str
+    explains: bool = True
+    verdict_da: str | None = None
     caveat_da: str = CAVEAT_DA
 
     def as_dict(self) -> dict[str, Any]:

@@ -13,7 +13,12 @@ import pytest
 import statsmodels.api as sm
 from sklearn.base import clone
 
-from benchmark.expected_need import CAVEAT_DA, ExpectedNeedModel, ModelInputError
+from benchmark.expected_need import (
+    CAVEAT_DA,
+    NOT_EXPLAINED_DA,
+    ExpectedNeedModel,
+    ModelInputError,
+)
 from benchmark.expected_need.refit import bootstrap_draws
 
 INDICATORS = ("andel_65_plus", "log_folketal", "befolkningsvaekst")
@@ -98,7 +103,7 @@ def test_leave_one_out_equals_explicit_refits(method: str, weighted: bool) -> No
             x[keep], y[keep], scaler__sample_weight=w[keep], regression__sample_weight=w[keep]
         )
         refits.append(pipeline.predict(x[i : i + 1])[0])
-    ours = [row.loo_prediction for row in model.results_.rows]
+    ours = [row.loo_prediction for row in model.diagnostic_rows_]
     np.testing.assert_allclose(ours, refits, rtol=1e-10, atol=1e-10)
     press = np.sum(w * (y - np.array(refits)) ** 2)
     tss = np.sum(w * (y - np.average(y, weights=w)) ** 2)
@@ -263,3 +268,23 @@ def test_benchmark_package_imports_no_web_or_database_layer() -> None:
             else:
                 continue
             assert not {name.split(".")[0] for name in names} & forbidden, path
+
+
+def test_a_model_that_predicts_worse_than_the_mean_shows_no_expected_values() -> None:
+    frame = make_need_data(n=19, seed=8)
+    frame["pladser"] = np.random.default_rng(9).normal(10.0, 1.0, size=19)  # pure noise
+    for results in (
+        fit(frame, indicators=INDICATORS[:2]).results_,
+        fit(frame, method="ridge", alphas=(1e6,)).results_,  # the plain mean
+    ):
+        assert results.loo_r2 <= 0 and results.explains is False
+        assert results.verdict_da is not None
+        assert results.verdict_da.startswith(NOT_EXPLAINED_DA)
+        assert NOT_EXPLAINED_DA == "Modellen forklarer ikke forskellene mellem kommunerne"
+        for row in results.rows:
+            assert row.actual is not None
+            assert (row.expected, row.index, row.outlier) == (None, None, None)
+            assert (row.interval_low, row.interval_high, row.loo_prediction) == (None, None, None)
+    good = fit(make_need_data(n=40, seed=1, noise=0.5)).results_
+    assert good.explains is True and good.verdict_da is None
+    assert all(row.expected is not None for row in good.rows)

@@ -13,7 +13,13 @@ from benchmark.expected_need import CAVEAT_DA, model_input_hash
 from tests.conftest import Env
 from tests.factories import make_token
 
-from .support import DEMO_RUN, URL, upload_extra_indicators, upload_pl_index
+from .support import (
+    DEMO_RUN,
+    EXPLAINING_RUN,
+    URL,
+    upload_extra_indicators,
+    upload_pl_index,
+)
 
 
 @pytest.fixture
@@ -44,10 +50,16 @@ def test_demo_2017_model_on_the_real_indicators(full_env: Env, secretariat: dict
     assert len(kommuner) == 19 and "1082" not in kommuner  # the Region is not comparable
     herning = kommuner["657"]
     assert herning["navn"] == "Herning" and herning["aar"] == 2017
-    assert herning["interval"]["lav"] < herning["loo_forudsigelse"] < herning["interval"]["hoej"]
+    # LOO R² ≤ 0 on these indicators: the run says the model does not explain the
+    # differences and shows no expected value, interval, index or flag (issue 12; it used
+    # to print all four).
+    assert run["loo_r2"] <= 0 and run["forklarer"] is False
+    assert run["konklusion"].startswith("Modellen forklarer ikke forskellene mellem kommunerne")
     assert herning["interval"]["niveau"] == 0.9
-    assert herning["indeks"] == pytest.approx(100 * herning["faktisk"] / herning["forventet"])
-    assert isinstance(herning["afvigende"], bool)
+    for k in kommuner.values():
+        assert k["faktisk"] is not None
+        assert (k["forventet"], k["indeks"], k["afvigende"]) == (None, None, None)
+        assert (k["interval"]["lav"], k["interval"]["hoej"]) == (None, None)
     assert len(herning["peers"]) == 5 and "657" not in {p["kode"] for p in herning["peers"]}
     assert all(p["navn"] and p["afstand"] >= 0 for p in herning["peers"])
     for k in kommuner.values():
@@ -101,8 +113,14 @@ def test_publish_then_reporters_and_viewers_read(
 ) -> None:
     reporter = make_token(full_env.database, org="657", role="reporter")
     viewer = make_token(full_env.database, org="791", role="viewer")
-    draft = _run(full_env, secretariat)
-    published = _run(full_env, secretariat)
+    upload_extra_indicators(full_env.database)
+    draft = _run(full_env, secretariat, **EXPLAINING_RUN)
+    published = _run(full_env, secretariat, **EXPLAINING_RUN)
+    assert published["forklarer"] is True and published["loo_r2"] > 0
+    herning = next(k for k in published["kommuner"] if k["kode"] == "657")
+    assert herning["interval"]["lav"] < herning["loo_forudsigelse"] < herning["interval"]["hoej"]
+    assert herning["indeks"] == pytest.approx(100 * herning["faktisk"] / herning["forventet"])
+    assert isinstance(herning["afvigende"], bool)
     for h in (reporter, viewer):
         assert full_env.client.get(f"{URL}/{draft['id']}", headers=h).status_code == 404
         assert (
@@ -151,7 +169,8 @@ def test_publish_then_reporters_and_viewers_read(
 def test_published_run_is_frozen_in_the_database(
     full_env: Env, secretariat: dict[str, str]
 ) -> None:
-    run = _run(full_env, secretariat)
+    upload_extra_indicators(full_env.database)
+    run = _run(full_env, secretariat, **EXPLAINING_RUN)
     draft = _run(full_env, secretariat)
     full_env.client.post(f"{URL}/{run['id']}/publish", headers=secretariat)
     for stmt in (
@@ -246,3 +265,19 @@ def test_pooled_years_and_weights(full_env: Env, secretariat: dict[str, str]) ->
     assert len(herning["peers"]) == 3
     view = full_env.client.get(f"{URL}/{run['id']}/kommuner/657", headers=secretariat).json
     assert view["aar"] == 2017 and [r["aar"] for r in view["alle_aar"]] == [2016, 2017]
+
+
+def test_a_run_that_explains_nothing_cannot_be_published(
+    full_env: Env, secretariat: dict[str, str]
+) -> None:
+    run = _run(full_env, secretariat)  # the demo run: LOO R² ≤ 0
+    assert run["forklarer"] is False
+    resp = full_env.client.post(f"{URL}/{run['id']}/publish", headers=secretariat)
+    assert resp.status_code == 409 and resp.mimetype == "application/problem+json"
+    assert resp.json["code"] == "model_forklarer_ikke"
+    assert "forklarer ikke forskellene mellem kommunerne" in resp.json["detail"]
+    again = full_env.client.get(f"{URL}/{run['id']}", headers=secretariat).json
+    assert again["status"] == "kladde" and again["published_at"] is None
+    assert again["konklusion"] == run["konklusion"]
+    listed = full_env.client.get(URL, headers=secretariat).json
+    assert [(r["forklarer"], r["konklusion"]) for r in listed] == [(False, run["konklusion"])]
