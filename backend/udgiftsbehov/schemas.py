@@ -93,12 +93,24 @@ class MunicipalityResultSchema(Schema):
     )
     loo_forudsigelse = fields.Float(allow_none=True)
     interval = fields.Nested(IntervalSchema)
-    indeks = fields.Float(allow_none=True, metadata={"description": "100 × faktisk ÷ forventet"})
+    indeks = fields.Float(
+        allow_none=True,
+        metadata={"description": "100 × faktisk ÷ forventet; only for strictly positive nøgletal"},
+    )
+    forskel = fields.Float(
+        allow_none=True, metadata={"description": "faktisk − forventet, in the nøgletal's unit"}
+    )
     afvigende = fields.Boolean(
         allow_none=True, metadata={"description": "|studentised residual| > 2"}
     )
     studentiseret_residual = fields.Float(allow_none=True)
     peers = fields.List(fields.Nested(PeerSchema))
+
+
+class StructuralZeroSchema(Schema):
+    kode = fields.String()
+    navn = fields.String()
+    aar = fields.Integer()
 
 
 class RunSummarySchema(Schema):
@@ -107,6 +119,18 @@ class RunSummarySchema(Schema):
     noegletal = fields.String()
     noegletal_navn = fields.String()
     enhed = fields.String(allow_none=True)
+    skala = fields.String(
+        allow_none=True,
+        metadata={"description": "'strengt positiv', 'med fortegn' or 'rate, kan være 0'"},
+    )
+    side = fields.String(allow_none=True, metadata={"description": "'driftsherre' or 'køber'"})
+    indeks_vises = fields.Boolean(
+        metadata={"description": "False for signed nøgletal and rates with zeros: no index"}
+    )
+    strukturelle_nuller = fields.List(
+        fields.Nested(StructuralZeroSchema),
+        metadata={"description": "Municipalities that run nothing in the målgruppe: left out"},
+    )
     maalgruppe = fields.String(allow_none=True)
     aar = fields.List(fields.Integer())
     metode = fields.String()

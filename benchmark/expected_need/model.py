@@ -53,7 +53,10 @@ class ExpectedNeedModel(BaseEstimator):
 
     Parameters (stored as given; checked in ``fit``): ``target`` and ``indicators`` name
     columns of the data; ``method`` "ols" or "ridge"; ``weight`` an optional column of
-    positive weights; ``years`` restricts to those years (None: all rows, pooled);
+    positive weights; ``scale`` of the target: "positive" (every value > 0, index shown),
+    "signed" (no index, difference only) or "rate" (values ≥ 0; refused when more than a
+    third are 0 or fewer than 10 are non-zero; index only when none is 0); None: "positive"
+    when every value is > 0, else "signed"; ``years`` restricts to those years (None: all rows, pooled);
     ``alphas`` the ridge grid; ``interval_level`` of the prediction intervals;
     ``ci_level`` of the bootstrap coefficient intervals; ``n_bootstrap`` resamples (0:
     none); ``random_state`` seeds the bootstrap (the only randomness); ``area`` and
@@ -66,6 +69,7 @@ class ExpectedNeedModel(BaseEstimator):
         indicators: Sequence[str],
         method: str = "ols",
         weight: str | None = None,
+        scale: str | None = None,
         years: Sequence[int] | None = None,
         alphas: Sequence[float] = DEFAULT_ALPHAS,
         interval_level: float = 0.90,
@@ -79,6 +83,7 @@ class ExpectedNeedModel(BaseEstimator):
         self.indicators = indicators
         self.method = method
         self.weight = weight
+        self.scale = scale
         self.years = years
         self.alphas = alphas
         self.interval_level = interval_level
@@ -99,6 +104,8 @@ class ExpectedNeedModel(BaseEstimator):
         frame = self._select_rows(pd.DataFrame(data))
         x, y, weights = self._arrays(frame)
         self._check_size(*x.shape)
+        self.scale_ = self._check_scale(y)
+        self.index_positive_ = bool((y > 0).all())
         self.weight_scale_ = float(np.mean(weights))
         self.sample_weight_ = weights / self.weight_scale_
         self.pipeline_, self.alpha_ = self._fit_pipeline(x, y, self.sample_weight_)
@@ -121,6 +128,8 @@ class ExpectedNeedModel(BaseEstimator):
             target=self.target,
             indicators=tuple(self.indicators),
             method=self.method,
+            scale=self.scale_,
+            index_shown=self.scale_ != "signed" and bool(self.index_positive_),
             alphas=tuple(self.alphas),
             alpha=self.alpha_,
             weighted=self.weight is not None,
@@ -137,6 +146,8 @@ class ExpectedNeedModel(BaseEstimator):
         )
 
     def _check_parameters(self) -> None:
+        if self.scale is not None and self.scale not in res.SCALES:
+            raise res.ModelInputError("invalid_parameter", f"scale must be one of {res.SCALES}")
         if self.method not in METHODS:
             raise res.ModelInputError("unknown_method", f"method must be one of {METHODS}")
         if len(self.indicators) == 0:
@@ -188,6 +199,23 @@ class ExpectedNeedModel(BaseEstimator):
         if (weights <= 0).any():
             raise res.ModelInputError("invalid_weights", "weights must be positive")
         return x, y, weights
+
+    def _check_scale(self, y: FloatArray) -> str:
+        scale = self.scale or ("positive" if (y > 0).all() else "signed")
+        zeros, n = int(np.sum(y == 0)), len(y)
+        if scale == "positive" and not (y > 0).all():
+            raise res.ModelInputError(
+                "not_positive", "the target is declared strictly positive but has values <= 0"
+            )
+        if scale == "rate" and (y < 0).any():
+            raise res.ModelInputError("negative_rate", "a rate cannot be negative")
+        if scale == "rate" and (zeros > res.MOSTLY_ZERO_SHARE * n or n - zeros < res.MIN_NONZERO):
+            raise res.ModelInputError(
+                "mostly_zero",
+                f"{zeros} of {n} values are 0: more than a third, or fewer than "
+                f"{res.MIN_NONZERO} non-zero; a regression cannot describe such a target",
+            )
+        return scale
 
     def _check_size(self, n: int, p: int) -> None:
         if self.method == "ols" and p > n / 5:

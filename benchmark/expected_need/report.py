@@ -21,6 +21,8 @@ class FitContext:
     target: str
     indicators: tuple[str, ...]
     method: str
+    scale: str
+    index_shown: bool
     alphas: Sequence[float]
     alpha: float | None
     weighted: bool
@@ -103,8 +105,9 @@ def row_predictions(
                 interval_high=float(loo_prediction[i] + half[i]),
                 studentised_residual=float(studentised[i]),
                 leverage=None if leverage is None else float(leverage[i]),
-                index=100.0 * float(y[i]) / expected if expected > 0 else None,
+                index=100.0 * float(y[i]) / expected if fit.index_shown and expected > 0 else None,
                 outlier=bool(abs(studentised[i]) > res.OUTLIER_THRESHOLD),
+                difference=float(y[i]) - expected,
             )
         )
     return tuple(rows)
@@ -143,6 +146,8 @@ def build_results(
         target=fit.target,
         indicators=tuple(fit.indicators),
         method=fit.method,
+        scale=fit.scale,
+        index_shown=fit.index_shown,
         alpha=fit.alpha,
         weighted=fit.weighted,
         years=tuple(int(v) for v in years),

@@ -16,6 +16,12 @@ CAVEAT_DA = (
 NOT_EXPLAINED_DA = "Modellen forklarer ikke forskellene mellem kommunerne"
 """Shown instead of expected values, indices and flags when leave-one-out R² ≤ 0."""
 
+SCALES = ("positive", "signed", "rate")
+"""Target scales: strictly positive (index shown), signed (difference only), a rate that
+may be 0 (index only when every value in the fit is positive; mostly-zero refused)."""
+MOSTLY_ZERO_SHARE = 1.0 / 3.0
+MIN_NONZERO = 10
+
 SMALL_SAMPLE_N = 15
 OUTLIER_THRESHOLD = 2.0
 
@@ -114,7 +120,8 @@ class RowPrediction:
     ÷ its standard error, externally studentised) and ``leverage`` (hat-matrix
     diagonal, OLS only). ``interval_low/high`` bound the prediction interval for
     the actual value around the leave-one-out prediction. ``outlier``: |studentised
-    residual| > 2.
+    residual| > 2. ``difference``: actual − expected (target units; for every scale, and
+    the only comparison for a signed target, which gets no index).
     """
 
     area_code: str
@@ -128,6 +135,7 @@ class RowPrediction:
     leverage: float | None
     index: float | None
     outlier: bool | None
+    difference: float | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +147,9 @@ class ExpectedNeedResults:
     PRESS = Σw·(y − ŷ_(−i))²; ``rmse`` = √(Σw·e² ÷ Σw) and ``loo_rmse`` = √(PRESS ÷ Σw)
     in target units. ``intercept`` is in original units.
 
+    ``scale``: "positive", "signed" or "rate" (see :data:`SCALES`); ``index_shown`` says
+    whether the rows carry an index (only for strictly positive values).
+
     ``explains`` is False when ``loo_r2`` ≤ 0: the model predicts no better than the mean,
     ``verdict_da`` says so ("Modellen forklarer ikke forskellene mellem kommunerne"), and
     the rows carry no expected values, intervals, indices or flags. Such a run must not
@@ -148,6 +159,7 @@ class ExpectedNeedResults:
     target: str
     indicators: tuple[str, ...]
     method: str
+    scale: str
     alpha: float | None
     weighted: bool
     years: tuple[int, ...]
@@ -167,6 +179,7 @@ class ExpectedNeedResults:
     random_state: int
     warnings: tuple[ModelWarning, ...]
     input_hash: str
+    index_shown: bool = True
     explains: bool = True
     verdict_da: str | None = None
     caveat_da: str = CAVEAT_DA

@@ -201,7 +201,9 @@ def test_pooled_years_give_one_row_per_municipality_year() -> None:
 
 def test_index_and_interval_per_row() -> None:
     frame = make_need_data(n=20, seed=12)
+    frame["pladser"] += 20  # an index only for a strictly positive target (issue 12)
     results = fit(frame).results_
+    assert results.scale == "positive" and results.index_shown
     for row in results.rows:
         assert row.index == pytest.approx(100 * row.actual / row.expected)
         assert row.interval_low < row.loo_prediction < row.interval_high
@@ -288,3 +290,45 @@ def test_a_model_that_predicts_worse_than_the_mean_shows_no_expected_values() ->
     good = fit(make_need_data(n=40, seed=1, noise=0.5)).results_
     assert good.explains is True and good.verdict_da is None
     assert all(row.expected is not None for row in good.rows)
+
+
+def test_signed_target_gets_a_difference_and_no_index() -> None:
+    frame = make_need_data(n=30, seed=14, noise=0.5)
+    frame["pladser"] -= frame["pladser"].median()  # a development in % around 0
+    results = fit(frame).results_
+    assert results.scale == "signed" and results.explains and not results.index_shown
+    for row in results.rows:
+        assert row.index is None
+        assert row.difference == pytest.approx(row.actual - row.expected)
+    declared = fit(frame, scale="signed").results_
+    assert [r.index for r in declared.rows] == [None] * 30
+    with pytest.raises(ModelInputError, match="not_positive"):
+        fit(frame, scale="positive")
+
+
+def test_mostly_zero_rate_is_refused_and_a_rate_with_zeros_gets_no_index() -> None:
+    frame = make_need_data(n=19, seed=15, noise=0.5)
+    frame["pladser"] = frame["pladser"].abs() + 1.0
+    frame.loc[:6, "pladser"] = 0.0  # 7 of 19 zero: more than a third
+    with pytest.raises(ModelInputError) as caught:
+        fit(frame, scale="rate")
+    assert caught.value.code == "mostly_zero"
+    frame.loc[6, "pladser"] = 1.0  # 6 of 19 zero: allowed, but not strictly positive
+    with_zeros = fit(frame, scale="rate").results_
+    assert with_zeros.scale == "rate" and not with_zeros.index_shown
+    assert all(r.index is None for r in with_zeros.rows)
+    few = make_need_data(n=12, seed=16, noise=0.5)
+    few["pladser"] = few["pladser"].abs() + 1.0
+    few.loc[:2, "pladser"] = 0.0  # 3 of 12 zero (a quarter) but only 9 non-zero
+    with pytest.raises(ModelInputError, match="mostly_zero"):
+        fit(few, indicators=INDICATORS[:1], scale="rate")
+
+
+def test_signed_rows_show_actual_minus_expected_when_explained() -> None:
+    frame = make_need_data(n=40, seed=1, noise=0.5)
+    frame["pladser"] -= frame["pladser"].mean()
+    results = fit(frame, scale="signed").results_
+    assert results.explains
+    assert [r.difference for r in results.rows] == pytest.approx(
+        [r.actual - r.expected for r in results.rows]
+    )

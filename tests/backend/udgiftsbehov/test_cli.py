@@ -35,17 +35,17 @@ def test_cli_run_show_list_publish(full_env: Env, monkeypatch: pytest.MonkeyPatc
     assert out.exit_code == 0, out.output
     text = out.output
     run_id = int(re.search(r"Modelkørsel (\d+) \(kladde\)", text).group(1))
-    assert re.search(r"n = 19, R² = \d+,\d{3}, LOO R² = -?\d+,\d{3}, RMSE = [\d.]+,\d", text), text
+    assert re.search(r"n = 17, R² = \d+,\d{3}, LOO R² = -?\d+,\d{3}, RMSE = [\d.]+,\d", text), text
     assert "Advarsler:" in text and "[loo_r2_nonpositive]" in text  # LOO R² ≤ 0 on the demo data
     herning = next(line for line in text.splitlines() if line.startswith("Herning "))
     assert re.search(r"\d+,\d", herning) and "Viborg" in herning  # Danish decimals, peers by name
-    assert sum(1 for line in text.splitlines() if re.match(r"^\S.* 2017 ", line)) == 19
+    assert sum(1 for line in text.splitlines() if re.match(r"^\S.* 2017 ", line)) == 17
     assert "serviceniveau" in text  # the caveat
 
     shown = runner.invoke(main, ["model", "show", str(run_id), "--json"])
     assert shown.exit_code == 0, shown.output
     doc = json.loads(shown.output)
-    assert doc["n"] == 19 and doc["status"] == "kladde"
+    assert doc["n"] == 17 and doc["status"] == "kladde"
     listed = runner.invoke(main, ["model", "list"])
     assert listed.exit_code == 0 and f"{run_id}  kladde" in listed.output
 

@@ -36,18 +36,19 @@ def _run(env: Env, headers: dict[str, str], **changes: object) -> dict:
 def test_demo_2017_model_on_the_real_indicators(full_env: Env, secretariat: dict[str, str]) -> None:
     run = _run(full_env, secretariat)
     assert run["status"] == "kladde" and run["published_at"] is None
-    assert run["n"] == 19 and run["aar"] == [2017] and run["metode"] == "ols"
+    # 19 municipalities less Samsø and Hedensted (structural zeros, left out; issue 12)
+    assert run["n"] == 17 and run["aar"] == [2017] and run["metode"] == "ols"
     assert run["indikatorer"] == ["log_folketal", "befolkningsvaekst"]
     assert 0 <= run["r2"] <= 1 and run["rmse"] > 0
     # With two population indicators the model predicts no better than the mean: the
     # engine says so, and the run carries exactly the engine's warnings.
     codes = [w["code"] for w in run["advarsler"]]
     assert ("loo_r2_nonpositive" in codes) == (run["loo_r2"] <= 0)
-    assert "small_sample" not in codes  # n = 19 ≥ 15
+    assert "small_sample" not in codes  # n = 17 ≥ 15
     assert all(w["tekst"] for w in run["advarsler"])
     assert run["forbehold"] == CAVEAT_DA
     kommuner = {k["kode"]: k for k in run["kommuner"]}
-    assert len(kommuner) == 19 and "1082" not in kommuner  # the Region is not comparable
+    assert len(kommuner) == 17 and "1082" not in kommuner  # the Region is not comparable
     herning = kommuner["657"]
     assert herning["navn"] == "Herning" and herning["aar"] == 2017
     # LOO R² ≤ 0 on these indicators: the run says the model does not explain the
@@ -84,7 +85,7 @@ def test_inputs_hash_recomputes_from_the_stored_inputs(
     full_env: Env, secretariat: dict[str, str]
 ) -> None:
     run = _run(full_env, secretariat)
-    assert len(run["inputs"]) == 19
+    assert len(run["inputs"]) == 17  # without the structural zeros
     assert set(run["inputs"][0]) == {
         "area_code",
         "year",
@@ -151,7 +152,8 @@ def test_publish_then_reporters_and_viewers_read(
         view = mine.json
         assert view["kode"] == own and view["faktisk"] is not None and view["forventet"] is not None
         assert {"lav", "hoej"} <= set(view["interval"]) and len(view["peers"]) == 5
-        assert view["koersel"]["n"] == 19 and view["koersel"]["forbehold"] == CAVEAT_DA
+        # 19 municipalities less Samsø and Hedensted, which run nothing (structural zeros)
+        assert view["koersel"]["n"] == 17 and view["koersel"]["forbehold"] == CAVEAT_DA
         assert {"r2", "loo_r2", "rmse", "advarsler"} <= set(view["koersel"])
         assert (
             full_env.client.get(f"{URL}/{draft['id']}/kommuner/{own}", headers=h).status_code == 404
@@ -212,9 +214,9 @@ def test_guard_rails_and_missing_indicators(full_env: Env, secretariat: dict[str
         URL, headers=secretariat, json={**DEMO_RUN, "indikatorer": five}
     )
     assert too_many.status_code == 422 and too_many.json["code"] == "too_many_predictors"
-    assert "19" in too_many.json["detail"] and "ridge" in too_many.json["detail"]
+    assert "17" in too_many.json["detail"] and "ridge" in too_many.json["detail"]
     ridge = _run(full_env, secretariat, indikatorer=five, metode="ridge", n_bootstrap=100)
-    assert ridge["alpha"] > 0 and ridge["n"] == 19
+    assert ridge["alpha"] > 0 and ridge["n"] == 17
     assert {d["kode"]: d["type"] for d in ridge["indikator_definitioner"]}[
         "socioindeks"
     ] == "uploadet"
@@ -258,7 +260,8 @@ def test_pooled_years_and_weights(full_env: Env, secretariat: dict[str, str]) ->
     assert "PL-indeks" in no_index.json["detail"]  # 2016 needs the accounts restated
     upload_pl_index(full_env.database)
     run = _run(full_env, secretariat, aar=[2016, 2017], vaegtet=True, k=3, n_bootstrap=50)
-    assert run["n"] == 38 and run["aar"] == [2016, 2017]
+    # Samsø both years, Hedensted in 2017 (closed) are structural zeros: 18 + 17 rows
+    assert run["n"] == 35 and run["aar"] == [2016, 2017]
     assert "loo_within_area" in [w["code"] for w in run["advarsler"]]
     assert all("vaegt" in row for row in run["inputs"])
     herning = next(k for k in run["kommuner"] if k["kode"] == "657" and k["aar"] == 2017)
@@ -281,3 +284,37 @@ def test_a_run_that_explains_nothing_cannot_be_published(
     assert again["konklusion"] == run["konklusion"]
     listed = full_env.client.get(URL, headers=secretariat).json
     assert [(r["forklarer"], r["konklusion"]) for r in listed] == [(False, run["konklusion"])]
+
+
+def test_scale_side_structural_zeros_and_mostly_zero_targets(
+    full_env: Env, secretariat: dict[str, str]
+) -> None:
+    run = _run(full_env, secretariat, n_bootstrap=0)  # pladser pr. 10.000, all målgrupper
+    assert (run["skala"], run["side"]) == ("rate, kan være 0", "driftsherre")
+    # Samsø runs no offer and Hedensted closed its: 0 because they run nothing, so they
+    # are left out of the fit and listed, not fitted as data.
+    assert run["strukturelle_nuller"] == [
+        {"kode": "741", "navn": "Samsø", "aar": 2017},
+        {"kode": "766", "navn": "Hedensted", "aar": 2017},
+    ]
+    assert run["n"] == 17 and {"741", "766"}.isdisjoint(k["kode"] for k in run["kommuner"])
+    zeros = next(w for w in run["advarsler"] if w["code"] == "strukturelle_nuller")
+    assert "Samsø (2017)" in zeros["tekst"] and "Hedensted (2017)" in zeros["tekst"]
+    assert all(r["pladser_pr_10000"] > 0 for r in run["inputs"])
+    # 18 of 19 municipalities run no secure institution: refused with a Danish reason
+    refused = full_env.client.post(
+        URL, headers=secretariat, json={**DEMO_RUN, "maalgruppe": "sikrede_institutioner"}
+    )
+    assert refused.status_code == 422 and refused.json["code"] == "mest_nul"
+    assert "0 for 18 af 19 kommuner" in refused.json["detail"]
+    signed = _run(full_env, secretariat, noegletal="takstudvikling_regnskab", n_bootstrap=0)
+    assert signed["skala"] == "med fortegn" and signed["indeks_vises"] is False
+    assert all(k["indeks"] is None for k in signed["kommuner"])
+    definitions = {
+        d["id"]: d
+        for d in full_env.client.get("/api/v1/noegletal/definitioner", headers=secretariat).json
+    }
+    assert definitions["forbrug_pr_10000"]["side"] == "køber"
+    assert definitions["regnskab_pr_indbygger"]["side"] == "driftsherre"
+    assert "ikke hvad kommunen bruger" in definitions["regnskab_pr_indbygger"]["side_tekst"]
+    assert definitions["takstudvikling_regnskab"]["skala"] == "med fortegn"
