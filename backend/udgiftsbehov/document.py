@@ -50,6 +50,7 @@ def summary(run: ModelRun) -> dict[str, Any]:
         "loo_rmse": res["loo_rmse"],
         "alpha": res["alpha"],
         "forklarer": res.get("explains", True),
+        "markering": res.get("flag_rule_da"),
         "konklusion": res.get("verdict_da"),
         "advarsler": list(run.warnings),
         "forbehold": res.get("caveat_da", CAVEAT_DA),
@@ -90,6 +91,7 @@ def _row(run: ModelRun, row: dict[str, Any]) -> dict[str, Any]:
         "indeks": row["index"],
         "forskel": row.get("difference"),
         "afvigende": row["outlier"],
+        "justeret_p": row.get("p_adjusted"),
         "studentiseret_residual": row["studentised_residual"],
         "peers": _peers(run, area),
     }

@@ -101,7 +101,14 @@ class MunicipalityResultSchema(Schema):
         allow_none=True, metadata={"description": "faktisk − forventet, in the nøgletal's unit"}
     )
     afvigende = fields.Boolean(
-        allow_none=True, metadata={"description": "|studentised residual| > 2"}
+        allow_none=True,
+        metadata={
+            "description": "Holm-adjusted p-value of the studentised residual <= 0.05 "
+            "(at most 5 % chance of any flag in a run when the model is right)"
+        },
+    )
+    justeret_p = fields.Float(
+        allow_none=True, metadata={"description": "Holm-adjusted two-sided p-value"}
     )
     studentiseret_residual = fields.Float(allow_none=True)
     peers = fields.List(fields.Nested(PeerSchema))
@@ -146,6 +153,9 @@ class RunSummarySchema(Schema):
             "description": "False when leave-one-out R² ≤ 0: no expected values, indices or "
             "flags are shown, and the run cannot be published"
         }
+    )
+    markering = fields.String(
+        allow_none=True, metadata={"description": "How 'afvigende' is decided, in Danish"}
     )
     konklusion = fields.String(
         allow_none=True,

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from benchmark.expected_need import results as res
+from benchmark.expected_need.flags import FLAG_FAMILY_LEVEL, holm_flags
 from benchmark.expected_need.intervals import LooSpread
 from benchmark.expected_need.refit import FloatArray
 
@@ -90,6 +91,7 @@ def row_predictions(
         )
     half = spread.half_width(fit.interval_level)
     studentised = spread.studentised
+    adjusted, flags = holm_flags(studentised, spread.df)
     has_year = fit.year in frame.columns
     rows = []
     for i in range(len(y)):
@@ -106,7 +108,8 @@ def row_predictions(
                 studentised_residual=float(studentised[i]),
                 leverage=None if leverage is None else float(leverage[i]),
                 index=100.0 * float(y[i]) / expected if fit.index_shown and expected > 0 else None,
-                outlier=bool(abs(studentised[i]) > res.OUTLIER_THRESHOLD),
+                outlier=bool(flags[i]),
+                p_adjusted=float(adjusted[i]),
                 difference=float(y[i]) - expected,
             )
         )
@@ -164,6 +167,7 @@ def build_results(
         warnings=_warnings(fit, frame, stats["loo_r2"]),
         input_hash=fit.input_hash,
         explains=explains,
+        flag_rule_da=res.flag_rule_text(FLAG_FAMILY_LEVEL),
         verdict_da=None if explains else res.not_explained_text(stats["loo_r2"]),
         r2=stats["r2"],
         loo_r2=stats["loo_r2"],

@@ -23,7 +23,6 @@ MOSTLY_ZERO_SHARE = 1.0 / 3.0
 MIN_NONZERO = 10
 
 SMALL_SAMPLE_N = 15
-OUTLIER_THRESHOLD = 2.0
 
 
 class ModelInputError(ValueError):
@@ -61,6 +60,16 @@ def not_explained_text(loo_r2: float) -> str:
         f"{NOT_EXPLAINED_DA}: leave-one-out R² er {_danish_number(loo_r2)} (0 eller derunder), "
         "så modellen forudsiger ikke bedre end gennemsnittet. Der vises ingen forventede "
         "værdier, indeks eller markeringer, og kørslen kan ikke offentliggøres."
+    )
+
+
+def flag_rule_text(level: float) -> str:
+    """How a municipality comes to be marked "afvigende" (Danish, for the page)."""
+    return (
+        "Afvigende: kommunens afstand til det forventede er så stor, at den kun sjældent "
+        "opstår ved tilfældighed, også når man tager højde for, at alle kommuner afprøves "
+        f"på én gang (Holm-korrektion; højst {round(100 * level)} % risiko for at markere "
+        "mindst én kommune, når modellen er rigtig)."
     )
 
 
@@ -119,8 +128,9 @@ class RowPrediction:
     expected ≤ 0), ``studentised_residual`` (dimensionless: (actual − loo_prediction)
     ÷ its standard error, externally studentised) and ``leverage`` (hat-matrix
     diagonal, OLS only). ``interval_low/high`` bound the prediction interval for
-    the actual value around the leave-one-out prediction. ``outlier``: |studentised
-    residual| > 2. ``difference``: actual − expected (target units; for every scale, and
+    the actual value around the leave-one-out prediction. ``outlier``: flagged as
+    deviating after Holm's correction over the rows of the run (``p_adjusted``, the
+    Holm-adjusted two-sided p-value of the studentised residual, ≤ 0,05; see ``flags``). ``difference``: actual − expected (target units; for every scale, and
     the only comparison for a signed target, which gets no index).
     """
 
@@ -136,6 +146,7 @@ class RowPrediction:
     index: float | None
     outlier: bool | None
     difference: float | None = None
+    p_adjusted: float | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +191,7 @@ class ExpectedNeedResults:
     warnings: tuple[ModelWarning, ...]
     input_hash: str
     index_shown: bool = True
+    flag_rule_da: str = ""
     explains: bool = True
     verdict_da: str | None = None
     caveat_da: str = CAVEAT_DA
