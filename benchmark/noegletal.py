@@ -37,6 +37,30 @@ class Retning(StrEnum):
     NEUTRAL = "neutral"
 
 
+class Skala(StrEnum):
+    """What values a nøgletal can take, which decides how it may be compared with an
+    expected value: an index (100 × faktisk ÷ forventet) only for strictly positive ones."""
+
+    POSITIV = "strengt positiv"
+    FORTEGN = "med fortegn"
+    RATE = "rate, kan være 0"
+
+
+class Side(StrEnum):
+    """Whose figure it is: what the organisation runs (driftsherre) or what its citizens
+    use (køber)."""
+
+    DRIFTSHERRE = "driftsherre"
+    KOEBER = "køber"
+
+
+SIDE_TEKST = {
+    Side.DRIFTSHERRE: "Driftsherre-side: de tilbud organisationen selv driver, uanset hvem "
+    "der bruger dem; ikke hvad kommunen bruger på sine egne borgere.",
+    Side.KOEBER: "Køber-side: hvad kommunens borgere bruger, uanset hvem der driver tilbuddet.",
+}
+
+
 Components = Mapping[str, Decimal]
 Combine = Callable[[Components], Decimal | None]
 
@@ -45,7 +69,8 @@ Combine = Callable[[Components], Decimal | None]
 class Noegletal:
     """A key figure: id, Danish name, formula text, numerator and denominator, unit,
     age band (per-inhabitant figures), averaging rule, direction, and how its value follows
-    from its components. ``flag_limit_pct``: values beyond ±limit are flagged."""
+    from its components. ``flag_limit_pct``: values beyond ±limit are flagged. ``skala``:
+    strictly positive, signed or a rate that may be 0; ``side``: operator or buyer."""
 
     id: str
     navn: str
@@ -61,6 +86,13 @@ class Noegletal:
     money: bool = False
     flag_limit_pct: Decimal | None = None
     gennemsnit: str = AVERAGING_RULE
+    skala: Skala = Skala.POSITIV
+    side: Side = Side.DRIFTSHERRE
+
+    @property
+    def side_tekst(self) -> str:
+        """Danish sentence saying whether the figure is operator-side or buyer-side."""
+        return SIDE_TEKST[self.side]
 
     def figure(self, components: Components, price_year: int) -> Figure:
         """The nøgletal's value from its components, with unit and price year."""
@@ -122,6 +154,7 @@ _DEFINITIONS = (
             "belaegning_aarspladser_forrige",
         ),
         _development("regnskab_kr", "belaegning_aarspladser", zero_means_closed=True),
+        skala=Skala.FORTEGN,
     ),
     Noegletal(
         "takstudvikling_budget",
@@ -134,6 +167,7 @@ _DEFINITIONS = (
         Retning.LAVERE_ER_BEDRE,
         ("takst_x_normering", "normering", "takst_x_normering_forrige", "normering_forrige"),
         _development("takst_x_normering", "normering", zero_means_closed=False),
+        skala=Skala.FORTEGN,
     ),
     Noegletal(
         "belaegningsprocent",
@@ -157,6 +191,7 @@ _DEFINITIONS = (
         ("over_underskud_kr", "regnskab_kr"),
         _quotient("over_underskud_kr", "regnskab_kr", 100),
         flag_limit_pct=Decimal(5),
+        skala=Skala.FORTEGN,
     ),
     Noegletal(
         "tillaeg_pct_af_regnskab",
@@ -168,6 +203,7 @@ _DEFINITIONS = (
         Retning.NEUTRAL,
         ("tillaeg_kr", "regnskab_kr"),
         _quotient("tillaeg_kr", "regnskab_kr", 100),
+        skala=Skala.RATE,
     ),
     Noegletal(
         "pladser_pr_10000",
@@ -182,6 +218,7 @@ _DEFINITIONS = (
         _quotient("normering", "befolkning", 10_000),
         aldersgruppe="målgruppens",
         per_indbygger=True,
+        skala=Skala.RATE,
     ),
     Noegletal(
         "regnskab_pr_indbygger",
@@ -196,6 +233,7 @@ _DEFINITIONS = (
         aldersgruppe="total",
         per_indbygger=True,
         money=True,
+        skala=Skala.RATE,
     ),
     Noegletal(
         "forbrug_pr_10000",
@@ -209,6 +247,8 @@ _DEFINITIONS = (
         _quotient("aarspladser", "befolkning", 10_000),
         aldersgruppe="målgruppens",
         per_indbygger=True,
+        skala=Skala.RATE,
+        side=Side.KOEBER,
     ),
 )
 

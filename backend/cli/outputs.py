@@ -98,22 +98,39 @@ def model() -> None:
 def _model_table(doc: dict) -> list[str]:
     from benchmark.presentation import format_da
 
+    if not doc.get("forklarer", True):
+        head = f"{'Kommune':16} {'År':>4} {'Faktisk':>9}  Sammenligningskommuner"
+        lines = [doc["konklusion"], "", head, "-" * len(head)]
+        return lines + [
+            f"{r['navn'][:16]:16} {r['aar']:>4} {format_da(r['faktisk'], 1):>9}  "
+            f"{', '.join(p['navn'] for p in r['peers'])}"
+            for r in doc["kommuner"]
+        ]
     level = (
         format_da(100 * doc["kommuner"][0]["interval"]["niveau"], 0) if doc["kommuner"] else "90"
     )
     head = (
         f"{'Kommune':16} {'År':>4} {'Faktisk':>9} {'Forventet':>9} {level + ' %-interval':>20} "
-        f"{'Indeks':>7} {'Afv.':>4}  Sammenligningskommuner"
+        f"{'Indeks' if doc.get('indeks_vises', True) else 'Forskel':>7} {'Afv.':>4}  "
+        "Sammenligningskommuner"
     )
     lines = [head, "-" * len(head)]
     for r in doc["kommuner"]:
         interval = f"{format_da(r['interval']['lav'], 1)} – {format_da(r['interval']['hoej'], 1)}"
         lines.append(
             f"{r['navn'][:16]:16} {r['aar']:>4} {format_da(r['faktisk'], 1):>9} "
-            f"{format_da(r['forventet'], 1):>9} {interval:>20} {format_da(r['indeks'], 0):>7} "
+            f"{format_da(r['forventet'], 1):>9} {interval:>20} {_index_or_difference(doc, r):>7} "
             f"{'ja' if r['afvigende'] else '':>4}  {', '.join(p['navn'] for p in r['peers'])}"
         )
     return lines
+
+
+def _index_or_difference(doc: dict, row: dict) -> str:
+    from benchmark.presentation import format_da
+
+    if doc.get("indeks_vises", True):
+        return format_da(row["indeks"], 0)
+    return format_da(row.get("forskel"), 1)
 
 
 def _model_summary(doc: dict) -> list[str]:

@@ -139,5 +139,15 @@ class NoegletalDefinitions(MethodView):
     @require(*ALL)
     @blp.response(200, schemas.NoegletalDefinitionSchema(many=True))
     def get(self):
-        """The registry: formula, numerator, denominator, unit, age band and averaging rule."""
-        return [dict(n.__dict__, retning=str(n.retning)) for n in REGISTRY.values()]
+        """The registry: formula, numerator, denominator, unit, age band, averaging rule,
+        scale (strictly positive, signed, rate that may be 0) and side (operator or buyer)."""
+        return [
+            dict(
+                n.__dict__,
+                retning=str(n.retning),
+                skala=str(n.skala),
+                side=str(n.side),
+                side_tekst=n.side_tekst,
+            )
+            for n in REGISTRY.values()
+        ]

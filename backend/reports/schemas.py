@@ -47,3 +47,8 @@ class NoegletalDefinitionSchema(Schema):
     retning = fields.String()
     aldersgruppe = fields.String(allow_none=True)
     gennemsnit = fields.String()
+    skala = fields.String(
+        metadata={"description": "'strengt positiv', 'med fortegn' or 'rate, kan være 0'"}
+    )
+    side = fields.String(metadata={"description": "'driftsherre' (operator) or 'køber' (buyer)"})
+    side_tekst = fields.String(metadata={"description": "What the side means, in Danish"})

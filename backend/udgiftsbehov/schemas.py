@@ -77,8 +77,8 @@ class PeerSchema(Schema):
 
 
 class IntervalSchema(Schema):
-    lav = fields.Float()
-    hoej = fields.Float()
+    lav = fields.Float(allow_none=True)
+    hoej = fields.Float(allow_none=True)
     niveau = fields.Float()
 
 
@@ -87,13 +87,37 @@ class MunicipalityResultSchema(Schema):
     navn = fields.String()
     aar = fields.Integer()
     faktisk = fields.Float()
-    forventet = fields.Float()
+    forventet = fields.Float(
+        allow_none=True,
+        metadata={"description": "null when the model does not explain the differences"},
+    )
     loo_forudsigelse = fields.Float(allow_none=True)
     interval = fields.Nested(IntervalSchema)
-    indeks = fields.Float(allow_none=True, metadata={"description": "100 × faktisk ÷ forventet"})
-    afvigende = fields.Boolean(metadata={"description": "|studentised residual| > 2"})
+    indeks = fields.Float(
+        allow_none=True,
+        metadata={"description": "100 × faktisk ÷ forventet; only for strictly positive nøgletal"},
+    )
+    forskel = fields.Float(
+        allow_none=True, metadata={"description": "faktisk − forventet, in the nøgletal's unit"}
+    )
+    afvigende = fields.Boolean(
+        allow_none=True,
+        metadata={
+            "description": "Holm-adjusted p-value of the studentised residual <= 0.05 "
+            "(at most 5 % chance of any flag in a run when the model is right)"
+        },
+    )
+    justeret_p = fields.Float(
+        allow_none=True, metadata={"description": "Holm-adjusted two-sided p-value"}
+    )
     studentiseret_residual = fields.Float(allow_none=True)
     peers = fields.List(fields.Nested(PeerSchema))
+
+
+class StructuralZeroSchema(Schema):
+    kode = fields.String()
+    navn = fields.String()
+    aar = fields.Integer()
 
 
 class RunSummarySchema(Schema):
@@ -102,6 +126,18 @@ class RunSummarySchema(Schema):
     noegletal = fields.String()
     noegletal_navn = fields.String()
     enhed = fields.String(allow_none=True)
+    skala = fields.String(
+        allow_none=True,
+        metadata={"description": "'strengt positiv', 'med fortegn' or 'rate, kan være 0'"},
+    )
+    side = fields.String(allow_none=True, metadata={"description": "'driftsherre' or 'køber'"})
+    indeks_vises = fields.Boolean(
+        metadata={"description": "False for signed nøgletal and rates with zeros: no index"}
+    )
+    strukturelle_nuller = fields.List(
+        fields.Nested(StructuralZeroSchema),
+        metadata={"description": "Municipalities that run nothing in the målgruppe: left out"},
+    )
     maalgruppe = fields.String(allow_none=True)
     aar = fields.List(fields.Integer())
     metode = fields.String()
@@ -112,6 +148,19 @@ class RunSummarySchema(Schema):
     rmse = fields.Float()
     loo_rmse = fields.Float()
     alpha = fields.Float(allow_none=True)
+    forklarer = fields.Boolean(
+        metadata={
+            "description": "False when leave-one-out R² ≤ 0: no expected values, indices or "
+            "flags are shown, and the run cannot be published"
+        }
+    )
+    markering = fields.String(
+        allow_none=True, metadata={"description": "How 'afvigende' is decided, in Danish"}
+    )
+    konklusion = fields.String(
+        allow_none=True,
+        metadata={"description": "'Modellen forklarer ikke forskellene mellem kommunerne …'"},
+    )
     advarsler = fields.List(fields.Nested(WarningSchema))
     forbehold = fields.String()
     inputs_sha256 = fields.String()

@@ -26,8 +26,14 @@ from backend.reference import structural
 from backend.udgiftsbehov import inputs as data
 from backend.udgiftsbehov.document import json_safe
 from backend.udgiftsbehov.models import ModelRun
-from benchmark.expected_need import ExpectedNeedModel, ModelInputError, model_input_hash
-from benchmark.noegletal import REGISTRY
+from benchmark.expected_need import (
+    NOT_EXPLAINED_DA,
+    ExpectedNeedModel,
+    ModelInputError,
+    model_input_hash,
+)
+from benchmark.expected_need.results import MIN_NONZERO
+from benchmark.noegletal import REGISTRY, Noegletal, Side, Skala
 from benchmark.peers import DEFAULT_K, nearest_peers
 
 WEIGHT = "vaegt"
@@ -132,9 +138,44 @@ def _model_error(exc: ModelInputError, n: int, p: int) -> Invalid:
         f"indikatorer), men der er {n}. Brug færre indikatorer eller metoden 'ridge'.",
         "too_few_rows": f"{n} observationer er for få til {p} indikatorer (der kræves mindst {p + 3}).",
         "constant_target": "Nøgletallet har samme værdi for alle kommuner; der er intet at forklare.",
+        "not_positive": "Nøgletallet skal være over 0 for alle kommuner i modellen.",
+        "negative_rate": "Nøgletallet er negativt for en kommune, men kan ikke være negativt.",
+        "mostly_zero": f"Nøgletallet er 0 for mere end en tredjedel af de {n} kommuner i "
+        f"modellen, eller færre end {MIN_NONZERO} har en værdi over 0.",
         "leverage_one": "En kommune kan ikke forudsiges af de øvrige (leverage 1); vælg andre indikatorer.",
     }
     return Invalid(texts.get(exc.code, f"Modellen kan ikke beregnes: {exc}"), code=exc.code)
+
+
+ENGINE_SCALE = {Skala.POSITIV: "positive", Skala.FORTEGN: "signed", Skala.RATE: "rate"}
+
+
+def _structural_zeros(
+    definition: Noegletal, targets: Mapping[data.Key, float | None]
+) -> set[data.Key]:
+    """Municipality-years whose operator-side per-inhabitant nøgletal is 0 because the
+    municipality runs no offer in the målgruppe (or closed them): left out of the fit."""
+    if definition.side != Side.DRIFTSHERRE or not definition.per_indbygger:
+        return set()
+    return {key for key, value in targets.items() if value == 0}
+
+
+def _check_zeros(definition: Noegletal, targets: Mapping[data.Key, float | None]) -> None:
+    """Refuse a rate that is 0 for more than a third of the municipalities, or non-zero for
+    fewer than 10 (counted before structural zeros are left out)."""
+    if definition.skala == Skala.FORTEGN:
+        return
+    values = [v for v in targets.values() if v is not None]
+    zeros = sum(1 for v in values if v == 0)
+    if zeros > len(values) / 3 or len(values) - zeros < MIN_NONZERO:
+        raise _invalid(
+            "noegletal",
+            f"Nøgletallet er 0 for {zeros} af {len(values)} kommuner; en model kræver, at "
+            f"højst en tredjedel er 0 og mindst {MIN_NONZERO} har en værdi over 0. Et "
+            "nøgletal, der mest er 0, kan ikke give et meningsfuldt forventet niveau; vælg "
+            "en anden målgruppe eller et andet nøgletal.",
+            code="mest_nul",
+        )
 
 
 def _population_weights(
@@ -244,11 +285,16 @@ def run_model(
         indicators=indicators,
         weighted=bool(p["weighted"]),
     )
+    definition = REGISTRY[noegletal]
+    _check_zeros(definition, targets)
+    structural = _structural_zeros(definition, targets)
+    all_rows, rows = rows, [r for r in rows if (r["area_code"], r["year"]) not in structural]
     model = ExpectedNeedModel(
         target=noegletal,
         indicators=tuple(indicators),
         method=method,
         weight=WEIGHT if p["weighted"] else None,
+        scale=ENGINE_SCALE[definition.skala],
         years=years,
         interval_level=float(p["interval_level"]),
         n_bootstrap=int(p["n_bootstrap"]),
@@ -258,7 +304,7 @@ def run_model(
         results = model.fit(rows).results_
     except ModelInputError as exc:
         raise _model_error(exc, len(rows), len(indicators)) from exc
-    peers = _peer_groups(rows, indicators, max(years), int(p["k"]), p["peer_weights"])
+    peers = _peer_groups(all_rows, indicators, max(years), int(p["k"]), p["peer_weights"])
     parameters = json_safe(
         {
             "noegletal": noegletal,
@@ -278,9 +324,22 @@ def run_model(
                 "tekst": f"Kommuner uden værdi af nøgletallet indgår ikke: {', '.join(left_out)}.",
             }
         )
-    used = {r["area_code"] for r in rows}
+    name_of = {m.area: m.navn for m in kommuner}
+    code_of = {m.area: m.kode for m in kommuner}
+    zeros = [{"kode": code_of[a], "navn": name_of[a], "aar": y} for a, y in sorted(structural)]
+    if zeros:
+        listed = ", ".join(f"{z['navn']} ({z['aar']})" for z in zeros)
+        warnings.append(
+            {
+                "code": "strukturelle_nuller",
+                "tekst": "Kommuner, der ikke driver tilbud i målgruppen (nøgletallet er 0, "
+                f"fordi de intet driver), indgår ikke i modellen: {listed}.",
+            }
+        )
+    used = {r["area_code"] for r in all_rows}
     stored = {
         **results.as_dict(),
+        "strukturelle_nuller": zeros,
         "peers": peers,
         "omraader": {m.area: {"kode": m.kode, "navn": m.navn} for m in kommuner if m.area in used},
         "indikator_definitioner": [table.definitions[i].__dict__ for i in indicators],
@@ -353,12 +412,20 @@ def list_runs(
 def publish_run(
     session: Session, *, rammeaftale_id: int, run_id: int, actor_org_id: int
 ) -> ModelRun:
-    """Publish a draft once; a published run is never changed again (409)."""
+    """Publish a draft once; a published run is never changed again (409). A run whose model
+    does not explain the differences (leave-one-out R² ≤ 0) cannot be published (409)."""
     run = get_run(session, rammeaftale_id, run_id, drafts=True)
     if run.status == "offentliggjort":
         raise Conflict(
             f"Modelkørsel {run.id} er allerede offentliggjort og kan ikke ændres.",
             code="allerede_offentliggjort",
+        )
+    if not run.results.get("explains", True):
+        raise Conflict(
+            f"Modelkørsel {run.id} kan ikke offentliggøres som forventet udgiftsbehov: "
+            f"{NOT_EXPLAINED_DA.lower()} (leave-one-out R² er 0 eller derunder). "
+            "Vælg andre indikatorer eller et andet nøgletal.",
+            code="model_forklarer_ikke",
         )
     run.status, run.published_at = "offentliggjort", utcnow()
     session.flush()

@@ -8,6 +8,7 @@ from benchmark.expected_need.hashing import model_input_hash
 from benchmark.expected_need.model import DEFAULT_ALPHAS, ExpectedNeedModel
 from benchmark.expected_need.results import (
     CAVEAT_DA,
+    NOT_EXPLAINED_DA,
     Coefficient,
     ExpectedNeedResults,
     ModelInputError,
@@ -18,6 +19,7 @@ from benchmark.expected_need.results import (
 __all__ = [
     "CAVEAT_DA",
     "DEFAULT_ALPHAS",
+    "NOT_EXPLAINED_DA",
     "Coefficient",
     "ExpectedNeedModel",
     "ExpectedNeedResults",

@@ -42,7 +42,7 @@ from benchmark.expected_need.refit import (
     ols_leverage,
     refit_batch,
 )
-from benchmark.expected_need.report import build_results
+from benchmark.expected_need.report import FitContext, build_results, row_predictions
 
 DEFAULT_ALPHAS: tuple[float, ...] = tuple(float(a) for a in np.logspace(-3, 3, 25))
 METHODS = ("ols", "ridge")
@@ -53,7 +53,10 @@ class ExpectedNeedModel(BaseEstimator):
 
     Parameters (stored as given; checked in ``fit``): ``target`` and ``indicators`` name
     columns of the data; ``method`` "ols" or "ridge"; ``weight`` an optional column of
-    positive weights; ``years`` restricts to those years (None: all rows, pooled);
+    positive weights; ``scale`` of the target: "positive" (every value > 0, index shown),
+    "signed" (no index, difference only) or "rate" (values ≥ 0; refused when more than a
+    third are 0 or fewer than 10 are non-zero; index only when none is 0); None: "positive"
+    when every value is > 0, else "signed"; ``years`` restricts to those years (None: all rows, pooled);
     ``alphas`` the ridge grid; ``interval_level`` of the prediction intervals;
     ``ci_level`` of the bootstrap coefficient intervals; ``n_bootstrap`` resamples (0:
     none); ``random_state`` seeds the bootstrap (the only randomness); ``area`` and
@@ -66,6 +69,7 @@ class ExpectedNeedModel(BaseEstimator):
         indicators: Sequence[str],
         method: str = "ols",
         weight: str | None = None,
+        scale: str | None = None,
         years: Sequence[int] | None = None,
         alphas: Sequence[float] = DEFAULT_ALPHAS,
         interval_level: float = 0.90,
@@ -79,6 +83,7 @@ class ExpectedNeedModel(BaseEstimator):
         self.indicators = indicators
         self.method = method
         self.weight = weight
+        self.scale = scale
         self.years = years
         self.alphas = alphas
         self.interval_level = interval_level
@@ -99,6 +104,8 @@ class ExpectedNeedModel(BaseEstimator):
         frame = self._select_rows(pd.DataFrame(data))
         x, y, weights = self._arrays(frame)
         self._check_size(*x.shape)
+        self.scale_ = self._check_scale(y)
+        self.index_positive_ = bool((y > 0).all())
         self.weight_scale_ = float(np.mean(weights))
         self.sample_weight_ = weights / self.weight_scale_
         self.pipeline_, self.alpha_ = self._fit_pipeline(x, y, self.sample_weight_)
@@ -107,10 +114,40 @@ class ExpectedNeedModel(BaseEstimator):
         loo_prediction, spread, leverage = self._leave_one_out(z, y, fitted)
         self.groups_ = pd.factorize(frame[self.area])[0].astype(np.int64)
         self._bootstrap(z, y)
-        self.results_ = build_results(self, frame, y, fitted, loo_prediction, spread, leverage)
+        context = self._context(frame)
+        self.results_ = build_results(context, frame, y, fitted, loo_prediction, spread, leverage)
+        # Every row's figures even when the run does not explain the differences (then
+        # results_.rows withholds them): for diagnostics and the statistical tests.
+        self.diagnostic_rows_ = row_predictions(
+            context, frame, y, fitted, loo_prediction, spread, leverage, explains=True
+        )
         return self
 
+    def _context(self, frame: pd.DataFrame) -> FitContext:
+        return FitContext(
+            target=self.target,
+            indicators=tuple(self.indicators),
+            method=self.method,
+            scale=self.scale_,
+            index_shown=self.scale_ != "signed" and bool(self.index_positive_),
+            alphas=tuple(self.alphas),
+            alpha=self.alpha_,
+            weighted=self.weight is not None,
+            interval_level=self.interval_level,
+            ci_level=self.ci_level,
+            n_bootstrap=self.n_bootstrap,
+            random_state=self.random_state,
+            area=self.area,
+            year=self.year,
+            sample_weight=self.sample_weight_,
+            intercept=self.original_intercept(),
+            coefficients=self.coefficients(),
+            input_hash=self.input_hash(frame),
+        )
+
     def _check_parameters(self) -> None:
+        if self.scale is not None and self.scale not in res.SCALES:
+            raise res.ModelInputError("invalid_parameter", f"scale must be one of {res.SCALES}")
         if self.method not in METHODS:
             raise res.ModelInputError("unknown_method", f"method must be one of {METHODS}")
         if len(self.indicators) == 0:
@@ -162,6 +199,23 @@ class ExpectedNeedModel(BaseEstimator):
         if (weights <= 0).any():
             raise res.ModelInputError("invalid_weights", "weights must be positive")
         return x, y, weights
+
+    def _check_scale(self, y: FloatArray) -> str:
+        scale = self.scale or ("positive" if (y > 0).all() else "signed")
+        zeros, n = int(np.sum(y == 0)), len(y)
+        if scale == "positive" and not (y > 0).all():
+            raise res.ModelInputError(
+                "not_positive", "the target is declared strictly positive but has values <= 0"
+            )
+        if scale == "rate" and (y < 0).any():
+            raise res.ModelInputError("negative_rate", "a rate cannot be negative")
+        if scale == "rate" and (zeros > res.MOSTLY_ZERO_SHARE * n or n - zeros < res.MIN_NONZERO):
+            raise res.ModelInputError(
+                "mostly_zero",
+                f"{zeros} of {n} values are 0: more than a third, or fewer than "
+                f"{res.MIN_NONZERO} non-zero; a regression cannot describe such a target",
+            )
+        return scale
 
     def _check_size(self, n: int, p: int) -> None:
         if self.method == "ols" and p > n / 5:

@@ -2,17 +2,41 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from benchmark.expected_need import results as res
+from benchmark.expected_need.flags import FLAG_FAMILY_LEVEL, holm_flags
 from benchmark.expected_need.intervals import LooSpread
 from benchmark.expected_need.refit import FloatArray
 
-if TYPE_CHECKING:
-    from benchmark.expected_need.model import ExpectedNeedModel
+
+@dataclass(frozen=True)
+class FitContext:
+    """What :func:`build_results` needs of a fitted model (plain values, so this module does
+    not import the estimator): its specification and the fitted coefficients."""
+
+    target: str
+    indicators: tuple[str, ...]
+    method: str
+    scale: str
+    index_shown: bool
+    alphas: Sequence[float]
+    alpha: float | None
+    weighted: bool
+    interval_level: float
+    ci_level: float
+    n_bootstrap: int
+    random_state: int
+    area: str
+    year: str
+    sample_weight: FloatArray
+    intercept: float
+    coefficients: tuple[res.Coefficient, ...]
+    input_hash: str
 
 
 def weighted_fit_statistics(
@@ -37,25 +61,45 @@ def weighted_fit_statistics(
     }
 
 
-def _rows(
-    model: ExpectedNeedModel,
+def row_predictions(
+    fit: FitContext,
     frame: pd.DataFrame,
     y: FloatArray,
     fitted: FloatArray,
     loo_prediction: FloatArray,
     spread: LooSpread,
     leverage: FloatArray | None,
+    explains: bool,
 ) -> tuple[res.RowPrediction, ...]:
-    half = spread.half_width(model.interval_level)
+    """One :class:`RowPrediction` per row; only actual and leverage unless ``explains``."""
+    if not explains:
+        return tuple(
+            res.RowPrediction(
+                area_code=str(frame[fit.area].iat[i]),
+                year=int(frame[fit.year].iat[i]) if fit.year in frame.columns else None,
+                actual=float(y[i]),
+                expected=None,
+                loo_prediction=None,
+                interval_low=None,
+                interval_high=None,
+                studentised_residual=None,
+                leverage=None if leverage is None else float(leverage[i]),
+                index=None,
+                outlier=None,
+            )
+            for i in range(len(y))
+        )
+    half = spread.half_width(fit.interval_level)
     studentised = spread.studentised
-    has_year = model.year in frame.columns
+    adjusted, flags = holm_flags(studentised, spread.df)
+    has_year = fit.year in frame.columns
     rows = []
     for i in range(len(y)):
         expected = float(fitted[i])
         rows.append(
             res.RowPrediction(
-                area_code=str(frame[model.area].iat[i]),
-                year=int(frame[model.year].iat[i]) if has_year else None,
+                area_code=str(frame[fit.area].iat[i]),
+                year=int(frame[fit.year].iat[i]) if has_year else None,
                 actual=float(y[i]),
                 expected=expected,
                 loo_prediction=float(loo_prediction[i]),
@@ -63,31 +107,31 @@ def _rows(
                 interval_high=float(loo_prediction[i] + half[i]),
                 studentised_residual=float(studentised[i]),
                 leverage=None if leverage is None else float(leverage[i]),
-                index=100.0 * float(y[i]) / expected if expected > 0 else None,
-                outlier=bool(abs(studentised[i]) > res.OUTLIER_THRESHOLD),
+                index=100.0 * float(y[i]) / expected if fit.index_shown and expected > 0 else None,
+                outlier=bool(flags[i]),
+                p_adjusted=float(adjusted[i]),
+                difference=float(y[i]) - expected,
             )
         )
     return tuple(rows)
 
 
-def _warnings(
-    model: ExpectedNeedModel, frame: pd.DataFrame, loo_r2: float
-) -> tuple[res.ModelWarning, ...]:
+def _warnings(fit: FitContext, frame: pd.DataFrame, loo_r2: float) -> tuple[res.ModelWarning, ...]:
     warnings = []
     if loo_r2 <= 0.0:
         warnings.append(res.loo_r2_warning(loo_r2))
     if len(frame) < res.SMALL_SAMPLE_N:
         warnings.append(res.small_sample_warning(len(frame)))
-    if frame[model.area].duplicated().any():
+    if frame[fit.area].duplicated().any():
         warnings.append(res.pooled_rows_warning())
-    edges = (min(model.alphas), max(model.alphas))
-    if model.alpha_ is not None and len(model.alphas) > 1 and model.alpha_ in edges:
-        warnings.append(res.alpha_edge_warning(model.alpha_))
+    edges = (min(fit.alphas), max(fit.alphas))
+    if fit.alpha is not None and len(fit.alphas) > 1 and fit.alpha in edges:
+        warnings.append(res.alpha_edge_warning(fit.alpha))
     return tuple(warnings)
 
 
 def build_results(
-    model: ExpectedNeedModel,
+    fit: FitContext,
     frame: pd.DataFrame,
     y: FloatArray,
     fitted: FloatArray,
@@ -96,31 +140,35 @@ def build_results(
     leverage: FloatArray | None,
 ) -> res.ExpectedNeedResults:
     """Collect statistics, coefficients, per-row predictions and warnings of a fit."""
-    stats = weighted_fit_statistics(y, fitted, loo_prediction, model.sample_weight_)
-    years = sorted(set(frame[model.year])) if model.year in frame.columns else []
-    interval_method = (
-        "ols_external_studentised_t" if model.alpha_ is None else "ridge_loo_residual_t"
-    )
-    pooled = bool(frame[model.area].duplicated().any())
+    stats = weighted_fit_statistics(y, fitted, loo_prediction, fit.sample_weight)
+    years = sorted(set(frame[fit.year])) if fit.year in frame.columns else []
+    interval_method = "ols_external_studentised_t" if fit.alpha is None else "ridge_loo_residual_t"
+    pooled = bool(frame[fit.area].duplicated().any())
+    explains = stats["loo_r2"] > 0.0
     return res.ExpectedNeedResults(
-        target=model.target,
-        indicators=tuple(model.indicators),
-        method=model.method,
-        alpha=model.alpha_,
-        weighted=model.weight is not None,
+        target=fit.target,
+        indicators=tuple(fit.indicators),
+        method=fit.method,
+        scale=fit.scale,
+        index_shown=fit.index_shown,
+        alpha=fit.alpha,
+        weighted=fit.weighted,
         years=tuple(int(v) for v in years),
         n=len(y),
-        intercept=model.original_intercept(),
-        coefficients=model.coefficients(),
-        rows=_rows(model, frame, y, fitted, loo_prediction, spread, leverage),
-        interval_level=model.interval_level,
+        intercept=fit.intercept,
+        coefficients=fit.coefficients,
+        rows=row_predictions(fit, frame, y, fitted, loo_prediction, spread, leverage, explains),
+        interval_level=fit.interval_level,
         interval_method=interval_method,
-        ci_level=model.ci_level,
-        n_bootstrap=model.n_bootstrap,
+        ci_level=fit.ci_level,
+        n_bootstrap=fit.n_bootstrap,
         bootstrap_unit="area" if pooled else "row",
-        random_state=model.random_state,
-        warnings=_warnings(model, frame, stats["loo_r2"]),
-        input_hash=model.input_hash(frame),
+        random_state=fit.random_state,
+        warnings=_warnings(fit, frame, stats["loo_r2"]),
+        input_hash=fit.input_hash,
+        explains=explains,
+        flag_rule_da=res.flag_rule_text(FLAG_FAMILY_LEVEL),
+        verdict_da=None if explains else res.not_explained_text(stats["loo_r2"]),
         r2=stats["r2"],
         loo_r2=stats["loo_r2"],
         rmse=stats["rmse"],

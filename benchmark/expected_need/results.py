@@ -13,8 +13,16 @@ CAVEAT_DA = (
 )
 """Caveat to show with every published result (DESIGN.md section 8)."""
 
+NOT_EXPLAINED_DA = "Modellen forklarer ikke forskellene mellem kommunerne"
+"""Shown instead of expected values, indices and flags when leave-one-out R² ≤ 0."""
+
+SCALES = ("positive", "signed", "rate")
+"""Target scales: strictly positive (index shown), signed (difference only), a rate that
+may be 0 (index only when every value in the fit is positive; mostly-zero refused)."""
+MOSTLY_ZERO_SHARE = 1.0 / 3.0
+MIN_NONZERO = 10
+
 SMALL_SAMPLE_N = 15
-OUTLIER_THRESHOLD = 2.0
 
 
 class ModelInputError(ValueError):
@@ -43,6 +51,25 @@ def loo_r2_warning(loo_r2: float) -> ModelWarning:
         "loo_r2_nonpositive",
         f"Leave-one-out R² er 0 eller derunder ({_danish_number(loo_r2)}): "
         "modellen forudsiger ikke bedre end gennemsnittet.",
+    )
+
+
+def not_explained_text(loo_r2: float) -> str:
+    """The verdict of a run whose leave-one-out R² ≤ 0 (Danish, for the page)."""
+    return (
+        f"{NOT_EXPLAINED_DA}: leave-one-out R² er {_danish_number(loo_r2)} (0 eller derunder), "
+        "så modellen forudsiger ikke bedre end gennemsnittet. Der vises ingen forventede "
+        "værdier, indeks eller markeringer, og kørslen kan ikke offentliggøres."
+    )
+
+
+def flag_rule_text(level: float) -> str:
+    """How a municipality comes to be marked "afvigende" (Danish, for the page)."""
+    return (
+        "Afvigende: kommunens afstand til det forventede er så stor, at den kun sjældent "
+        "opstår ved tilfældighed, også når man tager højde for, at alle kommuner afprøves "
+        f"på én gang (Holm-korrektion; højst {round(100 * level)} % risiko for at markere "
+        "mindst én kommune, når modellen er rigtig)."
     )
 
 
@@ -94,25 +121,32 @@ class Coefficient:
 class RowPrediction:
     """Actual against expected for one municipality (one municipality-year when pooled).
 
+    When the model does not explain the differences (``ExpectedNeedResults.explains`` is
+    False) every field but ``area_code``, ``year``, ``actual`` and ``leverage`` is None.
+
     All values in target units except ``index`` (actual ÷ expected × 100, None when
     expected ≤ 0), ``studentised_residual`` (dimensionless: (actual − loo_prediction)
     ÷ its standard error, externally studentised) and ``leverage`` (hat-matrix
     diagonal, OLS only). ``interval_low/high`` bound the prediction interval for
-    the actual value around the leave-one-out prediction. ``outlier``: |studentised
-    residual| > 2.
+    the actual value around the leave-one-out prediction. ``outlier``: flagged as
+    deviating after Holm's correction over the rows of the run (``p_adjusted``, the
+    Holm-adjusted two-sided p-value of the studentised residual, ≤ 0,05; see ``flags``). ``difference``: actual − expected (target units; for every scale, and
+    the only comparison for a signed target, which gets no index).
     """
 
     area_code: str
     year: int | None
     actual: float
-    expected: float
-    loo_prediction: float
-    interval_low: float
-    interval_high: float
-    studentised_residual: float
+    expected: float | None
+    loo_prediction: float | None
+    interval_low: float | None
+    interval_high: float | None
+    studentised_residual: float | None
     leverage: float | None
     index: float | None
-    outlier: bool
+    outlier: bool | None
+    difference: float | None = None
+    p_adjusted: float | None = None
 
 
 @dataclass(frozen=True)
@@ -123,11 +157,20 @@ class ExpectedNeedResults:
     ``r2`` = 1 − Σw·e² ÷ Σw·(y − ȳ_w)²; ``loo_r2`` = 1 − PRESS ÷ TSS with
     PRESS = Σw·(y − ŷ_(−i))²; ``rmse`` = √(Σw·e² ÷ Σw) and ``loo_rmse`` = √(PRESS ÷ Σw)
     in target units. ``intercept`` is in original units.
+
+    ``scale``: "positive", "signed" or "rate" (see :data:`SCALES`); ``index_shown`` says
+    whether the rows carry an index (only for strictly positive values).
+
+    ``explains`` is False when ``loo_r2`` ≤ 0: the model predicts no better than the mean,
+    ``verdict_da`` says so ("Modellen forklarer ikke forskellene mellem kommunerne"), and
+    the rows carry no expected values, intervals, indices or flags. Such a run must not
+    be published as an expected-need result.
     """
 
     target: str
     indicators: tuple[str, ...]
     method: str
+    scale: str
     alpha: float | None
     weighted: bool
     years: tuple[int, ...]
@@ -147,6 +190,10 @@ class ExpectedNeedResults:
     random_state: int
     warnings: tuple[ModelWarning, ...]
     input_hash: str
+    index_shown: bool = True
+    flag_rule_da: str = ""
+    explains: bool = True
+    verdict_da: str | None = None
     caveat_da: str = CAVEAT_DA
 
     def as_dict(self) -> dict[str, Any]:

@@ -11,9 +11,16 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from scipy import stats
 from sklearn.base import clone
+from statsmodels.stats.multitest import multipletests
 
-from benchmark.expected_need import CAVEAT_DA, ExpectedNeedModel, ModelInputError
+from benchmark.expected_need import (
+    CAVEAT_DA,
+    NOT_EXPLAINED_DA,
+    ExpectedNeedModel,
+    ModelInputError,
+)
 from benchmark.expected_need.refit import bootstrap_draws
 
 INDICATORS = ("andel_65_plus", "log_folketal", "befolkningsvaekst")
@@ -79,7 +86,12 @@ def test_leverage_and_studentised_residuals_agree_with_statsmodels() -> None:
     np.testing.assert_allclose(
         [r.studentised_residual for r in rows], influence.resid_studentized_external, rtol=1e-8
     )
-    assert [r.outlier for r in rows] == list(np.abs(influence.resid_studentized_external) > 2)
+    # Flags are Holm-corrected over the rows (issue 12: |t| > 2 flagged by chance).
+    external = influence.resid_studentized_external
+    p_values = 2 * stats.t.sf(np.abs(external), len(rows) - 3 - 1)
+    reject, adjusted, _, _ = multipletests(p_values, alpha=0.05, method="holm")
+    assert [r.outlier for r in rows] == list(reject)
+    np.testing.assert_allclose([r.p_adjusted for r in rows], adjusted, rtol=1e-9)
 
 
 @pytest.mark.parametrize("method", ["ols", "ridge"])
@@ -98,7 +110,7 @@ def test_leave_one_out_equals_explicit_refits(method: str, weighted: bool) -> No
             x[keep], y[keep], scaler__sample_weight=w[keep], regression__sample_weight=w[keep]
         )
         refits.append(pipeline.predict(x[i : i + 1])[0])
-    ours = [row.loo_prediction for row in model.results_.rows]
+    ours = [row.loo_prediction for row in model.diagnostic_rows_]
     np.testing.assert_allclose(ours, refits, rtol=1e-10, atol=1e-10)
     press = np.sum(w * (y - np.array(refits)) ** 2)
     tss = np.sum(w * (y - np.average(y, weights=w)) ** 2)
@@ -196,7 +208,9 @@ def test_pooled_years_give_one_row_per_municipality_year() -> None:
 
 def test_index_and_interval_per_row() -> None:
     frame = make_need_data(n=20, seed=12)
+    frame["pladser"] += 20  # an index only for a strictly positive target (issue 12)
     results = fit(frame).results_
+    assert results.scale == "positive" and results.index_shown
     for row in results.rows:
         assert row.index == pytest.approx(100 * row.actual / row.expected)
         assert row.interval_low < row.loo_prediction < row.interval_high
@@ -263,3 +277,65 @@ def test_benchmark_package_imports_no_web_or_database_layer() -> None:
             else:
                 continue
             assert not {name.split(".")[0] for name in names} & forbidden, path
+
+
+def test_a_model_that_predicts_worse_than_the_mean_shows_no_expected_values() -> None:
+    frame = make_need_data(n=19, seed=8)
+    frame["pladser"] = np.random.default_rng(9).normal(10.0, 1.0, size=19)  # pure noise
+    for results in (
+        fit(frame, indicators=INDICATORS[:2]).results_,
+        fit(frame, method="ridge", alphas=(1e6,)).results_,  # the plain mean
+    ):
+        assert results.loo_r2 <= 0 and results.explains is False
+        assert results.verdict_da is not None
+        assert results.verdict_da.startswith(NOT_EXPLAINED_DA)
+        assert NOT_EXPLAINED_DA == "Modellen forklarer ikke forskellene mellem kommunerne"
+        for row in results.rows:
+            assert row.actual is not None
+            assert (row.expected, row.index, row.outlier) == (None, None, None)
+            assert (row.interval_low, row.interval_high, row.loo_prediction) == (None, None, None)
+    good = fit(make_need_data(n=40, seed=1, noise=0.5)).results_
+    assert good.explains is True and good.verdict_da is None
+    assert all(row.expected is not None for row in good.rows)
+
+
+def test_signed_target_gets_a_difference_and_no_index() -> None:
+    frame = make_need_data(n=30, seed=14, noise=0.5)
+    frame["pladser"] -= frame["pladser"].median()  # a development in % around 0
+    results = fit(frame).results_
+    assert results.scale == "signed" and results.explains and not results.index_shown
+    for row in results.rows:
+        assert row.index is None
+        assert row.difference == pytest.approx(row.actual - row.expected)
+    declared = fit(frame, scale="signed").results_
+    assert [r.index for r in declared.rows] == [None] * 30
+    with pytest.raises(ModelInputError, match="not_positive"):
+        fit(frame, scale="positive")
+
+
+def test_mostly_zero_rate_is_refused_and_a_rate_with_zeros_gets_no_index() -> None:
+    frame = make_need_data(n=19, seed=15, noise=0.5)
+    frame["pladser"] = frame["pladser"].abs() + 1.0
+    frame.loc[:6, "pladser"] = 0.0  # 7 of 19 zero: more than a third
+    with pytest.raises(ModelInputError) as caught:
+        fit(frame, scale="rate")
+    assert caught.value.code == "mostly_zero"
+    frame.loc[6, "pladser"] = 1.0  # 6 of 19 zero: allowed, but not strictly positive
+    with_zeros = fit(frame, scale="rate").results_
+    assert with_zeros.scale == "rate" and not with_zeros.index_shown
+    assert all(r.index is None for r in with_zeros.rows)
+    few = make_need_data(n=12, seed=16, noise=0.5)
+    few["pladser"] = few["pladser"].abs() + 1.0
+    few.loc[:2, "pladser"] = 0.0  # 3 of 12 zero (a quarter) but only 9 non-zero
+    with pytest.raises(ModelInputError, match="mostly_zero"):
+        fit(few, indicators=INDICATORS[:1], scale="rate")
+
+
+def test_signed_rows_show_actual_minus_expected_when_explained() -> None:
+    frame = make_need_data(n=40, seed=1, noise=0.5)
+    frame["pladser"] -= frame["pladser"].mean()
+    results = fit(frame, scale="signed").results_
+    assert results.explains
+    assert [r.difference for r in results.rows] == pytest.approx(
+        [r.actual - r.expected for r in results.rows]
+    )

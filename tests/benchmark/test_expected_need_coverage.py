@@ -44,7 +44,7 @@ def coverage(
         _, low, high = model.predict_interval(frame.iloc[n:])
         actual = frame.y.to_numpy()[n:]
         fresh.extend((low <= actual) & (actual <= high))
-        loo.extend(r.interval_low <= r.actual <= r.interval_high for r in model.results_.rows)
+        loo.extend(r.interval_low <= r.actual <= r.interval_high for r in model.diagnostic_rows_)
     return float(np.mean(fresh)), float(np.mean(loo))
 
 

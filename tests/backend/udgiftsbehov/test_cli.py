@@ -12,7 +12,7 @@ from backend.cli import main
 from tests.conftest import Env
 from tests.factories import make_token
 
-from .support import URL
+from .support import URL, upload_extra_indicators
 
 RUN = [
     "model",
@@ -35,19 +35,44 @@ def test_cli_run_show_list_publish(full_env: Env, monkeypatch: pytest.MonkeyPatc
     assert out.exit_code == 0, out.output
     text = out.output
     run_id = int(re.search(r"Modelkørsel (\d+) \(kladde\)", text).group(1))
-    assert re.search(r"n = 19, R² = \d+,\d{3}, LOO R² = -?\d+,\d{3}, RMSE = [\d.]+,\d", text), text
+    assert re.search(r"n = 17, R² = \d+,\d{3}, LOO R² = -?\d+,\d{3}, RMSE = [\d.]+,\d", text), text
     assert "Advarsler:" in text and "[loo_r2_nonpositive]" in text  # LOO R² ≤ 0 on the demo data
     herning = next(line for line in text.splitlines() if line.startswith("Herning "))
     assert re.search(r"\d+,\d", herning) and "Viborg" in herning  # Danish decimals, peers by name
-    assert sum(1 for line in text.splitlines() if re.match(r"^\S.* 2017 ", line)) == 19
+    assert sum(1 for line in text.splitlines() if re.match(r"^\S.* 2017 ", line)) == 17
     assert "serviceniveau" in text  # the caveat
 
     shown = runner.invoke(main, ["model", "show", str(run_id), "--json"])
     assert shown.exit_code == 0, shown.output
     doc = json.loads(shown.output)
-    assert doc["n"] == 19 and doc["status"] == "kladde"
+    assert doc["n"] == 17 and doc["status"] == "kladde"
     listed = runner.invoke(main, ["model", "list"])
     assert listed.exit_code == 0 and f"{run_id}  kladde" in listed.output
+
+    # LOO R² ≤ 0: the table shows the verdict instead of expected values, and the run
+    # cannot be published (issue 12); a run on an indicator that explains something can.
+    assert "Modellen forklarer ikke forskellene mellem kommunerne" in text
+    assert "Forventet" not in text and "Indeks" not in text
+    refused_publish = runner.invoke(main, ["model", "publish", str(run_id)])
+    assert refused_publish.exit_code != 0 and "Traceback" not in refused_publish.output
+    assert "kan ikke offentliggøres" in refused_publish.output
+    upload_extra_indicators(full_env.database)
+    good = runner.invoke(
+        main,
+        [
+            "model",
+            "run",
+            "--noegletal",
+            "regnskab_pr_indbygger",
+            "--aar",
+            "2017",
+            "--indikator",
+            "socioindeks",
+        ],
+    )
+    assert good.exit_code == 0, good.output
+    assert "Forventet" in good.output and "Indeks" in good.output
+    run_id = int(re.search(r"Modelkørsel (\d+) \(kladde\)", good.output).group(1))
 
     viewer = make_token(full_env.database, org="791", role="viewer")
     assert full_env.client.get(f"{URL}/{run_id}", headers=viewer).status_code == 404

@@ -11,7 +11,7 @@ from backend.organisations.service import sync_tenants
 from tests.conftest import Env
 from tests.factories import make_token
 
-from .support import DEMO_RUN, URL
+from .support import EXPLAINING_RUN, URL, upload_extra_indicators
 
 ROLES = ("reporter", "org_admin", "secretariat", "viewer", "admin")
 HOME_OF = {
@@ -22,13 +22,14 @@ HOME_OF = {
     "admin": "sekretariat-midt",
 }
 NORD = Path(__file__).resolve().parents[2] / "data" / "tenants_nord"
-FAST = {**DEMO_RUN, "n_bootstrap": 20}
+FAST = {**EXPLAINING_RUN, "n_bootstrap": 20}  # a run that may be published
 
 
 @pytest.fixture
 def world(full_env: Env):  # type: ignore[no-untyped-def]
     with full_env.database.unit_of_work() as session:
         sync_tenants(session, NORD)
+    upload_extra_indicators(full_env.database)
     headers = {role: make_token(full_env.database, org=HOME_OF[role], role=role) for role in ROLES}
     headers["nord"] = make_token(full_env.database, org="sekretariat-nord", role="secretariat")
     s = headers["secretariat"]
