@@ -9,9 +9,11 @@ import swagger_ui_bundle
 from flask import Flask, send_from_directory
 from flask_smorest import Api
 
-from backend import errors, http
+import backend.models  # noqa: F401  (the model registry: every mapper known)
+from backend import http
 from backend.config import Settings
 from backend.db.session import Database
+from backend.http import problems
 from backend.json_provider import OrjsonProvider
 
 API_PREFIX = "/api/v1"
@@ -63,7 +65,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     api = Api(app)
     app.extensions["rammetal.api"] = api
-    errors.register(app)  # after Api(): replaces flask-smorest's own error handler
+    problems.register(app)  # after Api(): replaces flask-smorest's own error handler
     http.init_app(app)
     _register_blueprints(app, api)
     _serve_swagger_assets(app)

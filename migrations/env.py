@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-from backend.db.models import metadata
+from backend.models import metadata
 
 config = context.config
 

@@ -166,6 +166,7 @@ class PgRun:
 
 
 def setup_database(pg: PgRun, n_offers: int) -> dict[str, object]:
+    import backend.models  # noqa: F401  (the model registry: every mapper known)
     from backend import migrate
     from backend.auth import service as auth
     from backend.auth.models import User

@@ -49,6 +49,7 @@ import openpyxl  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
+import backend.models  # noqa: E402, F401  (the model registry: every mapper known)
 from backend import migrate  # noqa: E402
 from backend.db.session import Database, scoped  # noqa: E402
 from backend.db.tenancy import TenantScope  # noqa: E402

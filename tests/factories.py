@@ -138,7 +138,7 @@ def tenant_checksum(database: Database) -> dict[str, tuple[int, str]]:
     import hashlib
 
     from backend.db.base import tenant_owned_tables
-    from backend.db.models import metadata
+    from backend.models import metadata
     from backend.organisations.models import Organisation
 
     out: dict[str, tuple[int, str]] = {}

@@ -9,8 +9,8 @@ from flask_smorest import Blueprint
 from backend.auth import service
 from backend.auth.schemas import IssuedTokenSchema, LoginSchema, MeSchema, TokenSchema
 from backend.db.tenancy import require_scope
-from backend.errors import abort
 from backend.http import principal, require, session
+from backend.http.problems import abort
 
 blp = Blueprint("auth", __name__, url_prefix="", description="Login, adgangstokens og egen bruger")
 

@@ -27,6 +27,7 @@ def _settings() -> Settings:
 
 
 def _database(settings: Settings | None = None, *, owner: bool = False):
+    import backend.models  # noqa: F401  (the model registry: every mapper known)
     from backend.db.session import Database
 
     settings = settings or _settings()

@@ -74,8 +74,8 @@ class Database:
     """The engine and session factory of one application or CLI process."""
 
     def __init__(self, url: str, *, pool_size: int = 5) -> None:
-        import backend.db.models  # noqa: F401  (every mapper known before the first flush)
-
+        # Every mapper must be known before the first flush: whoever opens a database for
+        # real work imports the model registry, ``backend.models`` (app factory, CLI).
         self.url = url
         self.engine = make_engine(url, pool_size=pool_size)
         scope_connection_statements(self.engine)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from backend.errors import problem
 from backend.http import database
+from backend.http.problems import problem
 from backend.migrate import current_revision, head_revision
 
 blp = Blueprint("health", __name__)

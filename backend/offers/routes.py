@@ -9,8 +9,9 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.errors import PreconditionRequired, abort
+from backend.errors import PreconditionRequired
 from backend.http import principal, require, session
+from backend.http.problems import abort
 from backend.offers import service
 from backend.offers.schemas import (
     OfferCreateSchema,

@@ -7,8 +7,9 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.errors import PreconditionRequired, abort
+from backend.errors import PreconditionRequired
 from backend.http import principal, require, session
+from backend.http.problems import abort
 from backend.periods import service
 from backend.periods.schemas import (
     PeriodCreateSchema,

@@ -7,8 +7,8 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.errors import abort
 from backend.http import principal, require, session, uploaded_file
+from backend.http.problems import abort
 from backend.reference import schemas, service, sources
 
 blp = Blueprint(

@@ -15,8 +15,9 @@ from flask import request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.errors import DomainError, abort
+from backend.errors import DomainError
 from backend.http import database, principal, require, session, uploaded_file
+from backend.http.problems import abort
 from backend.organisations import service as organisations
 from backend.organisations.models import Organisation
 from backend.periods import service as periods

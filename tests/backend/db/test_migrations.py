@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from backend import migrate
-from backend.db.models import metadata
+from backend.models import metadata
 from tests.conftest import require_pg
 
 

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from backend.db.base import tenant_owned_tables
-from backend.db.models import metadata  # noqa: F401  (all models registered)
+from backend.models import metadata  # noqa: F401  (all models registered)
 from tests.conftest import Env
 from tests.factories import make_offer, make_period, upload_submission
 

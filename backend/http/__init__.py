@@ -18,7 +18,7 @@ from backend.auth import service as auth_service
 from backend.auth.principal import Principal, set_principal, set_request_id
 from backend.db.session import Database, apply_scope
 from backend.db.tenancy import set_scope
-from backend.errors import abort
+from backend.http.problems import abort
 
 F = TypeVar("F", bound=Callable[..., Any])
 

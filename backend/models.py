@@ -1,4 +1,10 @@
-"""Import every domain's models so that ``Base.metadata`` is complete (Alembic, tests)."""
+"""The model registry: every domain's models imported so that ``Base.metadata`` is complete.
+
+Above every domain in the layer order (``backend/__init__.py``), so ``backend.db`` imports
+no domain. Imported by what opens a database for real work (the app factory, the CLI),
+by Alembic's ``migrations/env.py`` and by the tests: every mapper is known before the
+first flush, and the tenant-owned tables are all known to the tenancy hooks.
+"""
 
 from backend.audit import models as audit_models  # noqa: F401
 from backend.auth import models as auth_models  # noqa: F401
