@@ -185,12 +185,24 @@ def _principal_query() -> sa.Select[Any]:
 _PRINCIPAL_QUERY = _principal_query()
 
 
-def authenticate(session: Session, plain: str) -> Principal | None:
+#: ``session.info`` key of a token whose last-use stamp was left to the caller.
+PENDING_STAMP = "rammetal.pending_last_use"
+
+
+def stamp_last_use(connection: sa.Connection, token_id: int) -> None:
+    connection.execute(
+        sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow())
+    )
+
+
+def authenticate(session: Session, plain: str, *, stamp: bool = True) -> Principal | None:
     """The principal of a bearer token, or None if it is unknown, revoked, expired or its
     user is deactivated.
 
     One indexed look-up (token ⋈ user ⋈ organisation) per request, on the connection:
     these are platform tables (no tenant criteria to add) and no ORM objects are needed.
+    Without ``stamp`` a due last-use stamp is not written but left in
+    ``session.info[PENDING_STAMP]`` (a read on SQLite must not take the write lock for it).
     """
     now = utcnow()
     connection = session.connection()
@@ -213,9 +225,10 @@ def authenticate(session: Session, plain: str) -> Principal | None:
         return None
     # Coarse last-use stamp: one write a minute at most, not one per request.
     if last_used_at is None or now - last_used_at > timedelta(minutes=1):
-        connection.execute(
-            sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
-        )
+        if stamp:
+            stamp_last_use(connection, token_id)
+        else:
+            session.info[PENDING_STAMP] = token_id
     return Principal(
         user_id=user_id,
         email=email,
