@@ -136,13 +136,24 @@ def login(
     window_seconds: int,
     ttl_days: int,
 ) -> tuple[ApiToken, str]:
+    """Issue a token for a correct e-mail and password.
+
+    Failures are counted per e-mail *and* client address in a sliding window: whoever
+    guesses a municipality officer's password from elsewhere locks out only their own
+    address, and the officer still logs in from theirs."""
     key = email.strip().lower()
+    address = (remote_addr or "")[:64] or None
     since = utcnow() - timedelta(seconds=window_seconds)
+    same_address = (
+        LoginFailure.remote_addr.is_(None)
+        if address is None
+        else LoginFailure.remote_addr == address
+    )
     failures = (
         session.scalar(
             sa.select(sa.func.count())
             .select_from(LoginFailure)
-            .where(LoginFailure.email_key == key, LoginFailure.at >= since)
+            .where(LoginFailure.email_key == key, same_address, LoginFailure.at >= since)
         )
         or 0
     )
@@ -151,7 +162,7 @@ def login(
     user = session.scalar(sa.select(User).where(User.email == key))
     ok = _verify(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
-        session.add(LoginFailure(email_key=key, remote_addr=remote_addr))
+        session.add(LoginFailure(email_key=key, remote_addr=address))
         session.info["keep_on_error"] = True  # the failure must count although we answer 401
         raise AuthError("forkert_login", "Forkert e-mail eller adgangskode.")
     return issue_token(session, user, navn="login", ttl_days=ttl_days)
