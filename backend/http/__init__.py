@@ -20,6 +20,7 @@ from backend.auth import service as auth_service
 from backend.auth.principal import Principal, set_principal, set_request_id
 from backend.db.session import Database, apply_scope, set_sqlite_begin_mode, sqlite_begin_mode
 from backend.db.tenancy import set_scope
+from backend.fields import BoundedIntConverter
 from backend.http.problems import abort
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -163,6 +164,8 @@ def _teardown(_exc: BaseException | None) -> None:
 
 
 def init_app(app: Flask) -> None:
+    # Before any route is added: every <int:…> is bounded to 64 bits (beyond: 404).
+    app.url_map.converters["int"] = BoundedIntConverter
     app.before_request(_authenticate)
     app.after_request(_finish)
     app.teardown_request(_teardown)
