@@ -82,7 +82,7 @@ def test_integer_fields_are_strict(env: Env, aar: str) -> None:
     resp = env.client.post(
         "/api/v1/periods",
         headers=headers,
-        data='{"stream": "regnskab", "aar": %s, "frist": "2018-04-30"}' % aar,
+        data='{"stream": "regnskab", "aar": ' + aar + ', "frist": "2018-04-30"}',
         content_type="application/json",
     )
     assert resp.status_code == 422, resp.data[:300]
