@@ -8,11 +8,13 @@ from pathlib import Path
 import swagger_ui_bundle
 from flask import Flask, send_from_directory
 from flask_smorest import Api
+from flask_smorest.spec.plugins import integerconverter2paramschema
 
 import backend.models  # noqa: F401  (the model registry: every mapper known)
 from backend import http
 from backend.config import Settings
 from backend.db.session import Database
+from backend.fields import BoundedIntConverter
 from backend.http import problems
 from backend.json_provider import OrjsonProvider
 from backend.web import init_web
@@ -65,6 +67,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
 
     api = Api(app)
+    api.register_converter(BoundedIntConverter, integerconverter2paramschema)
     app.extensions["rammetal.api"] = api
     problems.register(app)  # after Api(): replaces flask-smorest's own error handler
     http.init_app(app)

@@ -53,3 +53,16 @@ class PreconditionRequired(DomainError):
 class Forbidden(DomainError):
     status = 403
     code = "ingen_adgang"
+
+
+class RequestTimeout(DomainError):
+    """A request ran into the server's time limit (raised from the worker's timer)."""
+
+    status = 503
+    code = "tidsgraense_overskredet"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Anmodningen tog for lang tid og blev afbrudt; intet blev gemt. Prøv igen, "
+            "eller del en stor fil op i mindre filer."
+        )

@@ -57,6 +57,10 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config("")).get_current_head()
 
 
-def current_revision(engine: sa.Engine) -> str | None:
-    with engine.connect() as conn:
+def current_revision(bind: sa.Engine | sa.Connection) -> str | None:
+    """The database's revision, read on ``bind`` (a connection is used as it is: a request
+    that holds one must not open a second one, which would wait for its own lock)."""
+    if isinstance(bind, sa.Connection):
+        return MigrationContext.configure(bind).get_current_revision()
+    with bind.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()

@@ -55,7 +55,8 @@ class ApiToken(Base):
 
 
 class LoginFailure(Base):
-    """Failed logins, counted per e-mail address in a sliding window (all workers share it)."""
+    """Failed logins, counted per e-mail and client address in a sliding window (all workers
+    share it)."""
 
     __tablename__ = "login_failure"
 

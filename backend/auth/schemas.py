@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from backend.fields import Integer
+
 
 class LoginSchema(Schema):
     email = fields.Email(required=True)
@@ -13,7 +15,7 @@ class LoginSchema(Schema):
 
 
 class IssuedTokenSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     token = fields.String(
         metadata={"description": "The bearer token. Shown once; only its hash is stored."}
     )
@@ -22,7 +24,7 @@ class IssuedTokenSchema(Schema):
 
 
 class TokenSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     navn = fields.String()
     prefix = fields.String()
     created_at = fields.DateTime()
@@ -32,14 +34,14 @@ class TokenSchema(Schema):
 
 
 class MeOrganisationSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     kode = fields.String()
     navn = fields.String()
     type = fields.String()
 
 
 class MeSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     email = fields.String()
     navn = fields.String()
     role = fields.String()

@@ -156,15 +156,25 @@ def check_login(
     max_failures: int,
     window_seconds: int,
 ) -> User:
-    """The active user with this e-mail and password, counting failures per e-mail in a
-    sliding window: the one rate limit of the API login and the browser login."""
+    """The active user with this e-mail and password: the one rate limit of the API login
+    and the browser login.
+
+    Failures are counted per e-mail *and* client address in a sliding window: whoever
+    guesses a municipality officer's password from elsewhere locks out only their own
+    address, and the officer still logs in from theirs."""
     key = email.strip().lower()
+    address = (remote_addr or "")[:64] or None
     since = utcnow() - timedelta(seconds=window_seconds)
+    same_address = (
+        LoginFailure.remote_addr.is_(None)
+        if address is None
+        else LoginFailure.remote_addr == address
+    )
     failures = (
         session.scalar(
             sa.select(sa.func.count())
             .select_from(LoginFailure)
-            .where(LoginFailure.email_key == key, LoginFailure.at >= since)
+            .where(LoginFailure.email_key == key, same_address, LoginFailure.at >= since)
         )
         or 0
     )
@@ -173,7 +183,7 @@ def check_login(
     user = session.scalar(sa.select(User).where(User.email == key))
     ok = _verify(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
-        session.add(LoginFailure(email_key=key, remote_addr=remote_addr))
+        session.add(LoginFailure(email_key=key, remote_addr=address))
         session.info["keep_on_error"] = True  # the failure must count although we answer 401
         raise AuthError("forkert_login", "Forkert e-mail eller adgangskode.")
     return user
@@ -233,12 +243,24 @@ def _principal_query() -> sa.Select[Any]:
 _PRINCIPAL_QUERY = _principal_query()
 
 
-def authenticate(session: Session, plain: str) -> Principal | None:
+#: ``session.info`` key of a token whose last-use stamp was left to the caller.
+PENDING_STAMP = "rammetal.pending_last_use"
+
+
+def stamp_last_use(connection: sa.Connection, token_id: int) -> None:
+    connection.execute(
+        sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow())
+    )
+
+
+def authenticate(session: Session, plain: str, *, stamp: bool = True) -> Principal | None:
     """The principal of a bearer token, or None if it is unknown, revoked, expired or its
     user is deactivated.
 
     One indexed look-up (token ⋈ user ⋈ organisation) per request, on the connection:
     these are platform tables (no tenant criteria to add) and no ORM objects are needed.
+    Without ``stamp`` a due last-use stamp is not written but left in
+    ``session.info[PENDING_STAMP]`` (a read on SQLite must not take the write lock for it).
     """
     now = utcnow()
     connection = session.connection()
@@ -261,9 +283,10 @@ def authenticate(session: Session, plain: str) -> Principal | None:
         return None
     # Coarse last-use stamp: one write a minute at most, not one per request.
     if last_used_at is None or now - last_used_at > timedelta(minutes=1):
-        connection.execute(
-            sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
-        )
+        if stamp:
+            stamp_last_use(connection, token_id)
+        else:
+            session.info[PENDING_STAMP] = token_id
     return Principal(
         user_id=user_id,
         email=email,

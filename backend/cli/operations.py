@@ -232,6 +232,8 @@ def serve(bind: str, workers: int) -> None:
         sys.executable,
         "-m",
         "gunicorn",
+        "--config",
+        "python:backend.gunicorn_conf",
         "--bind",
         bind,
         "--workers",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from contextvars import ContextVar, Token
 from typing import Any
 
 import sqlalchemy as sa
@@ -46,9 +47,27 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: object) -> None:
     cur.close()
 
 
+#: How SQLite transactions of the current context begin. IMMEDIATE (the default: CLI,
+#: writing requests) takes the write lock up front, so two writers queue instead of
+#: deadlocking; DEFERRED (reading requests, an upload while it parses) takes no lock
+#: until the first write, so reads never wait behind a long write (WAL).
+_sqlite_begin: ContextVar[str] = ContextVar("rammetal_sqlite_begin", default="IMMEDIATE")
+SQLITE_BEGIN_MODES = ("DEFERRED", "IMMEDIATE")
+
+
+def sqlite_begin_mode() -> str:
+    return _sqlite_begin.get()
+
+
+def set_sqlite_begin_mode(mode: str) -> Token[str]:
+    """Make the next SQLite transactions of this context begin ``mode`` (no effect elsewhere)."""
+    if mode not in SQLITE_BEGIN_MODES:
+        raise ValueError(mode)
+    return _sqlite_begin.set(mode)
+
+
 def _sqlite_on_begin(conn: sa.Connection) -> None:
-    # IMMEDIATE takes the write lock up front: two writers queue instead of deadlocking.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    conn.exec_driver_sql(f"BEGIN {_sqlite_begin.get()}")
 
 
 _SET_CONFIG = sa.text("SELECT set_config(:name, :value, true)")

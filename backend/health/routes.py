@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, g, jsonify
 
 from backend.http import database
 from backend.http.problems import problem
@@ -19,7 +19,9 @@ def healthz():
 @blp.get("/readyz")
 def readyz():
     try:
-        current = current_revision(database().engine)
+        # With a bearer token the request already holds a connection: read on it.
+        session = g.get("db_session")
+        current = current_revision(session.connection() if session else database().engine)
     except Exception:  # noqa: BLE001 - any failure to reach the database means "not ready"
         body = problem(503, "database_utilgaengelig", "Databasen kan ikke nås.")
         return jsonify(body), 503, {"Content-Type": "application/problem+json"}

@@ -7,20 +7,24 @@ committed after a successful response (status < 400) and rolled back otherwise.
 from __future__ import annotations
 
 import functools
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, request
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from backend.auth import service as auth_service
 from backend.context import Principal, set_principal, set_request_id
-from backend.db.session import Database, apply_scope
+from backend.db.session import Database, apply_scope, set_sqlite_begin_mode, sqlite_begin_mode
 from backend.db.tenancy import set_scope
+from backend.fields import BoundedIntConverter
 from backend.http.problems import abort
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 
 
 def database() -> Database:
@@ -56,23 +60,88 @@ def require(*roles: str) -> Callable[[F], F]:
     return decorator
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_READS_FIRST = "__rammetal_reads_first__"
+
+
+def reads_first(view: F) -> F:
+    """Mark a writing view that reads (and parses) before it writes: on SQLite its request
+    begins without the write lock, which the view takes with :func:`begin_writing`."""
+    setattr(view, _READS_FIRST, True)
+    return view
+
+
+def _view_reads_first() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    cls = getattr(view, "view_class", None)
+    if cls is not None:
+        view = getattr(cls, request.method.lower(), None)
+    return bool(getattr(view, _READS_FIRST, False))
+
+
+def begin_writing() -> None:
+    """End the read phase of a :func:`reads_first` request: on SQLite its read transaction
+    (which wrote nothing) ends, and the next one begins with the write lock."""
+    if sqlite_begin_mode() == "IMMEDIATE":
+        return
+    g.tokens.append(set_sqlite_begin_mode("IMMEDIATE"))
+    s: Session | None = g.get("db_session")
+    if s is not None and database().dialect == "sqlite":
+        s.commit()
+
+
 def _authenticate() -> None:
     g.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
-    g.tokens = [set_request_id(g.request_id)]
+    # SQLite: reads (and the read phase of a reads_first view) take no write lock.
+    reading = request.method in SAFE_METHODS or _view_reads_first()
+    g.tokens = [
+        set_request_id(g.request_id),
+        set_sqlite_begin_mode("DEFERRED" if reading else "IMMEDIATE"),
+    ]
     header = request.headers.get("Authorization", "")
     if not header:
         return
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
         abort(401, "ugyldigt_token", "Authorization skal have formen 'Bearer <token>'.")
+    if reading and database().dialect == "sqlite":
+        p = _authenticate_apart(value.strip())
+    else:
+        p = auth_service.authenticate(session(), value.strip())
     s = session()
-    p = auth_service.authenticate(s, value.strip())
     if p is None:
         abort(401, "ugyldigt_token", "Adgangstokenet er ugyldigt, udløbet eller tilbagekaldt.")
     scope = auth_service.scope_for(s, p)
     g.principal = p
     g.tokens += [set_principal(p), set_scope(scope)]
     apply_scope(s, scope)  # the transaction began before the principal was known
+
+
+def _authenticate_apart(plain: str) -> Principal | None:
+    """Authenticate a SQLite read in a short transaction of its own, before the request's.
+
+    A due last-use stamp is written only if the write lock is free at once (it is coarse
+    anyway): a read never waits behind another request's write, and never holds the write
+    lock for the rest of the request."""
+    with database().sessionmaker() as s:
+        p = auth_service.authenticate(s, plain, stamp=False)
+        token_id = s.info.pop(auth_service.PENDING_STAMP, None)
+        if token_id is None:
+            return p
+        conn = s.connection()
+        conn.exec_driver_sql("PRAGMA busy_timeout=50")
+        try:
+            auth_service.stamp_last_use(conn, token_id)
+            stamped = True
+        except OperationalError:
+            stamped = False
+        conn.exec_driver_sql("PRAGMA busy_timeout=30000")
+        if stamped:
+            s.commit()
+        else:
+            s.rollback()
+            log.info("last-use stamp of token %s skipped: the database is busy", token_id)
+    return p
 
 
 def _finish(response: Response) -> Response:
@@ -95,6 +164,8 @@ def _teardown(_exc: BaseException | None) -> None:
 
 
 def init_app(app: Flask) -> None:
+    # Before any route is added: every <int:…> is bounded to 64 bits (beyond: 404).
+    app.url_map.converters["int"] = BoundedIntConverter
     app.before_request(_authenticate)
     app.after_request(_finish)
     app.teardown_request(_teardown)

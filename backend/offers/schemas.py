@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from backend.fields import Integer
 from backend.offers.models import TILBUDSTYPER
 
 _NORMERING = fields.Decimal(
@@ -16,7 +17,7 @@ _NORMERING = fields.Decimal(
 
 
 class OfferYearSchema(Schema):
-    aar = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    aar = Integer(required=True, validate=validate.Range(min=2000, max=2100))
     normering = _NORMERING
     omfattet = fields.Boolean(
         load_default=True,
@@ -78,26 +79,26 @@ class OfferSchema(_OfferFields):
     organisation = fields.String(
         attribute="org_kode", metadata={"description": "Driftsherre's code"}
     )
-    version = fields.Integer()
+    version = Integer()
     historik = fields.List(fields.Nested(OfferYearSchema), attribute="years")
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
 
 class OfferQuerySchema(Schema):
-    aar = fields.Integer(
+    aar = Integer(
         validate=validate.Range(min=2000, max=2100),
         metadata={"description": "Only offers with values for this year"},
     )
     maalgruppe = fields.String()
     tilbudstype = fields.String(validate=validate.OneOf(TILBUDSTYPER))
     organisation = fields.String(metadata={"description": "Driftsherre's code (secretariat)"})
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    offset = Integer(load_default=0, validate=validate.Range(min=0))
 
 
 class OfferPageSchema(Schema):
-    total = fields.Integer()
-    limit = fields.Integer()
-    offset = fields.Integer()
+    total = Integer()
+    limit = Integer()
+    offset = Integer()
     items = fields.List(fields.Nested(OfferSchema))

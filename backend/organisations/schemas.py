@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from backend.fields import Integer
+
 
 class OrganisationSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     kode = fields.String(
         metadata={"description": "Kommunekode, regionskode or the secretariat's code"}
     )

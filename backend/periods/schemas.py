@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from backend.fields import Integer
 from backend.periods.models import STATUSES, STREAMS
 
 _STREAM = validate.OneOf(STREAMS, error="Skal være en af: {choices}.")
@@ -17,8 +18,8 @@ class PeriodCreateSchema(Schema):
         validate=_STREAM,
         metadata={"description": "belaegning (quarterly); regnskab, takster, tilbud (yearly)"},
     )
-    aar = fields.Integer(required=True, validate=_AAR)
-    kvartal = fields.Integer(
+    aar = Integer(required=True, validate=_AAR)
+    kvartal = Integer(
         load_default=None,
         allow_none=True,
         validate=validate.Range(min=1, max=4, error="Skal være mellem {min} og {max}."),
@@ -36,23 +37,23 @@ class PeriodUpdateSchema(Schema):
 
 
 class PeriodSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     stream = fields.String()
-    aar = fields.Integer()
-    kvartal = fields.Integer(
+    aar = Integer()
+    kvartal = Integer(
         attribute="kvartal_or_none",
         allow_none=True,
         metadata={"description": "1-4, or null for a whole year"},
     )
     frist = fields.Date()
     status = fields.String(metadata={"description": "aaben or lukket"})
-    version = fields.Integer()
+    version = Integer()
     created_at = fields.DateTime()
     closed_at = fields.DateTime(allow_none=True)
 
 
 class PeriodQuerySchema(Schema):
-    aar = fields.Integer(validate=_AAR)
+    aar = Integer(validate=_AAR)
     stream = fields.String(validate=_STREAM)
     status = fields.String(validate=_STATUS)
 
@@ -66,7 +67,7 @@ class OrganisationStatusSchema(Schema):
             "for_sent when the deadline has passed without a submission"
         }
     )
-    version = fields.Integer(allow_none=True)
+    version = Integer(allow_none=True)
     indberettet = fields.DateTime(
         allow_none=True, metadata={"description": "Upload time of the latest version"}
     )

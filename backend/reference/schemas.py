@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from backend.fields import Integer
 from backend.reference.service import POPULATION_FORMATS
 
 
 class ImportSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     kind = fields.String()
     kilde = fields.String()
     file_name = fields.String(allow_none=True)
     file_sha256 = fields.String()
-    rows = fields.Integer()
+    rows = Integer()
     imported_at = fields.DateTime()
 
 
@@ -23,7 +24,7 @@ class PopulationImportArgs(Schema):
         validate=validate.OneOf(POPULATION_FORMATS),
         metadata={"description": "folk1a (OMRÅDE;ALDER;TID;INDHOLD), totaler or aldersgrupper"},
     )
-    aar = fields.Integer(
+    aar = Integer(
         validate=validate.Range(min=1900, max=2100),
         metadata={"description": "Year of an age-band file (it does not state one)"},
     )
@@ -44,39 +45,39 @@ class StatbankArgs(Schema):
         metadata={"description": "Statistics Denmark area codes, e.g. 751, 082"},
     )
     aar = fields.List(
-        fields.Integer(validate=validate.Range(min=2007, max=2100)),
+        Integer(validate=validate.Range(min=2007, max=2100)),
         required=True,
         validate=validate.Length(min=1, max=30),
     )
 
 
 class PopulationQuery(Schema):
-    aar = fields.List(fields.Integer(), metadata={"description": "Years (repeat the parameter)"})
+    aar = fields.List(Integer(), metadata={"description": "Years (repeat the parameter)"})
     omraade = fields.List(fields.String(), metadata={"description": "Area codes"})
 
 
 class PopulationSchema(Schema):
     omraade_kode = fields.String()
-    aar = fields.Integer()
+    aar = Integer()
     aldersgruppe = fields.String()
-    antal = fields.Integer()
-    import_id = fields.Integer()
+    antal = Integer()
+    import_id = Integer()
 
 
 class PlIndexSchema(Schema):
-    aar = fields.Integer()
+    aar = Integer()
     indeks = fields.Decimal(as_string=True)
-    import_id = fields.Integer()
+    import_id = Integer()
 
 
 class IndicatorQuery(Schema):
-    aar = fields.List(fields.Integer())
+    aar = fields.List(Integer())
     indikator = fields.List(fields.String())
 
 
 class IndicatorValueSchema(Schema):
     omraade_kode = fields.String()
-    aar = fields.Integer()
+    aar = Integer()
     indikator = fields.String()
     vaerdi = fields.Decimal(as_string=True, allow_none=True)
 

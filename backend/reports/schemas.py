@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from backend.fields import Integer
+
 FORMATS = ("json", "xlsx", "csv")
 
 
 class ReportQuery(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(FORMATS))
-    version = fields.Integer(
+    version = Integer(
         validate=validate.Range(min=1),
         metadata={"description": "A published version; default the latest"},
     )
@@ -23,15 +25,15 @@ class ReportQuery(Schema):
 
 
 class SnapshotSchema(Schema):
-    id = fields.Integer()
-    aar = fields.Integer()
-    version = fields.Integer()
+    id = Integer()
+    aar = Integer()
+    version = Integer()
     inputs_sha256 = fields.String()
     published_at = fields.DateTime()
 
 
 class NoegletalQuery(Schema):
-    aar = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    aar = Integer(required=True, validate=validate.Range(min=2000, max=2100))
     noegletal = fields.String(metadata={"description": "Nøgletal id, see /noegletal/definitioner"})
     maalgruppe = fields.String()
     status = fields.String(validate=validate.OneOf(("kladde", "offentliggjort")))

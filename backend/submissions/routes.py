@@ -16,7 +16,15 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.errors import DomainError
-from backend.http import database, principal, require, session, uploaded_file
+from backend.http import (
+    begin_writing,
+    database,
+    principal,
+    reads_first,
+    require,
+    session,
+    uploaded_file,
+)
 from backend.http.problems import abort
 from backend.organisations import service as organisations
 from backend.organisations.models import Organisation
@@ -139,6 +147,7 @@ class Template(MethodView):
 
 @blp.route("/periods/<int:period_id>/submissions/<string:stream>")
 class Upload(MethodView):
+    @reads_first
     @require(*UPLOADERS)
     @blp.response(201, SubmissionSchema)
     @blp.doc(requestBody=UPLOAD_BODY, parameters=[IF_MATCH])
@@ -158,17 +167,19 @@ class Upload(MethodView):
         data, filename = uploaded_file("fil")
         filename = filename or f"{stream}-upload"
         try:
-            submission = service.upload(
+            # Parse and validate without SQLite's write lock; then store holding it.
+            valid = service.validate(
                 session(),
                 org=org,
                 period=period,
                 stream=stream,
                 filename=filename,
                 data=data,
-                user_id=p.user_id,
                 expected_latest_version=_expected_latest(),
                 max_bytes=request.max_content_length or len(data),
             )
+            begin_writing()
+            submission = service.store(session(), valid, user_id=p.user_id)
         except DomainError as exc:
             if exc.code in RACE_CODES:
                 session().rollback()  # release the failed transaction (and SQLite's lock) first

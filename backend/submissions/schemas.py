@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from backend.fields import Integer
 from backend.periods.models import STREAMS
 from backend.submissions.models import STATUSES
 
@@ -35,7 +36,7 @@ class IssueSchema(Schema):
     code = fields.String(metadata={"description": "Stable code, e.g. high_occupancy"})
     message = fields.String(metadata={"description": "Danish text for the user"})
     sheet = fields.String()
-    row = fields.Integer(metadata={"description": "1-based, the header is row 1"})
+    row = Integer(metadata={"description": "1-based, the header is row 1"})
     column = fields.String(metadata={"description": "Excel column letter"})
     field = fields.String(metadata={"description": "ASCII column key"})
     header = fields.String()
@@ -47,16 +48,16 @@ class SubmissionSchema(Schema):
     organisation = fields.String(
         attribute="org_kode", metadata={"description": "Organisation code"}
     )
-    period_id = fields.Integer()
+    period_id = Integer()
     stream = fields.String()
-    version = fields.Integer(metadata={"description": "1, 2, … per organisation × period × stream"})
+    version = Integer(metadata={"description": "1, 2, … per organisation × period × stream"})
     status = fields.String(metadata={"description": "draft, submitted, approved or rejected"})
     file_name = fields.String()
     file_sha256 = fields.String(metadata={"description": "SHA-256 of the original bytes (hex)"})
-    file_size = fields.Integer()
+    file_size = Integer()
     file_format = fields.String(metadata={"description": "xlsx, csv or json"})
     encoding = fields.String(allow_none=True)
-    row_count = fields.Integer(metadata={"description": "Number of lines stored"})
+    row_count = Integer(metadata={"description": "Number of lines stored"})
     warnings = fields.List(
         fields.Nested(IssueSchema),
         metadata={"description": "Plausibility warnings that did not block"},
@@ -64,12 +65,10 @@ class SubmissionSchema(Schema):
     note = fields.String(
         allow_none=True, metadata={"description": "e.g. 'afledt' for derived data"}
     )
-    uploaded_by = fields.Integer(
-        allow_none=True, metadata={"description": "User id; null for the CLI"}
-    )
+    uploaded_by = Integer(allow_none=True, metadata={"description": "User id; null for the CLI"})
     uploaded_at = fields.DateTime()
     submitted_at = fields.DateTime(allow_none=True)
-    decided_by = fields.Integer(allow_none=True)
+    decided_by = Integer(allow_none=True)
     decided_at = fields.DateTime(allow_none=True)
     kommentar = fields.String(
         attribute="decision_comment",
@@ -79,33 +78,33 @@ class SubmissionSchema(Schema):
 
 
 class SubmissionQuerySchema(Schema):
-    period_id = fields.Integer()
+    period_id = Integer()
     stream = fields.String(validate=_STREAM)
     organisation = fields.String(metadata={"description": "Organisation code (secretariat)"})
     status = fields.String(validate=_STATUS)
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    offset = Integer(load_default=0, validate=validate.Range(min=0))
 
 
 class SubmissionPageSchema(Schema):
-    total = fields.Integer()
-    limit = fields.Integer()
-    offset = fields.Integer()
+    total = Integer()
+    limit = Integer()
+    offset = Integer()
     items = fields.List(fields.Nested(SubmissionSchema))
 
 
 class LineQuerySchema(Schema):
-    limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=10000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = Integer(load_default=1000, validate=validate.Range(min=1, max=10000))
+    offset = Integer(load_default=0, validate=validate.Range(min=0))
 
 
 class _LineSchema(Schema):
-    line_no = fields.Integer(metadata={"description": "Row number in the uploaded file"})
+    line_no = Integer(metadata={"description": "Row number in the uploaded file"})
     tilbud_id = fields.UUID(attribute="offer_id", allow_none=True)
 
 
 class BelaegningLineSchema(_LineSchema):
-    kvartal = fields.Integer()
+    kvartal = Integer()
     normering = _amount("Places")
     forbrug = _amount("Occupied place-days")
     koeberkommune = fields.String(allow_none=True, metadata={"description": "Kommunekode"})
@@ -117,7 +116,7 @@ class RegnskabLineSchema(_LineSchema):
     over_underskud = _amount("kr., surplus positive")
     tillaeg = _amount("Tillægsydelser, kr.")
     takst = _amount("kr. per døgn")
-    prisaar = fields.Integer()
+    prisaar = Integer()
 
 
 class TakstLineSchema(_LineSchema):
@@ -148,9 +147,9 @@ LINE_SCHEMAS: dict[str, Schema] = {
 
 class LinePageSchema(Schema):
     stream = fields.String()
-    total = fields.Integer()
-    limit = fields.Integer()
-    offset = fields.Integer()
+    total = Integer()
+    limit = Integer()
+    offset = Integer()
     items = fields.List(
         fields.Dict(),
         metadata={

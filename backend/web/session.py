@@ -26,7 +26,7 @@ from flask import session as cookie
 
 from backend.auth import service as auth_service
 from backend.auth.models import User
-from backend.auth.principal import Principal, set_principal
+from backend.context import Principal, set_principal
 from backend.config import DEFAULT_SQLITE_PATH, Settings
 from backend.db.session import apply_scope
 from backend.db.tenancy import set_scope
