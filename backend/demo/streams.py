@@ -22,8 +22,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from backend.db.session import scoped
-from backend.db.tenancy import TenantScope
+from backend.db.tenancy import acting_as, scoped, secretariat_scope
 from backend.offers.models import Offer, OfferYear
 from backend.organisations import service as organisations
 from backend.organisations.models import Organisation
@@ -136,7 +135,7 @@ def _approved_upload(
     note: str,
 ) -> bool:
     """Upload, submit and approve one CSV unless the organisation already has this period."""
-    with scoped(session, TenantScope.single(org.id)):
+    with acting_as(session, org.id):
         if session.scalar(
             sa.select(Submission.id)
             .where(Submission.period_id == period.id, Submission.stream == stream)
@@ -202,7 +201,7 @@ def load_occupancy(session: Session) -> int:
     all_orgs = session.scalars(
         sa.select(Organisation.id).where(Organisation.rammeaftale_id == ramme_id)
     ).all()
-    with scoped(session, TenantScope.many(None, all_orgs)):
+    with scoped(session, secretariat_scope(secretariat.id, all_orgs)):
         rows = session.execute(
             sa.select(
                 Organisation.kode,

@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
 from backend.db.base import utcnow
-from backend.db.session import scoped
-from backend.db.tenancy import TenantScope
+from backend.db.tenancy import acting_as
 from backend.errors import Conflict, Invalid, NotFound
 from backend.organisations import service as organisations
 from backend.reference import structural
@@ -307,7 +306,7 @@ def run_model(
 
 
 def _audit(session: Session, actor_org_id: int, action: str, run: ModelRun) -> None:
-    with scoped(session, TenantScope.single(actor_org_id)):
+    with acting_as(session, actor_org_id):
         audit.record(
             session,
             org_id=actor_org_id,
