@@ -595,8 +595,8 @@ def profile_app(pg: PgRun, token: str, n: int = 200) -> str:
 # --- RLS cost --------------------------------------------------------------------------
 def capture_list_sql(pg: PgRun) -> tuple[list[tuple[str, object]], str, int]:
     """The statements the ORM sends for the reporter's offers list (limit 100)."""
-    from backend.db.session import Database, apply_scope
-    from backend.db.tenancy import TenantScope, tenant_scope
+    from backend.db.session import Database
+    from backend.db.tenancy import TenantScope, apply_scope, tenant_scope
     from backend.offers import service
     from backend.organisations import service as organisations
 

@@ -51,8 +51,8 @@ from openpyxl import Workbook  # noqa: E402
 
 import backend.models  # noqa: E402, F401  (the model registry: every mapper known)
 from backend import migrate  # noqa: E402
-from backend.db.session import Database, scoped  # noqa: E402
-from backend.db.tenancy import TenantScope  # noqa: E402
+from backend.db.session import Database  # noqa: E402
+from backend.db.tenancy import TenantScope, scoped  # noqa: E402
 from backend.offers.models import Offer, OfferYear  # noqa: E402
 from backend.organisations.service import get_by_code, sync_tenants  # noqa: E402
 from backend.periods.models import ReportingPeriod  # noqa: E402

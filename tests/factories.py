@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from backend.auth import service as auth
 from backend.auth.models import User
-from backend.db.session import Database, scoped
-from backend.db.tenancy import TenantScope
+from backend.db.session import Database
+from backend.db.tenancy import TenantScope, scoped
 from backend.offers import service as offers
 from backend.organisations import service as organisations
 from backend.periods import service as periods

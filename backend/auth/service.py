@@ -17,8 +17,7 @@ from backend.audit import service as audit
 from backend.auth.models import ROLES, ApiToken, LoginFailure, User
 from backend.context import Principal
 from backend.db.base import utcnow
-from backend.db.session import scoped
-from backend.db.tenancy import TenantScope
+from backend.db.tenancy import TenantScope, acting_as, scope_for
 from backend.organisations.models import Organisation
 
 TOKEN_PREFIX = "rmt_"
@@ -51,7 +50,7 @@ class TooManyAttempts(AuthError):
 def _audit(session: Session, *, org_id: int, **event: object) -> None:
     """Account events are recorded by the server in the account's organisation, also
     before a principal exists (login) or from the CLI."""
-    with scoped(session, TenantScope.single(org_id)):
+    with acting_as(session, org_id):
         audit.record(session, org_id=org_id, **event)  # type: ignore[arg-type]
         session.flush()
 
@@ -324,23 +323,19 @@ def get_token(session: Session, token_id: int) -> ApiToken | None:
     return session.get(ApiToken, token_id)
 
 
-def scope_for(session: Session, principal: Principal) -> TenantScope:
-    """The tenant scope a role grants. Never derived from anything the client sends.
-
-    reporter, org_admin: their own organisation. secretariat: every organisation of its
-    rammeaftale. viewer (DASSOS): no raw tenant rows, only published outputs.
-    admin (platform): no tenant rows either; it manages users and tokens.
-    """
-    if principal.role in ("reporter", "org_admin"):
-        return TenantScope.single(principal.org_id)
+def principal_scope(session: Session, principal: Principal) -> TenantScope:
+    """The tenant scope of an authenticated principal (:func:`~backend.db.tenancy.scope_for`),
+    with its rammeaftale's organisations read for the secretariat."""
+    members: list[int] = []
     if principal.role == "secretariat":
-        ids = session.scalars(
-            sa.select(Organisation.id).where(
-                Organisation.rammeaftale_id == principal.rammeaftale_id
+        members = list(
+            session.scalars(
+                sa.select(Organisation.id).where(
+                    Organisation.rammeaftale_id == principal.rammeaftale_id
+                )
             )
         )
-        return TenantScope.many(principal.org_id, ids)
-    return TenantScope(principal.org_id, frozenset(), frozenset())
+    return scope_for(principal, members)
 
 
 def describe(session: Session, principal: Principal, scope: TenantScope) -> dict[str, object]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from backend.config import Settings
-from backend.db.tenancy import TenantScope
+from backend.db.tenancy import TenantScope, secretariat_scope
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -80,7 +80,7 @@ def _secretariat_scope(session: Session, kode: str) -> tuple[int, TenantScope]:
 
     org = _secretariat(session, kode)
     members = [o.id for o in organisations.list_organisations(session, org.rammeaftale_id)]
-    return org.rammeaftale_id, TenantScope.many(org.id, members)
+    return org.rammeaftale_id, secretariat_scope(org.id, members)
 
 
 def _emit(data: bytes, output: Path | None, *, binary: bool) -> None:

@@ -63,8 +63,7 @@ def import_file(
     All-or-nothing: a file with errors stores nothing and every error is listed."""
     import time
 
-    from backend.db.session import scoped
-    from backend.db.tenancy import TenantScope
+    from backend.db.tenancy import acting_as
     from backend.errors import DomainError
     from backend.organisations import service as organisations
     from backend.periods.models import ReportingPeriod
@@ -115,7 +114,7 @@ def import_file(
                     session, valid, user_id=None, note=note, progress=progress
                 )
             if submit:
-                with scoped(session, TenantScope.single(org.id)):
+                with acting_as(session, org.id):
                     workflow.submit(session, submission, period=period)
             summary = (
                 f"Indlæst som version {submission.version} ({submission.status}) af "

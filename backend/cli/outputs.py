@@ -40,7 +40,7 @@ def report() -> None:
 @click.option("--sekretariat", default="sekretariat-midt", show_default=True)
 def report_ledelsesinformation(year: int, fmt: str, output: Path | None, sekretariat: str) -> None:
     """Tables A-E for YEAR against the year before, computed from the approved data."""
-    from backend.db.session import scoped
+    from backend.db.tenancy import scoped
     from backend.errors import DomainError
     from backend.reports import service as reports
     from backend.reports import writers
@@ -73,7 +73,7 @@ def report_noegletal(
     year: int, noegletal: str | None, maalgruppe: str | None, output: Path | None, sekretariat: str
 ) -> None:
     """Population-adjusted nøgletal for YEAR per organisation, with averages (JSON)."""
-    from backend.db.session import scoped
+    from backend.db.tenancy import scoped
     from backend.errors import DomainError
     from backend.reports import service as reports
 
@@ -194,7 +194,7 @@ def model_run(
     sekretariat: str,
 ) -> None:
     """Run the model on the approved data and store the run as a draft (kladde)."""
-    from backend.db.session import scoped
+    from backend.db.tenancy import scoped
     from backend.errors import DomainError
     from backend.udgiftsbehov import document, service
 

@@ -2,8 +2,9 @@
 
 Services take a session and only flush; the request boundary (or the CLI command) commits
 or rolls back. On PostgreSQL every transaction begins by setting the tenant scope with
-``set_config('app.org_ids', …, true)``: transaction-local, so nothing survives into the
-next checkout of a pooled connection (a session-level ``SET`` would).
+``set_config('app.org_ids', …, true)`` (:func:`backend.db.tenancy.set_org_ids`):
+transaction-local, so nothing survives into the next checkout of a pooled connection (a
+session-level ``SET`` would).
 """
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.config import ensure_sqlite_directory
-from backend.db.tenancy import TenantScope, current_scope, scope_connection_statements, tenant_scope
+from backend.db.tenancy import (
+    current_scope,
+    scope_connection_statements,
+    set_org_ids,
+)
 
 ORG_SETTING = "app.org_ids"
 
@@ -70,23 +75,12 @@ def _sqlite_on_begin(conn: sa.Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {_sqlite_begin.get()}")
 
 
-_SET_CONFIG = sa.text("SELECT set_config(:name, :value, true)")
-
-
-def _set_org_ids(connection: sa.Connection, scope: TenantScope | None) -> None:
-    """Set the transaction-local tenant setting that the RLS policies read (PostgreSQL)."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(
-            _SET_CONFIG, {"name": ORG_SETTING, "value": scope.as_setting() if scope else ""}
-        )
-
-
 def _set_tenant_on_begin(session: Session, _transaction: object, connection: sa.Connection) -> None:
     scope = current_scope()
     if (
         scope is not None
     ):  # a new transaction carries no setting: set_config(…, true) ended with the last one
-        _set_org_ids(connection, scope)
+        set_org_ids(connection, scope)
 
 
 class Database:
@@ -120,22 +114,3 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def apply_scope(session: Session, scope: TenantScope | None) -> None:
-    """Make ``scope`` the tenant scope of the session's current transaction on PostgreSQL
-    (the transaction may have begun before the scope was known)."""
-    if session.get_bind().dialect.name == "postgresql":  # don't open a transaction elsewhere
-        _set_org_ids(session.connection(), scope)
-
-
-@contextlib.contextmanager
-def scoped(session: Session, scope: TenantScope) -> Iterator[TenantScope]:
-    """Run a block of trusted server-side work (CLI, sync) in ``scope``."""
-    previous = current_scope()
-    with tenant_scope(scope):
-        apply_scope(session, scope)
-        try:
-            yield scope
-        finally:
-            apply_scope(session, previous)

@@ -5,12 +5,25 @@ command) and kept in a context variable. Every ORM statement that touches a tena
 model gets ``org_id IN (readable)`` added; every flushed tenant-owned row must belong to a
 writable organisation. With no scope, touching a tenant-owned model raises: forgetting
 the scope is a bug, not an empty result.
+
+Every scope the code uses comes from one of a few named functions here, so a change of
+scope can be found with grep:
+
+- :func:`scope_for` -- the scope a principal's role grants (a request);
+- :func:`secretariat_scope` -- the secretariat over every organisation of its rammeaftale
+  (its requests, and the CLI and demo acting as it);
+- :func:`acting_as` -- server-side work for one organisation (an upload, a CLI import, the
+  demo, an audit entry, which belongs to the organisation it describes);
+- :func:`elevated` -- the one cross-tenant read, with its reason logged.
+
+:func:`scoped` is the primitive they share (tests use it directly).
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -21,7 +34,13 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import visitors
 
+from backend.context import Principal
 from backend.db.base import TenantOwned, tenant_owned_tables
+
+log = logging.getLogger(__name__)
+
+#: The PostgreSQL setting the RLS policies read (``backend/db/rls.py``).
+ORG_SETTING = "app.org_ids"
 
 
 class TenantScopeMissing(RuntimeError):
@@ -101,6 +120,85 @@ def set_scope(scope: TenantScope | None) -> object:
 
 def reset_scope(token: object) -> None:
     _current.reset(token)  # type: ignore[arg-type]
+
+
+#: Roles that read and write their own organisation only.
+ORGANISATION_ROLES = ("reporter", "org_admin")
+
+
+def secretariat_scope(org_id: int | None, agreement_org_ids: Iterable[int]) -> TenantScope:
+    """The secretariat's scope: acting as its own organisation (``org_id``), reading and
+    writing every organisation of its rammeaftale (``agreement_org_ids``)."""
+    return TenantScope.many(org_id, agreement_org_ids)
+
+
+def scope_for(principal: Principal, agreement_org_ids: Iterable[int] = ()) -> TenantScope:
+    """The tenant scope a role grants. Never derived from anything the client sends.
+
+    reporter, org_admin: their own organisation. secretariat: every organisation of its
+    rammeaftale (``agreement_org_ids``, which the caller reads; unused for other roles).
+    viewer (DASSOS): no raw tenant rows, only published outputs. admin (platform): no
+    tenant rows either; it manages users and tokens.
+    """
+    if principal.role in ORGANISATION_ROLES:
+        return TenantScope.single(principal.org_id)
+    if principal.role == "secretariat":
+        return secretariat_scope(principal.org_id, agreement_org_ids)
+    return TenantScope(principal.org_id, frozenset(), frozenset())
+
+
+_SET_CONFIG = sa.text("SELECT set_config(:name, :value, true)")
+
+
+def set_org_ids(connection: sa.Connection, scope: TenantScope | None) -> None:
+    """Set the transaction-local tenant setting that the RLS policies read (PostgreSQL)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            _SET_CONFIG, {"name": ORG_SETTING, "value": scope.as_setting() if scope else ""}
+        )
+
+
+def apply_scope(session: Session, scope: TenantScope | None) -> None:
+    """Make ``scope`` the tenant scope of the session's current transaction on PostgreSQL
+    (the transaction may have begun before the scope was known)."""
+    if session.get_bind().dialect.name == "postgresql":  # don't open a transaction elsewhere
+        set_org_ids(session.connection(), scope)
+
+
+@contextlib.contextmanager
+def scoped(session: Session, scope: TenantScope) -> Iterator[TenantScope]:
+    """Run a block of trusted server-side work in ``scope`` (the primitive of the named
+    switches below; services, the CLI and the demo use those)."""
+    previous = current_scope()
+    with tenant_scope(scope):
+        apply_scope(session, scope)
+        try:
+            yield scope
+        finally:
+            apply_scope(session, previous)
+
+
+@contextlib.contextmanager
+def acting_as(session: Session, org_id: int) -> Iterator[TenantScope]:
+    """Server-side work for one organisation: read and write ``org_id``'s rows only."""
+    with scoped(session, TenantScope.single(org_id)) as scope:
+        yield scope
+
+
+@contextlib.contextmanager
+def elevated(session: Session, org_ids: Iterable[int], *, reason: str) -> Iterator[TenantScope]:
+    """Read the rows of organisations outside the caller's scope, for a stated ``reason``.
+
+    The one sanctioned widening of scope (grep ``elevated(``). Read-only: the scope has no
+    acting organisation and writes nothing, so a flush of a tenant row inside raises
+    :class:`TenantViolation`. The reason is logged with the organisations read.
+    """
+    if not reason.strip():
+        raise ValueError("elevated() needs a reason")
+    scope = TenantScope(None, frozenset(org_ids), frozenset())
+    log.info("elevated tenant scope (%s): reading organisations %s", reason, scope.as_setting())
+    with scoped(session, scope):
+        yield scope
 
 
 def _is_tenant_owned(cls: type) -> bool:

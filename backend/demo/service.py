@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 from backend.auth import service as auth
 from backend.auth.models import User
 from backend.config import data_path
-from backend.db.session import scoped
-from backend.db.tenancy import TenantScope
+from backend.db.tenancy import acting_as
 from backend.offers.models import Offer, OfferYear
 from backend.organisations import service as organisations
 
@@ -178,7 +177,7 @@ def load_offers(session: Session, rows: list[PlaceRow] | None = None) -> int:
                 f"unknown målgruppe {row.maalgruppe!r}: run 'rammetal tenants sync' first"
             )
         navn = f"{org.navn}: {mg.navn}, {TYPE_LABEL[row.tilbudstype]}"
-        with scoped(session, TenantScope.single(org.id)):
+        with acting_as(session, org.id):
             exists = session.scalar(
                 sa.select(Offer.id).where(
                     Offer.navn == navn,

@@ -22,8 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from backend.config import data_path
-from backend.db.session import scoped
-from backend.db.tenancy import TenantScope
+from backend.db.tenancy import acting_as, scoped, secretariat_scope
 from backend.demo.accounts import reconstruct_belaegning
 from backend.demo.occupancy import derive_quarterly_occupancy
 from backend.offers.models import Offer, OfferYear
@@ -134,7 +133,7 @@ def _approved_upload(
     note: str,
 ) -> bool:
     """Upload, submit and approve one CSV unless the organisation already has this period."""
-    with scoped(session, TenantScope.single(org.id)):
+    with acting_as(session, org.id):
         if session.scalar(
             sa.select(Submission.id)
             .where(Submission.period_id == period.id, Submission.stream == stream)
@@ -200,7 +199,7 @@ def load_occupancy(session: Session) -> int:
     all_orgs = session.scalars(
         sa.select(Organisation.id).where(Organisation.rammeaftale_id == ramme_id)
     ).all()
-    with scoped(session, TenantScope.many(None, all_orgs)):
+    with scoped(session, secretariat_scope(secretariat.id, all_orgs)):
         rows = session.execute(
             sa.select(
                 Organisation.kode,

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from backend.auth import service as auth_service
 from backend.context import Principal, set_principal, set_request_id
-from backend.db.session import Database, apply_scope, set_sqlite_begin_mode, sqlite_begin_mode
-from backend.db.tenancy import set_scope
+from backend.db.session import Database, set_sqlite_begin_mode, sqlite_begin_mode
+from backend.db.tenancy import apply_scope, set_scope
 from backend.fields import BoundedIntConverter
 from backend.http.problems import abort
 
@@ -111,7 +111,7 @@ def _authenticate() -> None:
     s = session()
     if p is None:
         abort(401, "ugyldigt_token", "Adgangstokenet er ugyldigt, udløbet eller tilbagekaldt.")
-    scope = auth_service.scope_for(s, p)
+    scope = auth_service.principal_scope(s, p)
     g.principal = p
     g.tokens += [set_principal(p), set_scope(scope)]
     apply_scope(s, scope)  # the transaction began before the principal was known

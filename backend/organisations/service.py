@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
 from backend.config import data_path
-from backend.db.session import scoped
-from backend.db.tenancy import TenantScope
+from backend.db.tenancy import acting_as
 from backend.organisations.aliases import fold_municipality_name
 from backend.organisations.models import Maalgruppe, Organisation, OrganisationAlias, Rammeaftale
 
@@ -48,7 +47,7 @@ def sync_tenants(session: Session, directory: Path = TENANTS_DIR) -> SyncReport:
     session.flush()
     # Audit rows belong to the organisation they describe: write them in its scope.
     for org, before, after in changes:
-        with scoped(session, TenantScope.single(org.id)):
+        with acting_as(session, org.id):
             audit.record(
                 session,
                 org_id=org.id,

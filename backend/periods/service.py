@@ -18,8 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from backend.audit import service as audit
 from backend.audit.service import snapshot
 from backend.db.base import utcnow
-from backend.db.session import scoped
-from backend.db.tenancy import TenantScope
+from backend.db.tenancy import acting_as
 from backend.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from backend.periods.models import QUARTERLY_STREAMS, WHOLE_YEAR, ReportingPeriod
 
@@ -73,7 +72,7 @@ def _audit(
     period: ReportingPeriod,
     before: dict[str, Any] | None,
 ) -> None:
-    with scoped(session, TenantScope.single(actor_org_id)):
+    with acting_as(session, actor_org_id):
         audit.record(
             session,
             org_id=actor_org_id,

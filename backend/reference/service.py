@@ -16,8 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
-from backend.db.session import scoped
-from backend.db.tenancy import TenantScope
+from backend.db.tenancy import acting_as
 from backend.errors import Invalid
 from backend.organisations.models import Organisation, OrganisationAlias
 from backend.reference import sources
@@ -83,7 +82,7 @@ def _new_import(
 def _audit(
     session: Session, actor_org_id: int, imp: ReferenceImport, extra: dict[str, Any]
 ) -> None:
-    with scoped(session, TenantScope.single(actor_org_id)):
+    with acting_as(session, actor_org_id):
         audit.record(
             session,
             org_id=actor_org_id,

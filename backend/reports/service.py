@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
 from backend.db.base import utcnow
-from backend.db.session import scoped
-from backend.db.tenancy import TenantScope
+from backend.db.tenancy import acting_as
 from backend.errors import NotFound
 from backend.reference import structural
 from backend.reports.document import LedelsesinformationReport
@@ -243,7 +242,7 @@ def publish(
     )
     session.add(snapshot)
     session.flush()
-    with scoped(session, TenantScope.single(actor_org_id)):
+    with acting_as(session, actor_org_id):
         audit.record(
             session,
             org_id=actor_org_id,

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
 from backend.db.base import new_id
-from backend.db.session import Database, scoped
-from backend.db.tenancy import TenantScope
+from backend.db.session import Database
+from backend.db.tenancy import acting_as, elevated
 from backend.errors import Conflict, DomainError, Invalid, NotFound, PreconditionFailed
 from backend.offers.models import Offer, OfferYear
 from backend.organisations import service as organisations
@@ -91,7 +91,7 @@ def _own_offers(session: Session, org: Organisation, year: int) -> dict[str, Off
         .where(Offer.org_id == org.id)
         .order_by(Offer.navn)
     )
-    with scoped(session, TenantScope.single(org.id)):
+    with acting_as(session, org.id):
         rows = session.execute(query).all()
     return {
         str(r.id): OfferInfo(
@@ -121,7 +121,7 @@ def _foreign_offer_ids(session: Session, org: Organisation) -> frozenset[str]:
     ).all()
     if not others:
         return frozenset()
-    with scoped(session, TenantScope.many(None, others)):
+    with elevated(session, others, reason="foreign_offer: ids of other organisations' offers"):
         return frozenset(str(i) for i in session.scalars(sa.select(Offer.id)))
 
 
@@ -145,7 +145,7 @@ def _previous_takster(
         ReportingPeriod.stream == "takster",
         ReportingPeriod.aar == period.aar - 1,
     )
-    with scoped(session, TenantScope.single(org.id)):
+    with acting_as(session, org.id):
         approved = session.scalar(
             sa.select(Submission.id)
             .where(
@@ -342,7 +342,7 @@ def validate(
     ``ugyldig_fil`` with every error of a bad file. Writes nothing.
     """
     check_open(period, stream)
-    with scoped(session, TenantScope.single(org.id)):
+    with acting_as(session, org.id):
         latest = latest_version(session, org_id=org.id, period_id=period.id, stream=stream)
     if expected_latest_version is not None and expected_latest_version != latest:
         raise PreconditionFailed(
@@ -364,7 +364,7 @@ def store(
     of lines after each) and one audit entry. 409 ``samtidig_indberetning`` when a concurrent
     upload took the version."""
     org, result = upload.org, upload.result
-    with scoped(session, TenantScope.single(org.id)):
+    with acting_as(session, org.id):
         submission = Submission(
             id=new_id(),
             org_id=org.id,
@@ -457,7 +457,7 @@ def record_rejected_upload(
     Called after the failed unit of work was rolled back, so that both files of a race are
     accounted for: one as a version, the other as this audit entry (hash, size, reason).
     """
-    with database.unit_of_work() as session, scoped(session, TenantScope.single(org_id)):
+    with database.unit_of_work() as session, acting_as(session, org_id):
         audit.record(
             session,
             org_id=org_id,

@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
 from backend.db.base import utcnow
-from backend.db.session import scoped
-from backend.db.tenancy import TenantScope
+from backend.db.tenancy import acting_as
 from backend.errors import Conflict, Invalid, NotFound
 from backend.organisations import service as organisations
 from backend.reference import structural
@@ -287,8 +286,8 @@ def run_model(
     )
     definition = REGISTRY[noegletal]
     _check_zeros(definition, targets)
-    structural = _structural_zeros(definition, targets)
-    all_rows, rows = rows, [r for r in rows if (r["area_code"], r["year"]) not in structural]
+    zero_keys = _structural_zeros(definition, targets)
+    all_rows, rows = rows, [r for r in rows if (r["area_code"], r["year"]) not in zero_keys]
     model = ExpectedNeedModel(
         target=noegletal,
         indicators=tuple(indicators),
@@ -326,7 +325,7 @@ def run_model(
         )
     name_of = {m.area: m.navn for m in kommuner}
     code_of = {m.area: m.kode for m in kommuner}
-    zeros = [{"kode": code_of[a], "navn": name_of[a], "aar": y} for a, y in sorted(structural)]
+    zeros = [{"kode": code_of[a], "navn": name_of[a], "aar": y} for a, y in sorted(zero_keys)]
     if zeros:
         listed = ", ".join(f"{z['navn']} ({z['aar']})" for z in zeros)
         warnings.append(
@@ -366,7 +365,7 @@ def run_model(
 
 
 def _audit(session: Session, actor_org_id: int, action: str, run: ModelRun) -> None:
-    with scoped(session, TenantScope.single(actor_org_id)):
+    with acting_as(session, actor_org_id):
         audit.record(
             session,
             org_id=actor_org_id,

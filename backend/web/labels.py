@@ -16,7 +16,7 @@ SUBMISSION_STATUS = {
     "approved": "Godkendt",
     "rejected": "Afvist",
 }
-#: periods.service.status_overview's statuses → the board's words.
+#: submissions.workflow.status_overview's statuses → the board's words.
 BOARD_STATUS = {
     "ingen": "Mangler",
     "for_sent": "Mangler",

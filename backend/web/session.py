@@ -26,10 +26,9 @@ from flask import session as cookie
 
 from backend.auth import service as auth_service
 from backend.auth.models import User
-from backend.context import Principal, set_principal
 from backend.config import DEFAULT_SQLITE_PATH, Settings
-from backend.db.session import apply_scope
-from backend.db.tenancy import set_scope
+from backend.context import Principal, set_principal
+from backend.db.tenancy import apply_scope, set_scope
 from backend.errors import Forbidden
 from backend.http import session as db_session
 
@@ -123,7 +122,7 @@ def load_principal() -> None:
         cookie.clear()
         return
     cookie[_SEEN] = now
-    scope = auth_service.scope_for(s, p)
+    scope = auth_service.principal_scope(s, p)
     g.principal = p
     g.tokens = [*g.get("tokens", []), set_principal(p), set_scope(scope)]
     apply_scope(s, scope)  # the transaction began before the principal was known

@@ -6,8 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from backend.db.base import tenant_owned_tables
-from backend.db.session import scoped
-from backend.db.tenancy import TenantScope
+from backend.db.tenancy import TenantScope, scoped
 from backend.organisations.models import Organisation
 from tests.conftest import Env
 from tests.factories import make_offer, make_token

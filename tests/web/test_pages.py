@@ -9,7 +9,7 @@ import re
 import sqlalchemy as sa
 
 from backend.audit.models import AuditEntry
-from backend.db.session import scoped
+from backend.db.tenancy import scoped
 from backend.db.tenancy import TenantScope
 from backend.organisations.models import Organisation
 from tests.conftest import Env

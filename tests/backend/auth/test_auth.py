@@ -72,8 +72,7 @@ def test_malformed_authorization_header(sqlite_env: Env) -> None:
 
 def test_login_and_token_events_are_audited(sqlite_env: Env) -> None:
     from backend.audit.models import AuditEntry
-    from backend.db.session import scoped
-    from backend.db.tenancy import TenantScope
+    from backend.db.tenancy import TenantScope, scoped
     from backend.organisations.service import get_by_code
 
     email = make_user(sqlite_env.database, org="657", role="reporter", password="kode")

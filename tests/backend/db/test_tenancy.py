@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 import sqlalchemy as sa
 
-from backend.db.session import scoped
-from backend.db.tenancy import PREBUILT, TenantScope, TenantScopeMissing, TenantViolation
+from backend.context import Principal
+from backend.db.tenancy import (
+    PREBUILT,
+    TenantScope,
+    TenantScopeMissing,
+    TenantViolation,
+    acting_as,
+    current_scope,
+    elevated,
+    scope_for,
+    scoped,
+    secretariat_scope,
+)
 from backend.offers.models import Offer
 from backend.organisations.service import get_by_code
 from tests.conftest import Env
@@ -92,3 +105,40 @@ def test_flushing_a_foreign_row_raises(sqlite_env: Env) -> None:
             s.flush()
             assert new.org_id == herning.id
             s.rollback()
+
+
+def test_elevated_reads_other_organisations_says_why_and_writes_nothing(
+    sqlite_env: Env, caplog: pytest.LogCaptureFixture
+) -> None:
+    with sqlite_env.database.sessionmaker() as s:
+        herning, aarhus = get_by_code(s, "657"), get_by_code(s, "751")
+        with acting_as(s, herning.id):
+            with (
+                caplog.at_level(logging.INFO, logger="backend.db.tenancy"),
+                elevated(s, [aarhus.id], reason="foreign_offer: test"),
+            ):
+                offers = s.scalars(sa.select(Offer)).all()
+                assert {o.org_id for o in offers} == {aarhus.id}
+                offers[0].navn = "ændret"
+                with pytest.raises(TenantViolation):
+                    s.flush()
+                s.rollback()
+            assert current_scope() == TenantScope.single(herning.id)  # restored afterwards
+        assert "elevated tenant scope (foreign_offer: test)" in caplog.text
+        with (
+            pytest.raises(ValueError, match="needs a reason"),
+            elevated(s, [aarhus.id], reason=" "),
+        ):
+            pass
+
+
+def test_scope_for_grants_by_role() -> None:
+    def principal(role: str) -> Principal:
+        return Principal(1, "x@y.dk", role, 7, "657", "kommune", 1)
+
+    assert scope_for(principal("reporter"), [7, 8]) == TenantScope.single(7)
+    assert scope_for(principal("org_admin")) == TenantScope.single(7)
+    assert scope_for(principal("secretariat"), [7, 8]) == secretariat_scope(7, [7, 8])
+    assert secretariat_scope(7, [7, 8]).readable == secretariat_scope(7, [7, 8]).writable == {7, 8}
+    assert scope_for(principal("viewer"), [7, 8]).readable == frozenset()
+    assert scope_for(principal("admin"), [7, 8]).writable == frozenset()

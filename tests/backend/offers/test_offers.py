@@ -5,8 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from backend.audit.models import AuditEntry
-from backend.db.session import scoped
-from backend.db.tenancy import TenantScope
+from backend.db.tenancy import TenantScope, scoped
 from backend.organisations.service import get_by_code
 from tests.conftest import Env
 from tests.factories import make_token

@@ -9,8 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from backend.audit.models import AuditEntry
-from backend.db.session import scoped
-from backend.db.tenancy import TenantScope
+from backend.db.tenancy import TenantScope, scoped
 from backend.organisations.service import get_by_code, sync_tenants
 from tests.conftest import Env
 from tests.factories import make_period, make_token

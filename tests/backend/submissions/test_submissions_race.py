@@ -11,8 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from backend.audit.models import AuditEntry
-from backend.db.session import scoped
-from backend.db.tenancy import TenantScope
+from backend.db.tenancy import TenantScope, scoped
 from backend.organisations.service import get_by_code
 from backend.submissions import service
 from backend.submissions.models import Submission
