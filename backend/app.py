@@ -14,8 +14,8 @@ import backend.models  # noqa: F401  (the model registry: every mapper known)
 from backend import http
 from backend.config import Settings
 from backend.db.session import Database
-from backend.fields import BoundedIntConverter
 from backend.http import problems
+from backend.http.converters import BoundedIntConverter
 from backend.json_provider import OrjsonProvider
 from backend.web import init_web
 

@@ -1,7 +1,7 @@
 """Bounded input types shared by every schema and route: what the API accepts is what the
 database and Python can hold, so an out-of-range value is a 404 or 422, never a 500.
 
-No Flask here (schemas import this module); the path converter is Werkzeug's.
+No Flask here (schemas import this module); the path converter is in backend.http.converters.
 """
 
 from __future__ import annotations
@@ -10,25 +10,10 @@ import re
 from typing import Any
 
 from marshmallow import fields
-from werkzeug.routing import IntegerConverter, Map
 
 #: A signed 64-bit integer: what SQLite and PostgreSQL's BIGINT hold.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]{1,20}")
-
-
-class BoundedIntConverter(IntegerConverter):
-    """``<int:…>`` in a route: an unsigned integer of at most 64 bits (else no match: 404)."""
-
-    def __init__(
-        self,
-        map: Map,  # noqa: A002 - Werkzeug's parameter name
-        fixed_digits: int = 0,
-        min: int | None = None,  # noqa: A002
-        max: int | None = None,  # noqa: A002
-        signed: bool = False,
-    ) -> None:
-        super().__init__(map, fixed_digits, min, INT64_MAX if max is None else max, signed)
 
 
 class Integer(fields.Integer):

@@ -205,8 +205,9 @@ def _login_help(bind: str) -> str:
     host = bind.replace("0.0.0.0", "127.0.0.1")
     lines = [
         "",
-        f"Rammetal kører på http://{host}  (API-dokumentation: http://{host}/api/docs)",
-        "Log ind og hent et token, f.eks.:",
+        f"Rammetal kører. Åbn http://{host}/ i en browser og log ind med en demobruger",
+        "nedenfor (f.eks. herning@rammetal.demo / demo-herning).",
+        f"API-dokumentation: http://{host}/api/docs. Et token til API'et, f.eks.:",
         f"  curl -s -X POST http://{host}/api/v1/auth/tokens -H 'Content-Type: application/json' \\",
         '       -d \'{"email": "herning@rammetal.demo", "password": "demo-herning"}\'',
         f"  curl -s http://{host}/api/v1/offers -H 'Authorization: Bearer <token>'",

@@ -20,7 +20,7 @@ from backend.auth import service as auth_service
 from backend.context import Principal, set_principal, set_request_id
 from backend.db.session import Database, set_sqlite_begin_mode, sqlite_begin_mode
 from backend.db.tenancy import apply_scope, set_scope
-from backend.fields import BoundedIntConverter
+from backend.http.converters import BoundedIntConverter
 from backend.http.problems import abort
 
 F = TypeVar("F", bound=Callable[..., Any])

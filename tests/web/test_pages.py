@@ -9,8 +9,7 @@ import re
 import sqlalchemy as sa
 
 from backend.audit.models import AuditEntry
-from backend.db.tenancy import scoped
-from backend.db.tenancy import TenantScope
+from backend.db.tenancy import TenantScope, scoped
 from backend.organisations.models import Organisation
 from tests.conftest import Env
 from tests.factories import make_period

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from backend.organisations.service import sync_tenants
-from tests.backend.udgiftsbehov.support import DEMO_RUN
+from tests.backend.udgiftsbehov.support import EXPLAINING_RUN, upload_extra_indicators
 from tests.conftest import Env
 from tests.web import support
 
@@ -48,9 +48,12 @@ def world(web_env: Env):  # type: ignore[no-untyped-def]
     with web_env.database.unit_of_work() as session:
         sync_tenants(session, NORD)
     secretariat = support.publish(web_env)
+    upload_extra_indicators(web_env.database)  # a model that explains something may be published
     runs = []
     for _ in range(2):
-        resp = web_env.client.post("/api/v1/udgiftsbehov", json=DEMO_RUN, headers=secretariat)
+        resp = web_env.client.post(
+            "/api/v1/udgiftsbehov", json={**EXPLAINING_RUN, "n_bootstrap": 20}, headers=secretariat
+        )
         assert resp.status_code == 201
         runs.append(resp.get_json()["id"])
     published, draft = runs

@@ -46,7 +46,7 @@ def oversigt():
     p = principal()
     rows = []
     for period in periods.list_periods(session(), rammeaftale_id=p.rammeaftale_id, status="aaben"):
-        own = periods.status_overview(session(), period)
+        own = workflow.status_overview(session(), period)
         rows.append(
             {"period": period, "label": period_label(period), "status": own[0] if own else None}
         )

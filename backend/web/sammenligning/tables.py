@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 
 from backend.reports.writers import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csv_number, number_format
 from backend.submissions.intake.templates import set_text_cell
-from backend.submissions.intake.text import neutralise_cell
+from backend.tabular.text import neutralise_cell
 from backend.web import format
 from benchmark.presentation import round_half_up
 

@@ -48,7 +48,7 @@ def tavle():
     cells: dict[str, dict[int, dict]] = defaultdict(dict)
     names: dict[str, str] = {}
     for period in chosen:
-        for row in periods.status_overview(session(), period):
+        for row in workflow.status_overview(session(), period):
             cells[row["organisation"]][period.id] = row
             names[row["organisation"]] = row["navn"]
     submitted = submissions.list_submissions(session(), status="submitted", limit=1000).items
