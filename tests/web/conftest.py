@@ -41,7 +41,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = os.environ.get("RAMMETAL_SCREENSHOTS")
+#: Set to a folder: every page a browser test visits is written there as full-page PNGs.
+SCREENSHOTS_ENV = "RAMMETAL_SCREENSHOTS"
+SCREENSHOT_WIDTHS = (1280, 390)
 #: Demo logins by short name: (e-mail, password).
 DEMO = {u.email.split("@")[0]: (u.email, u.password) for u in DEMO_USERS}
 TEST_PASSWORD = "test-adgangskode-1"
@@ -222,7 +224,7 @@ class Ui:
         self.count += 1
         slug = name or re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "forside"
         stem = f"{self.test_name}-{self.count:02d}-{slug}"
-        for width in (1280, 390):
+        for width in SCREENSHOT_WIDTHS:
             self.page.set_viewport_size({"width": width, "height": 900})
             self.page.screenshot(path=str(self.shots / f"{stem}-{width}.png"), full_page=True)
         self.page.set_viewport_size({"width": 1280, "height": 900})
@@ -240,11 +242,19 @@ class Ui:
         self.seen()
 
 
+def screenshot_dir() -> Path | None:
+    """The folder of RAMMETAL_SCREENSHOTS (created), or None when it is not set."""
+    folder = os.environ.get(SCREENSHOTS_ENV)
+    if not folder:
+        return None
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 @pytest.fixture
 def ui(chromium: Any, served: Served, request: pytest.FixtureRequest) -> Iterator[Ui]:
-    shots = Path(SCREENSHOTS) if SCREENSHOTS else None
-    if shots is not None:
-        shots.mkdir(parents=True, exist_ok=True)
+    shots = screenshot_dir()
     context = chromium.new_context(
         viewport={"width": 1280, "height": 900}, locale="da-DK", accept_downloads=True
     )
