@@ -80,6 +80,17 @@ class IntervalSchema(Schema):
     lav = fields.Float(allow_none=True)
     hoej = fields.Float(allow_none=True)
     niveau = fields.Float()
+    centrum = fields.Float(
+        allow_none=True,
+        metadata={"description": "The interval's centre: always equal to 'forventet'"},
+    )
+    afskaaret_ved_0 = fields.Boolean(
+        allow_none=True,
+        metadata={
+            "description": "True when the lower bound of a nøgletal that cannot be negative "
+            "fell below 0 and was raised to 0"
+        },
+    )
 
 
 class MunicipalityResultSchema(Schema):
@@ -89,10 +100,36 @@ class MunicipalityResultSchema(Schema):
     faktisk = fields.Float()
     forventet = fields.Float(
         allow_none=True,
-        metadata={"description": "null when the model does not explain the differences"},
+        metadata={
+            "description": "What the other municipalities predict for this one (leave-one-out "
+            "prediction); null when the model does not explain the differences"
+        },
     )
-    loo_forudsigelse = fields.Float(allow_none=True)
+    loo_forudsigelse = fields.Float(
+        allow_none=True, metadata={"description": "Equal to 'forventet' (kept for clients)"}
+    )
+    tilpasset = fields.Float(
+        allow_none=True,
+        metadata={"description": "In-sample fitted value (contains the row itself; diagnostics)"},
+    )
     interval = fields.Nested(IntervalSchema)
+    leverage = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "Hat-matrix diagonal: how far the municipality lies from the others"
+        },
+    )
+    hoej_leverage = fields.Boolean(
+        allow_none=True, metadata={"description": "leverage > 2k ÷ n ('leverage_graense')"}
+    )
+    ekstrapolation = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "The municipality lies beyond every other one in the indicators"},
+    )
+    advarsler = fields.List(
+        fields.Nested(WarningSchema),
+        metadata={"description": "Warnings for this municipality (leverage, extrapolation, 0)"},
+    )
     indeks = fields.Float(
         allow_none=True,
         metadata={"description": "100 × faktisk ÷ forventet; only for strictly positive nøgletal"},
@@ -153,6 +190,13 @@ class RunSummarySchema(Schema):
             "description": "False when leave-one-out R² ≤ 0: no expected values, indices or "
             "flags are shown, and the run cannot be published"
         }
+    )
+    interval_centrum = fields.String(
+        allow_none=True,
+        metadata={"description": "'loo_prediction': expected value and interval share it"},
+    )
+    leverage_graense = fields.Float(
+        allow_none=True, metadata={"description": "2k ÷ n, the high-leverage threshold"}
     )
     markering = fields.String(
         allow_none=True, metadata={"description": "How 'afvigende' is decided, in Danish"}

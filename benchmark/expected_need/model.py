@@ -20,6 +20,7 @@ replacement and refits the pipeline on each resample, also via :mod:`.refit`.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Self
 
@@ -34,6 +35,11 @@ from benchmark.expected_need import results as res
 from benchmark.expected_need.hashing import model_input_hash
 from benchmark.expected_need.intervals import LooSpread, ols_loo_spread, ridge_loo_spread
 from benchmark.expected_need.intervals import two_sided_t as _t
+from benchmark.expected_need.leverage import (
+    DesignGeometry,
+    leverage_cutoff,
+    loo_extrapolation,
+)
 from benchmark.expected_need.refit import (
     FloatArray,
     bootstrap_draws,
@@ -42,7 +48,7 @@ from benchmark.expected_need.refit import (
     ols_leverage,
     refit_batch,
 )
-from benchmark.expected_need.report import FitContext, build_results, row_predictions
+from benchmark.expected_need.report import FitContext, RowGeometry, build_results, row_predictions
 
 DEFAULT_ALPHAS: tuple[float, ...] = tuple(float(a) for a in np.logspace(-3, 3, 25))
 METHODS = ("ols", "ridge")
@@ -111,15 +117,23 @@ class ExpectedNeedModel(BaseEstimator):
         self.pipeline_, self.alpha_ = self._fit_pipeline(x, y, self.sample_weight_)
         z = self.pipeline_["scaler"].transform(x)
         fitted = self.pipeline_.predict(x)
-        loo_prediction, spread, leverage = self._leave_one_out(z, y, fitted)
+        self.geometry_ = DesignGeometry.of(z, self.sample_weight_)
+        loo_prediction, spread = self._leave_one_out(z, y, fitted)
+        n_params = x.shape[1] + 1
+        self.leverage_ = self.geometry_.leverage(self.sample_weight_)
+        geometry = RowGeometry(
+            leverage=self.leverage_,
+            extrapolation=loo_extrapolation(z, self.sample_weight_, self.geometry_),
+            cutoff=leverage_cutoff(len(y), n_params),
+        )
         self.groups_ = pd.factorize(frame[self.area])[0].astype(np.int64)
         self._bootstrap(z, y)
         context = self._context(frame)
-        self.results_ = build_results(context, frame, y, fitted, loo_prediction, spread, leverage)
+        self.results_ = build_results(context, frame, y, fitted, loo_prediction, spread, geometry)
         # Every row's figures even when the run does not explain the differences (then
         # results_.rows withholds them): for diagnostics and the statistical tests.
         self.diagnostic_rows_ = row_predictions(
-            context, frame, y, fitted, loo_prediction, spread, leverage, explains=True
+            context, frame, y, fitted, loo_prediction, spread, geometry, explains=True
         )
         return self
 
@@ -247,7 +261,7 @@ class ExpectedNeedModel(BaseEstimator):
     # ---------------------------------------------------------- uncertainty
     def _leave_one_out(
         self, z: FloatArray, y: FloatArray, fitted: FloatArray
-    ) -> tuple[FloatArray, LooSpread, FloatArray | None]:
+    ) -> tuple[FloatArray, LooSpread]:
         weights = self.sample_weight_
         n_params = z.shape[1] + 1
         if self.alpha_ is None:
@@ -261,11 +275,11 @@ class ExpectedNeedModel(BaseEstimator):
             self.residual_variance_ = float(np.sum(weights * (y - fitted) ** 2)) / (
                 len(y) - n_params
             )
-            return y - spread.loo_residual, spread, leverage
+            return y - spread.loo_residual, spread
         loo_prediction = leave_one_out_predictions(z, y, weights, self.alpha_)
         spread = ridge_loo_spread(y - loo_prediction, weights, n_params)
         self.residual_variance_ = float(np.sum(weights * (y - loo_prediction) ** 2)) / len(y)
-        return loo_prediction, spread, None
+        return loo_prediction, spread
 
     def _bootstrap(self, z: FloatArray, y: FloatArray) -> None:
         p = z.shape[1]
@@ -320,6 +334,40 @@ class ExpectedNeedModel(BaseEstimator):
         x = pd.DataFrame(data)[list(self.indicators)].to_numpy(dtype=np.float64)
         return np.asarray(self.pipeline_.predict(x), dtype=np.float64)
 
+    def prediction_checks(
+        self, data: pd.DataFrame | Iterable[Mapping[str, Any]]
+    ) -> tuple[FloatArray, np.ndarray]:
+        """(leverage, extrapolation) of new rows: leverage w₀ · x̃₀'(X̃'WX̃)⁻¹x̃₀ (w₀ = 1
+        without a weight column) and True where the point lies beyond the in-sample
+        ellipsoid or outside an indicator's observed range (:mod:`.leverage`)."""
+        frame = pd.DataFrame(data)
+        z = self.pipeline_["scaler"].transform(frame[list(self.indicators)].to_numpy())
+        weights = self._new_weights(frame)
+        return weights * self.geometry_.quad_of(z), self.geometry_.outside(z)
+
+    def _new_weights(self, frame: pd.DataFrame) -> FloatArray:
+        if self.weight is not None and self.weight in frame.columns:
+            return np.asarray(frame[self.weight].to_numpy(dtype=np.float64) / self.weight_scale_)
+        return np.ones(len(frame))
+
+    def _warn_outside(self, frame: pd.DataFrame) -> None:
+        leverage, outside = self.prediction_checks(frame)
+        if not outside.any():
+            return
+        listed = ", ".join(
+            f"{i} (leverage {leverage[i]:.2f})".replace(".", ",") for i in np.flatnonzero(outside)
+        )
+        warnings.warn(
+            res.ExtrapolationWarning(
+                f"Række {listed} ligger uden for de data, modellen er tilpasset på (uden for "
+                "en indikators observerede værdier, eller længere fra midten end alle "
+                f"kommunerne i data; største leverage i data "
+                f"{float(self.leverage_.max()):.2f}".replace(".", ",")
+                + "): forventet værdi og interval er en ekstrapolation."
+            ),
+            stacklevel=3,
+        )
+
     def predict_interval(
         self, data: pd.DataFrame | Iterable[Mapping[str, Any]]
     ) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -327,12 +375,13 @@ class ExpectedNeedModel(BaseEstimator):
 
         OLS: ŷ₀ ± t(n − k) · s · √(1/w₀ + x̃₀'(X̃'WX̃)⁻¹x̃₀); ridge: ŷ₀ ± t(n − k) ·
         √(PRESS/n ÷ w₀). w₀ is the row's weight ÷ the mean training weight (1 unweighted).
+        For a non-negative target (scale "positive" or "rate") bounds below 0 are raised
+        to 0. A new point outside the data (see :meth:`prediction_checks`) raises an
+        :class:`~benchmark.expected_need.results.ExtrapolationWarning` naming the rows.
         """
         frame = pd.DataFrame(data)
         expected = self.predict(frame)
-        weights = np.ones(len(frame))
-        if self.weight is not None and self.weight in frame.columns:
-            weights = frame[self.weight].to_numpy(dtype=np.float64) / self.weight_scale_
+        weights = self._new_weights(frame)
         variance = self.residual_variance_ / weights
         if self.alpha_ is None:
             z = self.pipeline_["scaler"].transform(frame[list(self.indicators)].to_numpy())
@@ -341,7 +390,11 @@ class ExpectedNeedModel(BaseEstimator):
             variance = variance + self.residual_variance_ * quad
         n, k = len(self.sample_weight_), len(self.indicators) + 1
         half = _t(self.interval_level, n - k) * np.sqrt(variance)
-        return expected, expected - half, expected + half
+        low, high = expected - half, expected + half
+        if self.scale_ in ("positive", "rate"):
+            low, high = np.maximum(low, 0.0), np.maximum(high, 0.0)
+        self._warn_outside(frame)
+        return expected, low, high
 
 
 def _pipeline(regression: Any) -> Pipeline:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,6 +62,26 @@ def weighted_fit_statistics(
     }
 
 
+@dataclass(frozen=True)
+class RowGeometry:
+    """Leverage h_ii per row, extrapolation per row and the cutoff 2k ÷ n (see .leverage)."""
+
+    leverage: FloatArray
+    extrapolation: np.ndarray
+    cutoff: float
+
+    def high(self) -> np.ndarray:
+        return np.asarray(self.leverage > self.cutoff)
+
+    def warnings(self, i: int) -> list[res.ModelWarning]:
+        found = []
+        if self.leverage[i] > self.cutoff:
+            found.append(res.high_leverage_warning(float(self.leverage[i]), self.cutoff))
+        if self.extrapolation[i]:
+            found.append(res.extrapolation_warning())
+        return found
+
+
 def row_predictions(
     fit: FitContext,
     frame: pd.DataFrame,
@@ -68,55 +89,79 @@ def row_predictions(
     fitted: FloatArray,
     loo_prediction: FloatArray,
     spread: LooSpread,
-    leverage: FloatArray | None,
+    geometry: RowGeometry,
     explains: bool,
 ) -> tuple[res.RowPrediction, ...]:
-    """One :class:`RowPrediction` per row; only actual and leverage unless ``explains``."""
-    if not explains:
-        return tuple(
-            res.RowPrediction(
-                area_code=str(frame[fit.area].iat[i]),
-                year=int(frame[fit.year].iat[i]) if fit.year in frame.columns else None,
-                actual=float(y[i]),
-                expected=None,
-                loo_prediction=None,
-                interval_low=None,
-                interval_high=None,
-                studentised_residual=None,
-                leverage=None if leverage is None else float(leverage[i]),
-                index=None,
-                outlier=None,
-            )
-            for i in range(len(y))
+    """One :class:`RowPrediction` per row; only actual and leverage unless ``explains``.
+
+    Expected value, interval, index, difference and flag all use the same centre, the
+    leave-one-out prediction; for a non-negative target the interval's lower bound is
+    raised to 0 where it falls below (and the row says so)."""
+    has_year = fit.year in frame.columns
+    high = geometry.high()
+
+    def bare(i: int) -> res.RowPrediction:
+        """The row without expected value, interval, index or flag."""
+        return res.RowPrediction(
+            area_code=str(frame[fit.area].iat[i]),
+            year=int(frame[fit.year].iat[i]) if has_year else None,
+            actual=float(y[i]),
+            expected=None,
+            loo_prediction=None,
+            interval_low=None,
+            interval_high=None,
+            studentised_residual=None,
+            leverage=float(geometry.leverage[i]),
+            index=None,
+            outlier=None,
+            high_leverage=bool(high[i]),
+            extrapolation=bool(geometry.extrapolation[i]),
+            warnings=tuple(geometry.warnings(i)),
         )
+
+    if not explains:
+        return tuple(bare(i) for i in range(len(y)))
     half = spread.half_width(fit.interval_level)
     studentised = spread.studentised
     adjusted, flags = holm_flags(studentised, spread.df)
-    has_year = fit.year in frame.columns
+    nonnegative = fit.scale in ("positive", "rate")
     rows = []
     for i in range(len(y)):
-        expected = float(fitted[i])
+        expected = float(loo_prediction[i])
+        low, high_bound = expected - float(half[i]), expected + float(half[i])
+        warnings = geometry.warnings(i)
+        clipped = nonnegative and low < 0.0
+        if clipped:
+            warnings.append(res.clipped_interval_warning(low))
+            low, high_bound = 0.0, max(high_bound, 0.0)
+        if nonnegative and expected < 0.0:
+            warnings.append(res.negative_expected_warning())
         rows.append(
-            res.RowPrediction(
-                area_code=str(frame[fit.area].iat[i]),
-                year=int(frame[fit.year].iat[i]) if has_year else None,
-                actual=float(y[i]),
+            dataclasses.replace(
+                bare(i),
                 expected=expected,
-                loo_prediction=float(loo_prediction[i]),
-                interval_low=float(loo_prediction[i] - half[i]),
-                interval_high=float(loo_prediction[i] + half[i]),
+                loo_prediction=expected,
+                fitted=float(fitted[i]),
+                interval_low=low,
+                interval_high=high_bound,
+                interval_clipped=clipped,
                 studentised_residual=float(studentised[i]),
-                leverage=None if leverage is None else float(leverage[i]),
                 index=100.0 * float(y[i]) / expected if fit.index_shown and expected > 0 else None,
                 outlier=bool(flags[i]),
                 p_adjusted=float(adjusted[i]),
                 difference=float(y[i]) - expected,
+                warnings=tuple(warnings),
             )
         )
     return tuple(rows)
 
 
-def _warnings(fit: FitContext, frame: pd.DataFrame, loo_r2: float) -> tuple[res.ModelWarning, ...]:
+def _warnings(
+    fit: FitContext,
+    frame: pd.DataFrame,
+    loo_r2: float,
+    rows: Sequence[res.RowPrediction],
+) -> tuple[res.ModelWarning, ...]:
     warnings = []
     if loo_r2 <= 0.0:
         warnings.append(res.loo_r2_warning(loo_r2))
@@ -127,6 +172,9 @@ def _warnings(fit: FitContext, frame: pd.DataFrame, loo_r2: float) -> tuple[res.
     edges = (min(fit.alphas), max(fit.alphas))
     if fit.alpha is not None and len(fit.alphas) > 1 and fit.alpha in edges:
         warnings.append(res.alpha_edge_warning(fit.alpha))
+    clipped = sum(1 for r in rows if r.interval_clipped)
+    if clipped:
+        warnings.append(res.clipped_run_warning(clipped))
     return tuple(warnings)
 
 
@@ -137,7 +185,7 @@ def build_results(
     fitted: FloatArray,
     loo_prediction: FloatArray,
     spread: LooSpread,
-    leverage: FloatArray | None,
+    geometry: RowGeometry,
 ) -> res.ExpectedNeedResults:
     """Collect statistics, coefficients, per-row predictions and warnings of a fit."""
     stats = weighted_fit_statistics(y, fitted, loo_prediction, fit.sample_weight)
@@ -145,6 +193,7 @@ def build_results(
     interval_method = "ols_external_studentised_t" if fit.alpha is None else "ridge_loo_residual_t"
     pooled = bool(frame[fit.area].duplicated().any())
     explains = stats["loo_r2"] > 0.0
+    rows = row_predictions(fit, frame, y, fitted, loo_prediction, spread, geometry, explains)
     return res.ExpectedNeedResults(
         target=fit.target,
         indicators=tuple(fit.indicators),
@@ -157,14 +206,15 @@ def build_results(
         n=len(y),
         intercept=fit.intercept,
         coefficients=fit.coefficients,
-        rows=row_predictions(fit, frame, y, fitted, loo_prediction, spread, leverage, explains),
+        rows=rows,
         interval_level=fit.interval_level,
         interval_method=interval_method,
         ci_level=fit.ci_level,
         n_bootstrap=fit.n_bootstrap,
         bootstrap_unit="area" if pooled else "row",
         random_state=fit.random_state,
-        warnings=_warnings(fit, frame, stats["loo_r2"]),
+        warnings=_warnings(fit, frame, stats["loo_r2"], rows),
+        leverage_cutoff=geometry.cutoff,
         input_hash=fit.input_hash,
         explains=explains,
         flag_rule_da=res.flag_rule_text(FLAG_FAMILY_LEVEL),

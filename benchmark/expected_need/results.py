@@ -33,6 +33,10 @@ class ModelInputError(ValueError):
         self.code = code
 
 
+class ExtrapolationWarning(UserWarning):
+    """``predict_interval`` was asked for a point outside the data the model was fitted on."""
+
+
 @dataclass(frozen=True)
 class ModelWarning:
     """A caution attached to a result: stable ``code`` and Danish text for the page."""
@@ -100,6 +104,54 @@ def alpha_edge_warning(alpha: float) -> ModelWarning:
     )
 
 
+def high_leverage_warning(leverage: float, cutoff: float) -> ModelWarning:
+    """Row warning: leverage above 2k ÷ n."""
+    return ModelWarning(
+        "high_leverage",
+        f"Kommunen ligger langt fra de øvrige i indikatorerne (leverage "
+        f"{_danish_number(leverage)} over grænsen 2k ÷ n = {_danish_number(cutoff)}): den "
+        "trækker modellen mod sig selv, og dens forventede værdi er usikker.",
+    )
+
+
+def extrapolation_warning() -> ModelWarning:
+    """Row warning: the row lies beyond every other row (its prediction extrapolates)."""
+    return ModelWarning(
+        "extrapolation",
+        "Kommunen ligger uden for de øvrige kommuners indikatorværdier: det forventede "
+        "niveau er en fremskrivning (ekstrapolation) og kan være langt fra det rigtige.",
+    )
+
+
+def clipped_interval_warning(low: float) -> ModelWarning:
+    """Row warning: the lower bound of a non-negative nøgletal was raised to 0."""
+    return ModelWarning(
+        "interval_clipped",
+        "Intervallets nedre grænse er sat til 0, fordi nøgletallet ikke kan være negativt "
+        f"(den beregnede grænse var {_danish_number(low)}); intervallet dækker derfor "
+        "mindre end den angivne sandsynlighed under 0 og er ikke symmetrisk.",
+    )
+
+
+def negative_expected_warning() -> ModelWarning:
+    """Row warning: a non-negative nøgletal has a negative expected value."""
+    return ModelWarning(
+        "expected_negative",
+        "Modellen forventer en negativ værdi af et nøgletal, der ikke kan være negativt: "
+        "modellen passer ikke til kommunen, og der vises intet indeks.",
+    )
+
+
+def clipped_run_warning(count: int) -> ModelWarning:
+    """Run warning: lower bounds of non-negative intervals raised to 0."""
+    return ModelWarning(
+        "intervals_clipped",
+        f"For {count} kommune(r) gik intervallets nedre grænse under 0 og er sat til 0, "
+        "fordi nøgletallet ikke kan være negativt. En lineær model passer dårligt til et "
+        "nøgletal tæt på 0.",
+    )
+
+
 @dataclass(frozen=True)
 class Coefficient:
     """One predictor's coefficient.
@@ -122,13 +174,22 @@ class RowPrediction:
     """Actual against expected for one municipality (one municipality-year when pooled).
 
     When the model does not explain the differences (``ExpectedNeedResults.explains`` is
-    False) every field but ``area_code``, ``year``, ``actual`` and ``leverage`` is None.
+    False) every field but ``area_code``, ``year``, ``actual`` and the leverage fields
+    is None.
+
+    ``expected`` is what the *other* rows predict for this one: the leave-one-out
+    prediction ŷ_(−i) (equal to ``loo_prediction``), so a large municipality is not
+    benchmarked against itself. ``interval_low/high`` bound the prediction interval for
+    the actual value around that same centre; for a non-negative target a lower bound
+    below 0 is raised to 0 (``interval_clipped``). ``fitted`` is the in-sample fitted
+    value ŷ_i (diagnostics only; it contains the row's own value).
 
     All values in target units except ``index`` (actual ÷ expected × 100, None when
-    expected ≤ 0), ``studentised_residual`` (dimensionless: (actual − loo_prediction)
+    expected ≤ 0), ``studentised_residual`` (dimensionless: (actual − expected)
     ÷ its standard error, externally studentised) and ``leverage`` (hat-matrix
-    diagonal, OLS only). ``interval_low/high`` bound the prediction interval for
-    the actual value around the leave-one-out prediction. ``outlier``: flagged as
+    diagonal of the weighted design, for OLS and ridge alike). ``high_leverage``:
+    leverage > 2k ÷ n; ``extrapolation``: the row lies beyond all other rows (see
+    :mod:`.leverage`); ``warnings`` says so in Danish. ``outlier``: flagged as
     deviating after Holm's correction over the rows of the run (``p_adjusted``, the
     Holm-adjusted two-sided p-value of the studentised residual, ≤ 0,05; see ``flags``). ``difference``: actual − expected (target units; for every scale, and
     the only comparison for a signed target, which gets no index).
@@ -147,6 +208,11 @@ class RowPrediction:
     outlier: bool | None
     difference: float | None = None
     p_adjusted: float | None = None
+    fitted: float | None = None
+    interval_clipped: bool | None = None
+    high_leverage: bool | None = None
+    extrapolation: bool | None = None
+    warnings: tuple[ModelWarning, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,6 +226,9 @@ class ExpectedNeedResults:
 
     ``scale``: "positive", "signed" or "rate" (see :data:`SCALES`); ``index_shown`` says
     whether the rows carry an index (only for strictly positive values).
+
+    ``interval_centre``: the centre of every row's interval and expected value (the
+    leave-one-out prediction); ``leverage_cutoff``: 2k ÷ n, the high-leverage threshold.
 
     ``explains`` is False when ``loo_r2`` ≤ 0: the model predicts no better than the mean,
     ``verdict_da`` says so ("Modellen forklarer ikke forskellene mellem kommunerne"), and
@@ -195,6 +264,8 @@ class ExpectedNeedResults:
     explains: bool = True
     verdict_da: str | None = None
     caveat_da: str = CAVEAT_DA
+    interval_centre: str = "loo_prediction"
+    leverage_cutoff: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-serialisable dictionary of the results (for storing a run)."""

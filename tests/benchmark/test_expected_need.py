@@ -71,8 +71,10 @@ def test_ols_agrees_with_statsmodels_and_lstsq(weighted: bool) -> None:
     np.testing.assert_allclose(ours, reference.params, rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(ours, lstsq, rtol=1e-8, atol=1e-10)
     assert results.r2 == pytest.approx(reference.rsquared, rel=1e-8)
-    expected = [row.expected for row in results.rows]
-    np.testing.assert_allclose(expected, reference.fittedvalues, rtol=1e-8)
+    # The in-sample fitted value is kept for diagnostics; "expected" is the LOO prediction
+    # (issue 12, deliverable 5: the interval and the expected value share one centre).
+    fitted = [row.fitted for row in results.rows]
+    np.testing.assert_allclose(fitted, reference.fittedvalues, rtol=1e-8)
     np.testing.assert_allclose(model.predict(frame), reference.fittedvalues, rtol=1e-8)
 
 

@@ -218,6 +218,19 @@ def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
+_ROW_WARNING_SHORT = {
+    "high_leverage": "høj leverage",
+    "extrapolation": "ekstrapolation",
+    "interval_clipped": "nedre grænse sat til 0",
+    "expected_negative": "forventet under 0",
+}
+
+
+def _row_warnings(r: Mapping[str, Any]) -> str:
+    """Short Danish labels of a municipality's warnings (the full text is under the table)."""
+    return "; ".join(_ROW_WARNING_SHORT.get(w["code"], w["code"]) for w in r.get("advarsler", ()))
+
+
 def expected_need(run: Mapping[str, Any], own: str) -> ExpectedNeed | None:
     """A published run (``backend.udgiftsbehov.document.full``): every municipality's
     actual against expected with its interval, the own municipality highlighted; None
@@ -230,7 +243,7 @@ def expected_need(run: Mapping[str, Any], own: str) -> ExpectedNeed | None:
     unit = run.get("enhed") or ""
     decimals = comparison.decimals_of(unit)
     loo = run.get("loo_r2")
-    explains = not run.get("forklarer_ikke", False) and (loo is None or loo > 0)
+    explains = bool(run.get("forklarer", True)) and (loo is None or loo > 0)
     explains = explains and any(r.get("forventet") is not None for r in rows)
     level = mine["interval"].get("niveau")
     level_text = f"{round(level * 100)} %" if level else ""
@@ -257,6 +270,8 @@ def expected_need(run: Mapping[str, Any], own: str) -> ExpectedNeed | None:
                 else t.not_applicable(),
                 t.number(r.get("indeks"), 0, derived=True) if explains else t.not_applicable(),
                 t.text("ja" if r.get("afvigende") else "nej") if explains else t.not_applicable(),
+                t.number(r.get("leverage"), 2, derived=True),
+                t.text(_row_warnings(r)),
             ),
             own=r["kode"] == own,
         )
@@ -272,9 +287,11 @@ def expected_need(run: Mapping[str, Any], own: str) -> ExpectedNeed | None:
             "Interval, øvre",
             "Indeks (faktisk ÷ forventet × 100)",
             "Uden for intervallet",
+            "Leverage",
+            "Advarsel",
         ),
         rows=tuple(row(r) for r in ordered),
-        numeric=(False, True, True, True, True, True, False),
+        numeric=(False, True, True, True, True, True, False, True, False),
     )
     if explains and mine.get("forventet") is not None:
         fmt = comparison.decimals_of(unit)
@@ -317,5 +334,5 @@ def expected_need(run: Mapping[str, Any], own: str) -> ExpectedNeed | None:
         caption=says,
         svg=svg,
         table=table,
-        warnings=tuple(w["tekst"] for w in run.get("advarsler", ())),
+        warnings=tuple(w["tekst"] for w in (*run.get("advarsler", ()), *mine.get("advarsler", ()))),
     )
