@@ -12,6 +12,7 @@ from flask_smorest.spec.plugins import integerconverter2paramschema
 
 import backend.models  # noqa: F401  (the model registry: every mapper known)
 from backend import http
+from backend.auth import service as auth_service
 from backend.config import Settings
 from backend.db.session import Database
 from backend.http import problems
@@ -70,7 +71,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     api.register_converter(BoundedIntConverter, integerconverter2paramschema)
     app.extensions["rammetal.api"] = api
     problems.register(app)  # after Api(): replaces flask-smorest's own error handler
-    http.init_app(app)
+    http.init_app(app, auth_service)
     _register_blueprints(app, api)
     _serve_swagger_assets(app)
     init_web(app)

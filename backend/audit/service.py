@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-import backend.db.tenancy  # noqa: F401  (its before_flush hook stamps org_id first)
 from backend.audit.models import AuditEntry
 from backend.context import current_principal, current_request_id
 from backend.db.base import json_value, new_id
+from backend.db.tenancy import acting_as  # its before_flush hook stamps org_id first
 
 
 def _audited(obj: object) -> bool:
@@ -98,11 +98,20 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Record an event that is not a row change of an audited model."""
+    """Record an event that is not a row change of an audited model, in ``org_id``'s
+    organisation (the one the event belongs to), whatever the caller's scope.
+
+    The one place an audit entry changes scope: pending work is flushed in the caller's
+    scope first, then the entry is written acting as ``org_id`` (also before a principal
+    exists, at login, and from the CLI), and the caller's scope is restored.
+    """
     entry = _new_entry(
         org_id=org_id, action=action, entity=entity, entity_id=entity_id, before=before, after=after
     )
-    session.add(entry)
+    session.flush()
+    with acting_as(session, org_id):
+        session.add(entry)
+        session.flush()
     return entry
 
 

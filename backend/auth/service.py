@@ -17,7 +17,7 @@ from backend.audit import service as audit
 from backend.auth.models import ROLES, ApiToken, LoginFailure, User
 from backend.context import Principal
 from backend.db.base import utcnow
-from backend.db.tenancy import TenantScope, acting_as, scope_for
+from backend.db.tenancy import TenantScope, scope_for
 from backend.organisations.models import Organisation
 
 TOKEN_PREFIX = "rmt_"
@@ -45,14 +45,6 @@ class TooManyAttempts(AuthError):
             "For mange mislykkede loginforsøg. Prøv igen om lidt.",
         )
         self.retry_after = retry_after
-
-
-def _audit(session: Session, *, org_id: int, **event: object) -> None:
-    """Account events are recorded by the server in the account's organisation, also
-    before a principal exists (login) or from the CLI."""
-    with acting_as(session, org_id):
-        audit.record(session, org_id=org_id, **event)  # type: ignore[arg-type]
-        session.flush()
 
 
 def hash_password(password: str) -> str:
@@ -92,7 +84,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    _audit(
+    audit.record(
         session,
         org_id=organisation.id,
         action="create",
@@ -114,7 +106,7 @@ def issue_token(
     )
     session.add(token)
     session.flush()
-    _audit(
+    audit.record(
         session,
         org_id=user.organisation_id,
         action="issue",
@@ -301,7 +293,7 @@ def authenticate(session: Session, plain: str, *, stamp: bool = True) -> Princip
 def revoke_token(session: Session, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        _audit(
+        audit.record(
             session,
             org_id=token.user.organisation_id,
             action="revoke",

@@ -9,16 +9,16 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
+import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from backend.auth import service as auth_service
 from backend.context import Principal, set_principal, set_request_id
 from backend.db.session import Database, set_sqlite_begin_mode, sqlite_begin_mode
-from backend.db.tenancy import apply_scope, set_scope
+from backend.db.tenancy import TenantScope, apply_scope, set_scope
 from backend.fields import safe_file_name
 from backend.http import guard
 from backend.http.converters import BoundedIntConverter
@@ -26,6 +26,22 @@ from backend.http.problems import abort
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
+
+
+class Authenticator(Protocol):
+    """What the request lifecycle needs of ``backend.auth.service`` (handed to
+    :func:`init_app` by the app factory, so this layer imports no domain: every domain's
+    routes import it, and auth sits above organisations)."""
+
+    PENDING_STAMP: str
+
+    def authenticate(
+        self, session: Session, plain: str, *, stamp: bool = True
+    ) -> Principal | None: ...
+
+    def principal_scope(self, session: Session, principal: Principal) -> TenantScope: ...
+
+    def stamp_last_use(self, connection: sa.Connection, token_id: int) -> None: ...
 
 
 def database() -> Database:
@@ -99,6 +115,11 @@ def _begin() -> None:
     guard.check_request()
 
 
+def _authenticator() -> Authenticator:
+    auth: Authenticator = current_app.extensions["rammetal.auth"]
+    return auth
+
+
 def _authenticate() -> None:
     # SQLite: reads (and the read phase of a reads_first view) take no write lock.
     reading = request.method in SAFE_METHODS or _view_reads_first()
@@ -115,11 +136,11 @@ def _authenticate() -> None:
     if reading and database().dialect == "sqlite":
         p = _authenticate_apart(value.strip())
     else:
-        p = auth_service.authenticate(session(), value.strip())
+        p = _authenticator().authenticate(session(), value.strip())
     s = session()
     if p is None:
         abort(401, "ugyldigt_token", "Adgangstokenet er ugyldigt, udløbet eller tilbagekaldt.")
-    scope = auth_service.principal_scope(s, p)
+    scope = _authenticator().principal_scope(s, p)
     g.principal = p
     g.tokens += [set_principal(p), set_scope(scope)]
     apply_scope(s, scope)  # the transaction began before the principal was known
@@ -131,15 +152,16 @@ def _authenticate_apart(plain: str) -> Principal | None:
     A due last-use stamp is written only if the write lock is free at once (it is coarse
     anyway): a read never waits behind another request's write, and never holds the write
     lock for the rest of the request."""
+    auth = _authenticator()
     with database().sessionmaker() as s:
-        p = auth_service.authenticate(s, plain, stamp=False)
-        token_id = s.info.pop(auth_service.PENDING_STAMP, None)
+        p = auth.authenticate(s, plain, stamp=False)
+        token_id = s.info.pop(auth.PENDING_STAMP, None)
         if token_id is None:
             return p
         conn = s.connection()
         conn.exec_driver_sql("PRAGMA busy_timeout=50")
         try:
-            auth_service.stamp_last_use(conn, token_id)
+            auth.stamp_last_use(conn, token_id)
             stamped = True
         except OperationalError:
             stamped = False
@@ -184,7 +206,8 @@ def _teardown(_exc: BaseException | None) -> None:
         token.var.reset(token)
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, authenticator: Authenticator) -> None:
+    app.extensions["rammetal.auth"] = authenticator
     # Before any route is added: every <int:…> is bounded to 64 bits (beyond: 404).
     app.url_map.converters["int"] = BoundedIntConverter
     app.before_request(_begin)

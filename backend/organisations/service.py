@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
 from backend.config import data_path
-from backend.db.tenancy import acting_as
 from backend.organisations.aliases import fold_municipality_name
 from backend.organisations.models import Maalgruppe, Organisation, OrganisationAlias, Rammeaftale
 
@@ -47,17 +46,15 @@ def sync_tenants(session: Session, directory: Path = TENANTS_DIR) -> SyncReport:
     session.flush()
     # Audit rows belong to the organisation they describe: write them in its scope.
     for org, before, after in changes:
-        with acting_as(session, org.id):
-            audit.record(
-                session,
-                org_id=org.id,
-                action="sync",
-                entity="organisation",
-                entity_id=org.kode,
-                before=before,
-                after=after,
-            )
-            session.flush()
+        audit.record(
+            session,
+            org_id=org.id,
+            action="sync",
+            entity="organisation",
+            entity_id=org.kode,
+            before=before,
+            after=after,
+        )
     created = sum(1 for _, before, _ in changes if before is None)
     return SyncReport(len(files), created, len(changes) - created, unchanged)
 

@@ -15,10 +15,8 @@ from backend.periods.schemas import (
     PeriodCreateSchema,
     PeriodQuerySchema,
     PeriodSchema,
-    PeriodStatusSchema,
     PeriodUpdateSchema,
 )
-from backend.submissions import workflow
 
 blp = Blueprint("periods", __name__, url_prefix="/periods", description="Indberetningsperioder")
 
@@ -96,17 +94,3 @@ class PeriodById(MethodView):
             session(), period, actor_org_id=p.org_id, expected_version=_expected_version(), **data
         )
         return period, 200, _etag(period)
-
-
-@blp.route("/<int:period_id>/status")
-class PeriodStatus(MethodView):
-    @require("reporter", "org_admin", "secretariat")
-    @blp.response(200, PeriodStatusSchema)
-    @blp.alt_response(404, description="Perioden findes ikke")
-    def get(self, period_id: int):
-        """Who has reported: per organisation nothing yet, draft, submitted, approved,
-        rejected or late. The secretariat sees every organisation, others their own."""
-        period = service.get_period(
-            session(), rammeaftale_id=principal().rammeaftale_id, period_id=period_id
-        )
-        return {"periode": period, "organisationer": workflow.status_overview(session(), period)}

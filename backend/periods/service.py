@@ -18,7 +18,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from backend.audit import service as audit
 from backend.audit.service import snapshot
 from backend.db.base import utcnow
-from backend.db.tenancy import acting_as
 from backend.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from backend.periods.models import QUARTERLY_STREAMS, WHOLE_YEAR, ReportingPeriod
 
@@ -64,7 +63,7 @@ def _kvartal(stream: str, kvartal: int | None) -> int:
     return WHOLE_YEAR if kvartal is None else kvartal
 
 
-def _audit(
+def _record(
     session: Session,
     *,
     actor_org_id: int,
@@ -72,17 +71,17 @@ def _audit(
     period: ReportingPeriod,
     before: dict[str, Any] | None,
 ) -> None:
-    with acting_as(session, actor_org_id):
-        audit.record(
-            session,
-            org_id=actor_org_id,
-            action=action,
-            entity=ENTITY,
-            entity_id=str(period.id),
-            before=before,
-            after=snapshot(period),
-        )
-        session.flush()
+    """Periods belong to the rammeaftale: the change is recorded in the acting
+    organisation (the secretariat's)."""
+    audit.record(
+        session,
+        org_id=actor_org_id,
+        action=action,
+        entity=ENTITY,
+        entity_id=str(period.id),
+        before=before,
+        after=snapshot(period),
+    )
 
 
 def _flush(session: Session) -> None:
@@ -128,7 +127,7 @@ def create_period(
     )
     session.add(period)
     _flush(session)  # the unique constraint still decides a race between two secretaries
-    _audit(session, actor_org_id=actor_org_id, action="create", period=period, before=None)
+    _record(session, actor_org_id=actor_org_id, action="create", period=period, before=None)
     return period
 
 
@@ -187,5 +186,5 @@ def update_period(
     action = "update"
     if period.status != before["status"]:
         action = "close" if period.status == "lukket" else "reopen"
-    _audit(session, actor_org_id=actor_org_id, action=action, period=period, before=before)
+    _record(session, actor_org_id=actor_org_id, action=action, period=period, before=before)
     return period

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
-from backend.db.tenancy import acting_as
 from backend.errors import Invalid
 from backend.organisations.models import Organisation, OrganisationAlias
 from backend.reference import sources
@@ -79,25 +78,24 @@ def _new_import(
     return imp
 
 
-def _audit(
+def _record(
     session: Session, actor_org_id: int, imp: ReferenceImport, extra: dict[str, Any]
 ) -> None:
-    with acting_as(session, actor_org_id):
-        audit.record(
-            session,
-            org_id=actor_org_id,
-            action="import",
-            entity="reference_import",
-            entity_id=str(imp.id),
-            after={
-                "kind": imp.kind,
-                "kilde": imp.kilde,
-                "file_sha256": imp.file_sha256,
-                "rows": imp.rows,
-                **extra,
-            },
-        )
-        session.flush()
+    """An import is recorded in the importing organisation (the secretariat's)."""
+    audit.record(
+        session,
+        org_id=actor_org_id,
+        action="import",
+        entity="reference_import",
+        entity_id=str(imp.id),
+        after={
+            "kind": imp.kind,
+            "kilde": imp.kilde,
+            "file_sha256": imp.file_sha256,
+            "rows": imp.rows,
+            **extra,
+        },
+    )
 
 
 def import_population(
@@ -176,7 +174,7 @@ def store_population(
         ],
     )
     years = sorted({r.year for r in records})
-    _audit(session, actor_org_id, imp, {"aar": years})
+    _record(session, actor_org_id, imp, {"aar": years})
     return imp
 
 
@@ -231,7 +229,7 @@ def import_pl_index(
         sa.insert(PlIndexValue),
         [{"import_id": imp.id, "aar": aar, "indeks": v} for aar, v in result.index.items()],
     )
-    _audit(session, actor_org_id, imp, {})
+    _record(session, actor_org_id, imp, {})
     return imp
 
 
@@ -284,7 +282,7 @@ def import_indicators(
             for v in result.values
         ],
     )
-    _audit(
+    _record(
         session, actor_org_id, imp, {"indikatorer": sorted({d.code for d in result.definitions})}
     )
     return imp

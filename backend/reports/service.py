@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
 from backend.db.base import utcnow
-from backend.db.tenancy import acting_as
 from backend.errors import NotFound
 from backend.reference import structural
 from backend.reports.document import LedelsesinformationReport
@@ -242,20 +241,14 @@ def publish(
     )
     session.add(snapshot)
     session.flush()
-    with acting_as(session, actor_org_id):
-        audit.record(
-            session,
-            org_id=actor_org_id,
-            action="publish",
-            entity="report_snapshot",
-            entity_id=str(snapshot.id),
-            after={
-                "aar": year,
-                "version": snapshot.version,
-                "inputs_sha256": snapshot.inputs_sha256,
-            },
-        )
-        session.flush()
+    audit.record(
+        session,
+        org_id=actor_org_id,
+        action="publish",
+        entity="report_snapshot",
+        entity_id=str(snapshot.id),
+        after={"aar": year, "version": snapshot.version, "inputs_sha256": snapshot.inputs_sha256},
+    )
     return snapshot
 
 

@@ -31,6 +31,7 @@ from backend.organisations import service as organisations
 from backend.organisations.models import Organisation
 from backend.periods import service as periods
 from backend.periods.models import STREAMS, ReportingPeriod
+from backend.periods.schemas import PeriodStatusSchema
 from backend.submissions import service, workflow
 from backend.submissions.models import Submission
 from backend.submissions.schemas import (
@@ -124,6 +125,20 @@ def _expected_latest() -> int | None:
     except ValueError:
         abort(412, "foraeldet_version", "If-Match skal være nummeret på den seneste version.")
         raise  # unreachable: abort raises
+
+
+@blp.route("/periods/<int:period_id>/status")
+class PeriodStatus(MethodView):
+    @require("reporter", "org_admin", "secretariat")
+    @blp.response(200, PeriodStatusSchema)
+    @blp.alt_response(404, description="Perioden findes ikke")
+    def get(self, period_id: int):
+        """Who has reported: per organisation nothing yet, draft, submitted, approved,
+        rejected or late. The secretariat sees every organisation, others their own."""
+        period = periods.get_period(
+            session(), rammeaftale_id=principal().rammeaftale_id, period_id=period_id
+        )
+        return {"periode": period, "organisationer": workflow.status_overview(session(), period)}
 
 
 @blp.route("/periods/<int:period_id>/templates/<string:stream>")

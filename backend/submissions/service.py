@@ -396,7 +396,6 @@ def store(
             entity_id=str(submission.id),
             after=summary(submission),
         )
-        session.flush()
     return submission
 
 
@@ -457,7 +456,7 @@ def record_rejected_upload(
     Called after the failed unit of work was rolled back, so that both files of a race are
     accounted for: one as a version, the other as this audit entry (hash, size, reason).
     """
-    with database.unit_of_work() as session, acting_as(session, org_id):
+    with database.unit_of_work() as session:
         audit.record(
             session,
             org_id=org_id,

@@ -76,7 +76,6 @@ def _record(session: Session, submission: Submission, action: str, before: dict[
         before=before,
         after=_state(submission),
     )
-    session.flush()
 
 
 def submit(session: Session, submission: Submission, *, period: ReportingPeriod) -> Submission:

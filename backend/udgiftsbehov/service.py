@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
 from backend.db.base import utcnow
-from backend.db.tenancy import acting_as
 from backend.errors import Conflict, Invalid, NotFound
 from backend.organisations import service as organisations
 from backend.reference import structural
@@ -360,27 +359,25 @@ def run_model(
     )
     session.add(run)
     session.flush()
-    _audit(session, actor_org_id, "create", run)
+    audit.record(
+        session,
+        org_id=actor_org_id,
+        action="create",
+        entity="model_run",
+        entity_id=str(run.id),
+        after=_audited_state(run),
+    )
     return run
 
 
-def _audit(session: Session, actor_org_id: int, action: str, run: ModelRun) -> None:
-    with acting_as(session, actor_org_id):
-        audit.record(
-            session,
-            org_id=actor_org_id,
-            action=action,
-            entity="model_run",
-            entity_id=str(run.id),
-            after={
-                "noegletal": run.noegletal,
-                "maalgruppe": run.maalgruppe,
-                "aar": run.years,
-                "status": run.status,
-                "inputs_sha256": run.inputs_sha256,
-            },
-        )
-        session.flush()
+def _audited_state(run: ModelRun) -> dict[str, Any]:
+    return {
+        "noegletal": run.noegletal,
+        "maalgruppe": run.maalgruppe,
+        "aar": run.years,
+        "status": run.status,
+        "inputs_sha256": run.inputs_sha256,
+    }
 
 
 def get_run(session: Session, rammeaftale_id: int, run_id: int, *, drafts: bool) -> ModelRun:
@@ -428,7 +425,14 @@ def publish_run(
         )
     run.status, run.published_at = "offentliggjort", utcnow()
     session.flush()
-    _audit(session, actor_org_id, "publish", run)
+    audit.record(
+        session,
+        org_id=actor_org_id,
+        action="publish",
+        entity="model_run",
+        entity_id=str(run.id),
+        after=_audited_state(run),
+    )
     return run
 
 
