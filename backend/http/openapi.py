@@ -163,4 +163,4 @@ def install(api: Api) -> None:
     Call before the blueprints are registered (their schemas are converted then)."""
     api.ma_plugin.converter.add_attribute_function(decimal_as_string)
     generate = api.spec.to_dict
-    api.spec.to_dict = lambda: document(generate())  # type: ignore[method-assign]
+    api.spec.to_dict = lambda: document(generate())
