@@ -15,7 +15,7 @@ from backend import http
 from backend.auth import service as auth_service
 from backend.config import Settings
 from backend.db.session import Database
-from backend.http import problems
+from backend.http import openapi, problems
 from backend.http.converters import BoundedIntConverter
 from backend.json_provider import OrjsonProvider
 from backend.web import init_web
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     api = Api(app)
     api.register_converter(BoundedIntConverter, integerconverter2paramschema)
+    openapi.install(api)  # the real problem+json errors, statuses and content types
     app.extensions["rammetal.api"] = api
     problems.register(app)  # after Api(): replaces flask-smorest's own error handler
     http.init_app(app, auth_service)

@@ -66,3 +66,29 @@ class RequestTimeout(DomainError):
             "Anmodningen tog for lang tid og blev afbrudt; intet blev gemt. Prøv igen, "
             "eller del en stor fil op i mindre filer."
         )
+
+
+_JSON_MESSAGES = {
+    "Expecting value": "der mangler en værdi",
+    "Expecting ',' delimiter": "der mangler et komma",
+    "Expecting ':' delimiter": "der mangler et kolon",
+    "Expecting property name enclosed in double quotes": (
+        "der mangler et feltnavn i dobbelte anførselstegn"
+    ),
+    "Unterminated string starting at": "en tekst er ikke afsluttet med anførselstegn",
+    "Invalid control character at": "en tekst indeholder et kontroltegn",
+    "Invalid \\escape": "en tekst indeholder en ugyldig escape-sekvens",
+    "Invalid \\uXXXX escape": "en tekst indeholder en ugyldig \\u-sekvens",
+    "Extra data": "der er mere indhold efter JSON-dokumentet",
+    "Illegal trailing comma before end of object": "et objekt slutter med et komma",
+    "Illegal trailing comma before end of array": "en liste slutter med et komma",
+}
+
+
+def json_error_text(exc: Any, subject: str = "Anmodningens indhold") -> str:
+    """A Danish sentence for a :class:`json.JSONDecodeError`, with line and column."""
+    reason = _JSON_MESSAGES.get(getattr(exc, "msg", ""), "indholdet kan ikke læses")
+    return (
+        f"{subject} er ikke gyldig JSON: {reason} "
+        f"(linje {getattr(exc, 'lineno', 1)}, tegn {getattr(exc, 'colno', 1)})."
+    )

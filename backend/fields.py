@@ -7,6 +7,7 @@ No Flask here (schemas import this module); the path converter is in backend.htt
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from marshmallow import fields
@@ -36,3 +37,64 @@ class Integer(fields.Integer):
         if not INT64_MIN <= value <= INT64_MAX:
             raise self.make_error("too_large", input=value)
         return value
+
+
+#: Longest stored file name (the narrowest column, submissions.file_name, holds 255).
+MAX_FILE_NAME = 255
+_PATH_SEPARATORS = re.compile(r"[/\\]")
+
+
+def safe_file_name(name: str | None, *, max_length: int = MAX_FILE_NAME) -> str | None:
+    """The base name of an uploaded file as it may be stored and served back.
+
+    No directories (``../../etc/passwd`` is ``passwd``), no control, format (bidi) or
+    surrogate characters, NFC, at most ``max_length`` characters with the extension
+    kept; None when nothing is left."""
+    if not name:
+        return None
+    base = _PATH_SEPARATORS.split(unicodedata.normalize("NFC", name))[-1]
+    base = "".join(
+        ch
+        for ch in base
+        if unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co", "Cn"}
+        and ch not in "\ufffe\uffff"
+    )
+    base = " ".join(base.split()).strip(" .")
+    if not base:
+        return None
+    if len(base) > max_length:
+        stem, dot, ext = base.rpartition(".")
+        if dot and 0 < len(ext) <= 10 and stem:
+            base = stem[: max_length - len(ext) - 1].rstrip(" .") + "." + ext
+        else:
+            base = base[:max_length]
+    return base
+
+
+#: Invisible characters trimmed like spaces around a text (zero-width space, joiners,
+#: word joiner, BOM, soft hyphen, Mongolian vowel separator).
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+_EDGES = re.compile(rf"^[\s{INVISIBLE}]+|[\s{INVISIBLE}]+$")
+#: Characters no text may hold: C0 controls except tab, LF and CR; the non-characters.
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class Text(fields.String):
+    """A text trimmed of surrounding spaces and invisible characters; a text of only
+    those is refused (or None, if ``allow_none``); control characters are refused."""
+
+    default_error_messages = {
+        "blank": "Feltet må ikke være tomt.",
+        "control": "Teksten indeholder et ugyldigt tegn (kontroltegn).",
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if FORBIDDEN_CHARACTERS.search(text):
+            raise self.make_error("control")
+        text = _EDGES.sub("", text)
+        if not text:
+            if self.allow_none:
+                return None
+            raise self.make_error("blank")
+        return text

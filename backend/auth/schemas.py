@@ -8,7 +8,7 @@ from backend.fields import Integer
 
 
 class LoginSchema(Schema):
-    email = fields.Email(required=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
     password = fields.String(
         required=True, load_only=True, validate=validate.Length(min=1, max=1000)
     )

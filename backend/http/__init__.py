@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import uuid
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
@@ -20,6 +19,8 @@ from sqlalchemy.orm import Session
 from backend.context import Principal, set_principal, set_request_id
 from backend.db.session import Database, set_sqlite_begin_mode, sqlite_begin_mode
 from backend.db.tenancy import TenantScope, apply_scope, set_scope
+from backend.fields import safe_file_name
+from backend.http import guard
 from backend.http.converters import BoundedIntConverter
 from backend.http.problems import abort
 
@@ -76,6 +77,9 @@ def require(*roles: str) -> Callable[[F], F]:
     return decorator
 
 
+#: Responses under these paths may carry tenant data: ``Cache-Control: no-store``.
+API_PATHS = ("/api/",)
+STATIC_API_PATHS = ("/api/docs",)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _READS_FIRST = "__rammetal_reads_first__"
 
@@ -106,13 +110,17 @@ def begin_writing() -> None:
         s.commit()
 
 
+def _begin() -> None:
+    g.request_id = guard.request_id()
+    guard.check_request()
+
+
 def _authenticator() -> Authenticator:
     auth: Authenticator = current_app.extensions["rammetal.auth"]
     return auth
 
 
 def _authenticate() -> None:
-    g.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
     # SQLite: reads (and the read phase of a reads_first view) take no write lock.
     reading = request.method in SAFE_METHODS or _view_reads_first()
     g.tokens = [
@@ -174,7 +182,20 @@ def _finish(response: Response) -> Response:
         else:
             s.rollback()
     response.headers["X-Request-ID"] = g.get("request_id", "")
+    if request.path.startswith(API_PATHS) and not request.path.startswith(STATIC_API_PATHS):
+        # Tenant data is never stored by a browser or a proxy (downloads included).
+        response.headers["Cache-Control"] = "no-store"
+    _one_charset(response)
     return response
+
+
+def _one_charset(response: Response) -> None:
+    """``text/csv; charset=utf-8`` once, also where a view named the charset itself."""
+    content_type = response.headers.get("Content-Type", "")
+    if content_type.lower().count("charset=") > 1:
+        parts = [p.strip() for p in content_type.split(";")]
+        kept = [parts[0]] + list(dict.fromkeys(p.lower() for p in parts[1:] if p))
+        response.headers["Content-Type"] = "; ".join(kept)
 
 
 def _teardown(_exc: BaseException | None) -> None:
@@ -189,6 +210,7 @@ def init_app(app: Flask, authenticator: Authenticator) -> None:
     app.extensions["rammetal.auth"] = authenticator
     # Before any route is added: every <int:…> is bounded to 64 bits (beyond: 404).
     app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(_begin)
     app.before_request(_authenticate)
     app.after_request(_finish)
     app.teardown_request(_teardown)
@@ -197,10 +219,12 @@ def init_app(app: Flask, authenticator: Authenticator) -> None:
 def uploaded_file(field: str = "fil") -> tuple[bytes, str | None]:
     """The uploaded file of a request: a multipart part named ``field``, or the raw body.
 
-    The size limit (MAX_CONTENT_LENGTH) is enforced by Werkzeug while reading (413)."""
+    The size limit (MAX_CONTENT_LENGTH) is enforced while reading (413), chunked bodies
+    included (:func:`backend.http.guard.buffer_streamed_body`). The file name is its base
+    name only, without control or bidi characters (:func:`backend.fields.safe_file_name`)."""
     part = request.files.get(field)
     if part is not None:
-        return part.read(), part.filename
+        return part.read(), safe_file_name(part.filename)
     data = request.get_data(cache=False)
     if not data:
         abort(
@@ -208,4 +232,4 @@ def uploaded_file(field: str = "fil") -> tuple[bytes, str | None]:
             "fil_mangler",
             f"Vedhæft filen som multipart-feltet '{field}' eller som anmodningens indhold.",
         )
-    return data, request.headers.get("X-Filename")
+    return data, safe_file_name(request.headers.get("X-Filename"))

@@ -9,6 +9,8 @@ about the internals.
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from flask import Flask, Response, json
@@ -67,6 +69,19 @@ _FIELD_MESSAGES = {
     "Invalid input type.": "Ugyldig type.",
     "Not a valid list.": "Ikke en gyldig liste.",
     "Invalid value.": "Ugyldig værdi.",
+    "Invalid input.": "Ugyldig værdi.",
+    "Not a valid email address.": "Ikke en gyldig e-mailadresse.",
+    "Not a valid URL.": "Ikke en gyldig URL.",
+    "Not a valid mapping type.": "Skal være et JSON-objekt.",
+    "Not a valid tuple.": "Ikke en gyldig liste.",
+    "Not a valid utf-8 string.": "Ikke en gyldig tekst (UTF-8).",
+    "Not a valid time.": "Ikke et gyldigt klokkeslæt.",
+    "Number too large.": "Tallet er for stort.",
+    "String does not match expected pattern.": "Teksten har ikke den forventede form.",
+    "Special numeric values (nan or infinity) are not permitted.": (
+        "NaN og uendelig er ikke tilladte tal."
+    ),
+    "Invalid JSON body.": "Anmodningens indhold er ikke gyldig JSON.",
 }
 
 
@@ -107,8 +122,56 @@ def abort(
     )  # it raises; this line tells the type checker
 
 
+_RANGE_OPS = {
+    "greater than or equal to": "mindst",
+    "greater than": "større end",
+    "less than or equal to": "højst",
+    "less than": "mindre end",
+}
+_OP = "(greater than or equal to|greater than|less than or equal to|less than)"
+# marshmallow's validator messages with values in them, in Danish.
+_FIELD_PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    (re.compile(r"Must be one of: (.*)\.", re.S), lambda m: f"Skal være en af: {m[1]}."),
+    (
+        re.compile(rf"Must be {_OP} (.+) and {_OP} (.+)\.", re.S),
+        lambda m: f"Skal være {_RANGE_OPS[m[1]]} {m[2]} og {_RANGE_OPS[m[3]]} {m[4]}.",
+    ),
+    (re.compile(rf"Must be {_OP} (.+)\.", re.S), lambda m: f"Skal være {_RANGE_OPS[m[1]]} {m[2]}."),
+    (
+        re.compile(r"Length must be between (\d+) and (\d+)\."),
+        lambda m: (
+            f"Længden skal være mellem {m[1]} og {m[2]} tegn."
+            if m[1] != "0"
+            else f"Længden må højst være {m[2]} tegn."
+        ),
+    ),
+    (re.compile(r"Length must be (\d+)\."), lambda m: f"Længden skal være {m[1]}."),
+    (
+        re.compile(r"Shorter than minimum length (\d+)\."),
+        lambda m: f"Skal være mindst {m[1]} lang.",
+    ),
+    (re.compile(r"Longer than maximum length (\d+)\."), lambda m: f"Må højst være {m[1]} lang."),
+    (re.compile(r"Must be equal to (.*)\.", re.S), lambda m: f"Skal være {m[1]}."),
+    (
+        re.compile(r"One or more of the choices you made was not in: (.*)\.", re.S),
+        lambda m: f"Et eller flere af valgene findes ikke blandt: {m[1]}.",
+    ),
+    (
+        re.compile(r"One or more of the choices you made was in: (.*)\.", re.S),
+        lambda m: f"Et eller flere af valgene er ikke tilladt: {m[1]}.",
+    ),
+    (re.compile(r"Not a valid (\w+)\."), lambda m: "Ugyldig værdi."),
+]
+
+
 def _translate(message: str) -> str:
-    return _FIELD_MESSAGES.get(message, message)
+    if message in _FIELD_MESSAGES:
+        return _FIELD_MESSAGES[message]
+    for pattern, danish in _FIELD_PATTERNS:
+        match = pattern.fullmatch(message)
+        if match:
+            return danish(match)
+    return message
 
 
 def field_errors(messages: Any, location: str = "json") -> list[dict[str, Any]]:

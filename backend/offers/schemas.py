@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from backend.fields import Integer
+from backend.fields import Integer, Text
 from backend.offers.models import TILBUDSTYPER
 
 _NORMERING = fields.Decimal(
@@ -28,8 +28,8 @@ class OfferYearSchema(Schema):
 
 
 class _OfferFields(Schema):
-    navn = fields.String(validate=validate.Length(min=1, max=300))
-    tilbudsportalen_id = fields.String(allow_none=True, validate=validate.Length(max=50))
+    navn = Text(validate=validate.Length(min=1, max=300))
+    tilbudsportalen_id = Text(allow_none=True, validate=validate.Length(max=50))
     maalgruppe = fields.String(
         validate=validate.Length(min=1, max=50),
         metadata={"description": "Målgruppe code, see /maalgrupper"},
@@ -38,10 +38,10 @@ class _OfferFields(Schema):
         validate=validate.OneOf(TILBUDSTYPER),
         metadata={"description": "dag, doegn; secure institutions also aaben, sikret"},
     )
-    sel_paragraf = fields.String(allow_none=True, validate=validate.Length(max=30))
+    sel_paragraf = Text(allow_none=True, validate=validate.Length(max=30))
     gyldig_fra = fields.Date(allow_none=True)
     gyldig_til = fields.Date(allow_none=True)
-    note = fields.String(allow_none=True, validate=validate.Length(max=4000))
+    note = Text(allow_none=True, validate=validate.Length(max=4000))
 
     @validates_schema
     def _period(self, data: dict, **_: object) -> None:

@@ -16,6 +16,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.errors import DomainError
+from backend.fields import safe_file_name
 from backend.http import (
     begin_writing,
     database,
@@ -269,7 +270,9 @@ class SubmissionFileDownload(MethodView):
             io.BytesIO(service.get_file(session(), submission)),
             mimetype=MIMETYPES[submission.file_format],
             as_attachment=True,
-            download_name=submission.file_name,
+            # Names stored before file names were cleaned may hold CR/LF: never a 500.
+            download_name=safe_file_name(submission.file_name)
+            or f"{submission.stream}.{submission.file_format}",
             etag=submission.file_sha256,
         )
         return response

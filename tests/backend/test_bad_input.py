@@ -56,7 +56,7 @@ CASES = {
         422,
         "ugyldige_data",
     ),
-    "not_json": (dict(data="navn=x", content_type="text/plain"), 422, "ugyldige_data"),
+    "not_json": (dict(data="navn=x", content_type="text/plain"), 415, "forkert_medietype"),
     "oversized": (
         dict(data='{"navn": "' + "x" * (2 * 1024 * 1024) + '"}', content_type="application/json"),
         413,
