@@ -207,6 +207,19 @@ MATRIX: dict[str, list[Case]] = {
             shows={"secretariat": ("Aarhus: Regnskab 2018, version 2", "{aarhus}")},
         ),
     ],
+    "sekretariat.tavle_download": [
+        get(
+            "/sekretariat/tavle.csv?aar=2018",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("Herning;Mangler (for sent), version 1", "Aarhus;Indsendt")},
+        ),
+        get(
+            "/sekretariat/tavle.xlsx?aar=2018",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("Mangler (for sent), version 1",)},
+        ),
+        get("/sekretariat/tavle.csv?aar=1999", statuses(SECRETARIATS, 404)),
+    ],
     "sekretariat.beslutning": [
         # a rejection without a comment: the board with a message, nothing decided
         post(
