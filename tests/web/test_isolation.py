@@ -15,6 +15,9 @@ nothing published. Every response is searched for what its principal may not see
 - a reporter never sees another organisation's unpublished rows (versions, file names,
   comments, offers);
 - another rammeaftale sees nothing (names of Midtjylland's municipalities and offers).
+
+Every POST is also sent without its CSRF token (400, whoever sends it), and at the end
+nothing the matrix sent has decided, submitted or published anything.
 """
 
 from __future__ import annotations
@@ -206,6 +209,19 @@ MATRIX: dict[str, list[Case]] = {
             statuses(SECRETARIATS),
             shows={"secretariat": ("Aarhus: Regnskab 2018, version 2", "{aarhus}")},
         ),
+    ],
+    "sekretariat.tavle_download": [
+        get(
+            "/sekretariat/tavle.csv?aar=2018",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("Herning;Mangler (for sent), version 1", "Aarhus;Indsendt")},
+        ),
+        get(
+            "/sekretariat/tavle.xlsx?aar=2018",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("Mangler (for sent), version 1",)},
+        ),
+        get("/sekretariat/tavle.csv?aar=1999", statuses(SECRETARIATS, 404)),
     ],
     "sekretariat.beslutning": [
         # a rejection without a comment: the board with a message, nothing decided
@@ -454,12 +470,12 @@ def _clients(env: Env) -> dict[str, WebClient]:
     return out
 
 
-def _send(client: WebClient, case: Case, world: dict[str, Any]) -> Any:
+def _send(client: WebClient, case: Case, world: dict[str, Any], *, csrf: bool = True) -> Any:
     path = case.path.format(**world)
     if case.method == "GET":
         return client.get(path)
     data = {k: v.format(**world) for k, v in case.data.items()}
-    return client.post(path, data)
+    return client.post(path, data, csrf=csrf)
 
 
 def run_matrix(env: Env) -> list[str]:
@@ -473,6 +489,13 @@ def run_matrix(env: Env) -> list[str]:
             for case in cases:
                 if who in case.skip:
                     continue
+                if case.method == "POST":
+                    # without the form's CSRF token: refused before anything else
+                    forged = _send(client, case, world, csrf=False)
+                    if forged.status_code != 400:
+                        problems.append(
+                            f"{who} POST {case.path} without CSRF token: {forged.status_code}"
+                        )
                 resp = _send(client, case, world)
                 where = f"{who} {case.method} {case.path.format(**world)} ({endpoint})"
                 want = case.expect[who]

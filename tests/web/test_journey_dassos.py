@@ -71,8 +71,16 @@ def test_dassos_member_reads_published_figures_and_nothing_else(
     figure.get_by_role("link", name=re.compile("Definition af")).click()
     ui.seen()
     assert page.url.endswith("/definitioner#pladser_pr_10000")
-    # the published table as CSV, with Danish numbers
     ui.visit("/sammenligning?noegletal=pladser_pr_10000&aar=2017")
+    # on a 390 px phone: the page does not scroll sideways; the chart keeps a readable
+    # size in its own sideways-scrolling box, and the table's caption stays in view
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert figure.locator("svg").bounding_box()["width"] >= 540
+    caption = page.locator("#tabel caption").bounding_box()
+    assert caption["x"] >= 0 and caption["x"] + caption["width"] <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
+    # the published table as CSV, with Danish numbers
     with page.expect_download() as info:
         page.get_by_role("link", name=re.compile("CSV")).first.click()
     csv = Path(info.value.path()).read_bytes().decode("utf-8-sig")

@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from backend.audit.models import AuditEntry
 from backend.db.tenancy import TenantScope, scoped
 from backend.organisations.models import Organisation
+from tests.backend.udgiftsbehov.support import DEMO_RUN, EXPLAINING_RUN, upload_extra_indicators
 from tests.conftest import Env
-from tests.factories import make_period
+from tests.factories import make_period, make_token
 from tests.web.conftest import DEMO, login
 
 
@@ -198,3 +199,39 @@ def test_secretariat_model_runs_and_reference_pages(web_env: Env) -> None:
     ref = sek.get("/sekretariat/referencedata").get_data(as_text=True)
     assert "<caption>Folketal</caption>" in ref
     assert re.search(r"<th scope=\"row\">2017</th><td class=\"rt-num\">\d+</td>", ref)
+
+
+def test_model_runs_show_diagnostics_and_publish_from_the_page(web_env: Env) -> None:
+    upload_extra_indicators(web_env.database)
+    headers = make_token(web_env.database, org="sekretariat-midt", role="secretariat")
+    made = {}
+    for name, spec in (("forklarer", EXPLAINING_RUN), ("forklarer_ikke", DEMO_RUN)):
+        resp = web_env.client.post(
+            "/api/v1/udgiftsbehov", json={**spec, "n_bootstrap": 20}, headers=headers
+        )
+        assert resp.status_code == 201
+        made[name] = resp.get_json()
+    sek = login(web_env.app, *DEMO["sekretariat"])
+    html = sek.get("/sekretariat/modelkoersler").get_data(as_text=True)
+    good, bad = made["forklarer"], made["forklarer_ikke"]
+    # diagnostics of each run: n, R², leave-one-out R², RMSE, in Danish format
+    for run in (good, bad):
+        row = re.search(rf'<th scope="row">{run["id"]}</th>(.*?)</tr>', html, re.S).group(1)
+        assert f'<td class="rt-num">{run["n"]}</td>' in row
+        r2 = f"{run['r2']:.2f}".replace(".", ",").replace("-", "−")
+        assert r2 in row.replace("-", "−"), (r2, row)
+        assert f"Offentliggør kørsel {run['id']}" in row
+    # the run that explains nothing is refused with the service's Danish message
+    resp = sek.post(f"/sekretariat/modelkoersler/{bad['id']}/offentliggoer")
+    assert resp.status_code == 303
+    html = sek.get("/sekretariat/modelkoersler").get_data(as_text=True)
+    assert "kan ikke offentliggøres som forventet udgiftsbehov" in html
+    assert f"Offentliggør kørsel {bad['id']}" in html
+    # the one that explains is published, and the API agrees
+    resp = sek.post(f"/sekretariat/modelkoersler/{good['id']}/offentliggoer")
+    assert resp.status_code == 303
+    html = sek.get("/sekretariat/modelkoersler").get_data(as_text=True)
+    assert f"Modelkørsel {good['id']} er offentliggjort." in html
+    assert f"Offentliggør kørsel {good['id']}" not in html
+    api = web_env.client.get(f"/api/v1/udgiftsbehov/{good['id']}", headers=headers).get_json()
+    assert api["status"] == "offentliggjort"

@@ -22,7 +22,9 @@ from backend.submissions import workflow
 from backend.udgiftsbehov import document as model_document
 from backend.udgiftsbehov import service as models
 from backend.web.blueprint import web_blueprint
-from backend.web.labels import period_label
+from backend.web.downloads import attachment
+from backend.web.labels import BOARD_STATUS, MIMETYPES, period_label
+from backend.web.sammenligning import tables as t
 from backend.web.session import login_required
 
 bp = web_blueprint("sekretariat", __name__)
@@ -34,9 +36,8 @@ def _years(all_periods) -> list[int]:
     return sorted({p.aar for p in all_periods}, reverse=True)
 
 
-@bp.get("/sekretariat")
-@login_required(*SECRETARIAT)
-def tavle():
+def _board():
+    """(year, years, the year's periods, cells per organisation and period, names)."""
     p = principal()
     all_periods = periods.list_periods(session(), rammeaftale_id=p.rammeaftale_id)
     years = _years(all_periods)
@@ -51,6 +52,52 @@ def tavle():
         for row in workflow.status_overview(session(), period):
             cells[row["organisation"]][period.id] = row
             names[row["organisation"]] = row["navn"]
+    return aar, years, chosen, cells, names
+
+
+@bp.get("/sekretariat/tavle.<fmt>")
+@login_required(*SECRETARIAT)
+def tavle_download(fmt: str):
+    """The board of a year as XLSX or CSV (the tables writers): one row per organisation,
+    one column per period, the status in words (late ones marked) and the version."""
+    if fmt not in MIMETYPES:
+        raise NotFound("Oversigten findes kun som XLSX og CSV.")
+    aar, _years_, chosen, cells, names = _board()
+    if not chosen:
+        raise NotFound(f"Der er ingen indberetningsperioder for {aar}.")
+
+    def cell(row: dict | None) -> t.Cell:
+        if row is None:
+            return t.not_applicable()
+        words = BOARD_STATUS.get(row["status"], row["status"])
+        if row.get("for_sent"):
+            words += " (for sent)"
+        if row.get("version"):
+            words += f", version {row['version']}"
+        return t.text(words)
+
+    table = t.Table(
+        key="indberetninger",
+        caption=f"Seneste version pr. organisation og datastrøm, {aar}",
+        headers=(
+            "Organisation",
+            *(f"{period_label(x)} (frist {x.frist:%d.%m.%Y})" for x in chosen),
+        ),
+        rows=tuple(
+            t.Row((t.text(navn), *(cell(cells[kode].get(x.id)) for x in chosen)))
+            for kode, navn in sorted(names.items(), key=lambda kv: kv[1])
+        ),
+    )
+    data = (
+        t.table_xlsx(table, sheet=f"Indberetninger {aar}") if fmt == "xlsx" else t.table_csv(table)
+    )
+    return attachment(data, MIMETYPES[fmt], f"indberetninger_{aar}.{fmt}")
+
+
+@bp.get("/sekretariat")
+@login_required(*SECRETARIAT)
+def tavle():
+    aar, years, chosen, cells, names = _board()
     submitted = submissions.list_submissions(session(), status="submitted", limit=1000).items
     waiting = [s for s in submitted if any(s.period_id == x.id for x in chosen)]
     return render_template(

@@ -1,0 +1,158 @@
+"""/kommune/<kode>, the municipality profile, through the Flask client, against the JSON
+nøgletal (/api/v1/noegletal) and the JSON model run (/api/v1/udgiftsbehov/<id>): every
+published nøgletal of the year against the peer group, the region and the agreement; the
+trend over the published years; the peer group named; each published model run's actual
+against expected with its interval and the model's caveat. Published data only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.backend.udgiftsbehov.support import (
+    EXPLAINING_RUN,
+    upload_extra_indicators,
+    upload_pl_index,
+)
+from tests.conftest import Env
+from tests.factories import make_token
+from tests.web import support
+
+OWN = "657"  # Herning
+
+
+@pytest.fixture
+def world(web_env: Env, login_as):  # type: ignore[no-untyped-def]
+    """2016 and 2017 published, a published and a draft model run; a viewer of Herning."""
+    upload_pl_index(web_env.database)  # the 2016 edition restates 2017 accounts
+    secretariat = support.publish(web_env, 2016)
+    support.publish(web_env, 2017)
+    upload_extra_indicators(web_env.database)
+    runs = []
+    for _ in range(2):
+        resp = web_env.client.post(
+            "/api/v1/udgiftsbehov", json={**EXPLAINING_RUN, "n_bootstrap": 20}, headers=secretariat
+        )
+        assert resp.status_code == 201, resp.get_data(as_text=True)
+        runs.append(resp.get_json()["id"])
+    run, draft = runs
+    resp = web_env.client.post(f"/api/v1/udgiftsbehov/{run}/publish", headers=secretariat)
+    assert resp.status_code == 200
+    run_json = web_env.client.get(f"/api/v1/udgiftsbehov/{run}", headers=secretariat).get_json()
+    return {"client": login_as(role="viewer", org=OWN), "run": run_json, "draft": draft}
+
+
+def _page(client: Any, path: str) -> str:
+    resp = client.get(path)
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:2000]
+    assert resp.headers["Cache-Control"] == "no-store"
+    return resp.get_data(as_text=True)
+
+
+def _noegletal(env: Env, year: int) -> list[dict[str, Any]]:
+    headers = make_token(env.database, org=OWN, role="viewer")
+    resp = env.client.get(f"/api/v1/noegletal?aar={year}", headers=headers)
+    assert resp.status_code == 200
+    return resp.get_json()["noegletal"]
+
+
+def _average(item: dict[str, Any], scope: str) -> str:
+    return next(a["tekst"] for a in item["gennemsnit"] if a["omfang"] == scope)
+
+
+def test_every_published_noegletal_against_peers_region_and_agreement(web_env: Env, world) -> None:  # type: ignore[no-untyped-def]
+    html = _page(world["client"], "/kommune/657?aar=2017")
+    rows = support.tables(html)[0]
+    items = [
+        (item, mine)
+        for item in _noegletal(web_env, 2017)
+        for mine in item["vaerdier"]
+        if mine["organisation"] == OWN
+    ]
+    assert len(rows) == len(items) >= 10
+    for row, (item, mine) in zip(rows, items, strict=True):
+        cells = [c.replace("\u2212", "-") for c in row["cells"]]  # the page's minus sign
+        assert cells[0] == item["navn"]
+        assert cells[3] == mine["tekst"], item["id"]
+        peer = mine["peer_gennemsnit"]
+        assert cells[5].startswith(peer["tekst"]) and "afledt" in cells[5]
+        values = {v["organisation"]: v["value"] for v in item["vaerdier"]}
+        with_value = [m for m in peer["medlemmer"] if values.get(m) is not None]
+        assert cells[6] == str(len(with_value)), item["id"]  # the n behind the average
+        assert cells[7].startswith(_average(item, "region"))
+        assert cells[9].startswith(_average(item, "hele aftalen"))
+        assert "v-derived" in row["kinds"][9]
+
+
+def test_peer_group_is_named(web_env: Env, world) -> None:  # type: ignore[no-untyped-def]
+    html = _page(world["client"], "/kommune/657?aar=2017")
+    headers = make_token(web_env.database, org=OWN, role="viewer")
+    doc = web_env.client.get("/api/v1/noegletal?aar=2017", headers=headers).get_json()
+    peers = doc["peer_grupper"]["grupper"][OWN]
+    names = {v["organisation"]: v["navn"] for n in doc["noegletal"] for v in n["vaerdier"]}
+    assert f"Herning sammenlignes med de {len(peers)} kommuner" in html
+    assert "<strong>" + ", ".join(names[p] for p in peers) + "</strong>" in html
+
+
+def test_trend_over_the_published_years(web_env: Env, world) -> None:  # type: ignore[no-untyped-def]
+    html = _page(world["client"], "/kommune/657?noegletal=belaegningsprocent")
+    tables = support.tables(html)
+    trend = tables[1]
+    own = next(r for r in trend if "rt-own" in r["class"])
+    by_year = {}
+    for year in (2016, 2017):
+        item = next(
+            n
+            for n in _noegletal(web_env, year)
+            if n["id"] == "belaegningsprocent" and not n["maalgruppe"]
+        )
+        by_year[year] = next(v["tekst"] for v in item["vaerdier"] if v["organisation"] == OWN)
+    assert own["cells"] == ["Herning", by_year[2016], by_year[2017]]
+    assert f"Herning gik fra {by_year[2016]} i 2016 til {by_year[2017]} i 2017." in html
+    assert '<th scope="col" class="rt-num">2016</th>' in html
+    # the own series and the three averages, each naming its rule
+    assert len(trend) == 4
+    assert all("gennemsnit" in r["cells"][0] or "Σ" in r["cells"][0] for r in trend[1:])
+
+
+def test_expected_need_of_each_published_run_with_interval_and_caveat(world) -> None:  # type: ignore[no-untyped-def]
+    run = world["run"]
+    html = _page(world["client"], "/kommune/657")
+    assert f"Modelkørsel {run['id']}," in html
+    assert f"Modelkørsel {world['draft']}," not in html
+    caveat = run.get("forbehold")
+    assert caveat and caveat in html
+    table = support.tables(html)[-1]
+    rows = [r for r in run["kommuner"] if r["aar"] == max(k["aar"] for k in run["kommuner"])]
+    assert len(table) == len(rows)
+    own = next(r for r in table if "rt-own" in r["class"])
+    assert own["cells"][0] == "Herning (egen)"
+    mine = next(r for r in rows if r["kode"] == OWN)
+    # actual, expected and the interval, in Danish format; expected and interval derived
+    for cell, value in zip(
+        own["cells"][1:5],
+        (mine["faktisk"], mine["forventet"], mine["interval"]["lav"], mine["interval"]["hoej"]),
+        strict=True,
+    ):
+        shown = float(cell.split("*")[0].replace(".", "").replace(",", "."))
+        assert abs(shown - float(value)) < 1, (cell, value)
+    assert all("v-derived" in k for k in own["kinds"][2:5])
+    # the dot plot: the own municipality among the points, and its sentence
+    assert 'aria-label="Prikdiagram: faktisk mod forventet pr. kommune.' in html
+    assert "Herning: faktisk" in html and "intervallet." in html
+
+
+def test_nothing_before_publication_and_never_a_draft_run(web_env: Env, login_as) -> None:  # type: ignore[no-untyped-def]
+    secretariat = make_token(web_env.database, org="sekretariat-midt", role="secretariat")
+    upload_extra_indicators(web_env.database)
+    resp = web_env.client.post(
+        "/api/v1/udgiftsbehov", json={**EXPLAINING_RUN, "n_bootstrap": 20}, headers=secretariat
+    )
+    draft = resp.get_json()["id"]
+    client = login_as(role="secretariat", org="sekretariat-midt")  # sees drafts elsewhere
+    html = _page(client, "/kommune/657")
+    assert "Der er endnu ikke offentliggjort nøgletal." in html
+    assert f"Modelkørsel {draft}," not in html
+    assert "Der er ingen offentliggjorte modelkørsler" in html
+    assert "<table" not in html
