@@ -4,7 +4,8 @@ published as immutable snapshots that every principal of the agreement may read.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from backend.audit import service as audit
 from backend.db.base import utcnow
 from backend.db.tenancy import acting_as
-from backend.errors import NotFound
+from backend.errors import Invalid, NotFound
 from backend.reference import structural
 from backend.reports.document import LedelsesinformationReport
 from backend.reports.inputs import ReportInputs, load_inputs
@@ -33,12 +34,27 @@ from benchmark.occupancy import belaegning_table
 from benchmark.peers import nearest_peers
 from benchmark.places import pladsoversigt
 from benchmark.presentation import format_da
+from benchmark.prices import MissingPriceIndex
 
 KIND = "ledelsesinformation"
 
 
 def _price_index(inputs: ReportInputs) -> Any:
     return inputs.price_index if inputs.price_index.values else None
+
+
+@contextmanager
+def _pl_index_needed(year: int) -> Iterator[None]:
+    """A missing PL index is the user's to fix: 422 "PL-indeks for 2016 mangler"."""
+    try:
+        yield
+    except MissingPriceIndex as exc:
+        raise Invalid(
+            f"{exc}. Indlæs PL-indekset (reference load-pl-index eller "
+            f"/referencedata), før tabellerne og nøgletallene for {year} kan beregnes.",
+            code="pl_indeks_mangler",
+            errors=[{"field": "aar", "location": "query", "message": str(exc), "aar": exc.years}],
+        ) from exc
 
 
 def build_report(
@@ -51,6 +67,19 @@ def build_report(
     """Tables A–E of ``inputs.year`` against the year before, money in ``year`` prices."""
     year, index = inputs.year, _price_index(inputs)
     operators = sorted({a.driftsherre for a in inputs.accounts})
+    with _pl_index_needed(year):
+        return _report(inputs, year, index, operators, status, published_at, labels)
+
+
+def _report(
+    inputs: ReportInputs,
+    year: int,
+    index: Any,
+    operators: list[str],
+    status: str,
+    published_at: datetime | None,
+    labels: dict[str, str] | None,
+) -> LedelsesinformationReport:
     return LedelsesinformationReport(
         year=year,
         price_year=year,
@@ -72,6 +101,11 @@ def build_report(
 
 
 def compute_key_figures(inputs: ReportInputs) -> NoegletalResult:
+    with _pl_index_needed(inputs.year):
+        return _key_figures(inputs)
+
+
+def _key_figures(inputs: ReportInputs) -> NoegletalResult:
     return compute_noegletal(
         inputs.year,
         accounts=inputs.accounts,

@@ -257,11 +257,17 @@ def test_indicator_catalogue(full_env: Env, secretariat: dict[str, str]) -> None
 
 
 def test_pooled_years_and_weights(full_env: Env, secretariat: dict[str, str]) -> None:
+    # A money nøgletal pooled over 2016 and 2017 needs the PL index (issue 12, deliverable
+    # 10: a 422 naming the years); places per 10.000 (no money) needs none (deliverable 8).
     no_index = full_env.client.post(
-        URL, headers=secretariat, json={**DEMO_RUN, "aar": [2016, 2017]}
+        URL,
+        headers=secretariat,
+        json={**DEMO_RUN, "noegletal": "regnskab_pr_indbygger", "aar": [2016, 2017]},
     )
-    assert no_index.status_code == 422 and no_index.json["code"] == "noegletal_kan_ikke_beregnes"
-    assert "PL-indeks" in no_index.json["detail"]  # 2016 needs the accounts restated
+    assert no_index.status_code == 422 and no_index.json["code"] == "pl_indeks_mangler"
+    assert "PL-indeks for 2016 og 2017 mangler" in no_index.json["detail"]
+    without = _run(full_env, secretariat, aar=[2016, 2017], n_bootstrap=0)
+    assert without["n"] == 35 and without["aar"] == [2016, 2017]
     upload_pl_index(full_env.database)
     run = _run(full_env, secretariat, aar=[2016, 2017], vaegtet=True, k=3, n_bootstrap=50)
     # Samsø both years, Hedensted in 2017 (closed) are structural zeros: 18 + 17 rows
