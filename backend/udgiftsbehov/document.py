@@ -133,6 +133,8 @@ def full(run: ModelRun) -> dict[str, Any]:
         "n_bootstrap": res["n_bootstrap"],
         "random_state": res["random_state"],
         "interval_metode": res["interval_method"],
+        "degenererede_gentraekninger": res.get("n_degenerate_resamples"),
+        "versioner": res.get("library_versions", {}),
         "peers": {k: v for k, v in res["peers"].items() if k != "grupper"},
         "indikator_definitioner": res["indikator_definitioner"],
         "kommuner": [_row(run, r) for r in res["rows"]],

@@ -229,6 +229,18 @@ class RunSchema(RunSummarySchema):
     n_bootstrap = fields.Integer()
     random_state = fields.Integer()
     interval_metode = fields.String()
+    degenererede_gentraekninger = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "Bootstrap resamples in which an indicator was constant (its "
+            "coefficient set to 0 there, as scikit-learn does)"
+        },
+    )
+    versioner = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "Python, numpy, scipy, pandas and scikit-learn of the run"},
+    )
     peers = fields.Dict(
         metadata={"description": "k, year, indicators and weights of the peer groups"}
     )

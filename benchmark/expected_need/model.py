@@ -157,6 +157,7 @@ class ExpectedNeedModel(BaseEstimator):
             intercept=self.original_intercept(),
             coefficients=self.coefficients(),
             input_hash=self.input_hash(frame),
+            n_degenerate=self.n_degenerate_,
         )
 
     def _check_parameters(self) -> None:
@@ -285,12 +286,14 @@ class ExpectedNeedModel(BaseEstimator):
         p = z.shape[1]
         self.bootstrap_standardised_ = np.empty((0, p))
         self.bootstrap_original_ = np.empty((0, p))
+        self.n_degenerate_ = 0
         if self.n_bootstrap == 0:
             return
         n_groups = int(self.groups_.max()) + 1
         draws = bootstrap_draws(n_groups, self.n_bootstrap, self.random_state)
         row_weights = draws_to_row_weights(draws, self.groups_, self.sample_weight_)
         batch = refit_batch(z, y, row_weights, self.alpha_ or 0.0)
+        self.n_degenerate_ = int(0 if batch.degenerate is None else batch.degenerate.sum())
         self.bootstrap_standardised_ = batch.coef_u
         self.bootstrap_original_ = batch.coef_z / self.pipeline_["scaler"].scale_
 
