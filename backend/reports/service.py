@@ -100,9 +100,27 @@ def _report(
     )
 
 
+DERIVED_OCCUPANCY = (
+    "afledt: belægningen er ikke indberettet, men udledt af tabel D (belægning pr. "
+    "målgruppe) og tabel E (pladser pr. driftsherre)"
+)
+
+
 def compute_key_figures(inputs: ReportInputs) -> NoegletalResult:
+    """Every nøgletal of ``inputs.year``; a belægningsprocent resting on derived (not
+    reported) occupancy lines is marked as derived on the value."""
     with _pl_index_needed(inputs.year):
-        return _key_figures(inputs)
+        result = _key_figures(inputs)
+    derived = {o.driftsherre for o in inputs.occupancy if o.derived and o.year == inputs.year}
+    if not derived:
+        return result
+    values = tuple(
+        dataclasses.replace(v, derived=DERIVED_OCCUPANCY)
+        if v.noegletal == "belaegningsprocent" and v.organisation in derived
+        else v
+        for v in result.values
+    )
+    return dataclasses.replace(result, values=values, _index={})
 
 
 def _key_figures(inputs: ReportInputs) -> NoegletalResult:
@@ -118,6 +136,7 @@ def _key_figures(inputs: ReportInputs) -> NoegletalResult:
         organisations=sorted(inputs.organisations),
         age_band_by_maalgruppe=inputs.age_bands,
         area_of_organisation=inputs.area_of,
+        buyers=inputs.municipalities or None,
     )
 
 
@@ -183,18 +202,24 @@ def noegletal_document(
         definition = REGISTRY.get(noegletal_id)
         # Region average: the municipalities' values, not the Region's own (an operator
         # whose per-inhabitant figure has the whole region as denominator).
-        region = unweighted_average(values, municipalities, scope="region")
-        agreement = weighted_average(values, scope="hele aftalen")
+        left_out = _openings_and_closures(noegletal_id, values)
+        kept = [v for v in values if v.organisation not in left_out]
+        region = unweighted_average(kept or values, municipalities, scope="region")
+        agreement = weighted_average(kept or values, scope="hele aftalen")
         out["noegletal"].append(
             {
                 "id": noegletal_id,
                 "navn": definition.navn if definition else noegletal_id,
                 "maalgruppe": mg or None,
+                "side": str(definition.side) if definition else None,
+                "side_tekst": definition.side_tekst if definition else None,
                 "vaerdier": [
                     {
                         "organisation": v.organisation,
                         "navn": organisations.get(v.organisation, v.organisation),
                         **_figure(v.value),
+                        "ingen_data": v.reason,
+                        "afledt": v.derived,
                         "naevner": v.naevner,
                         "peer_gennemsnit": _peer_average(
                             values, peers["grupper"].get(v.organisation)
@@ -203,7 +228,7 @@ def noegletal_document(
                     for v in values
                 ],
                 "gennemsnit": [
-                    {"omfang": avg.scope, "regel": avg.rule, **_figure(avg.value)}
+                    _average(avg, kept or values, left_out, with_median=avg is region)
                     for avg in (region, agreement)
                 ],
             }
@@ -211,11 +236,63 @@ def noegletal_document(
     return out
 
 
+DEVELOPMENTS = ("takstudvikling_regnskab", "takstudvikling_budget")
+
+
+def _openings_and_closures(noegletal_id: str, values: Sequence[Any]) -> dict[str, str]:
+    """Operators left out of a takstudvikling average, with the reason: a closure (no
+    belægning this year after a price last year: −100 %) or an opening (no price last
+    year). A closure's −100 % is no price development and would drag an unweighted mean."""
+    if noegletal_id not in DEVELOPMENTS:
+        return {}
+    out = {}
+    for v in values:
+        c = dict(v.components)
+        now = c.get("belaegning_aarspladser", c.get("normering"))
+        before = c.get("belaegning_aarspladser_forrige", c.get("normering_forrige"))
+        if v.value.value is not None and v.value.value == Decimal(-100) and not now:
+            out[v.organisation] = "lukket (ingen belægning i år)"
+        elif not before and now:
+            out[v.organisation] = "åbnet (ingen pris sidste år)"
+    return out
+
+
+def _average(
+    avg: Any, values: Sequence[Any], left_out: dict[str, str], *, with_median: bool
+) -> dict[str, Any]:
+    """An average with its rule, n, the members with a value, those without one, the
+    openings/closures left out and (unweighted averages) the median beside the mean."""
+    present = [v for v in values if v.organisation in avg.members and v.value.value is not None]
+    out = {
+        "omfang": avg.scope,
+        "regel": avg.rule,
+        **_figure(avg.value),
+        "n": avg.n,
+        "medlemmer": sorted(v.organisation for v in present),
+        "uden_vaerdi": list(avg.missing),
+        "udeladt": [{"organisation": k, "grund": g} for k, g in sorted(left_out.items())],
+    }
+    if with_median:
+        numbers = sorted(v.value.value for v in present)
+        median = None
+        if numbers:
+            mid = len(numbers) // 2
+            median = numbers[mid] if len(numbers) % 2 else (numbers[mid - 1] + numbers[mid]) / 2
+        out["median"] = _figure(dataclasses.replace(avg.value, value=median))
+    return out
+
+
 def _peer_average(values: Any, members: list[str] | None) -> dict[str, Any] | None:
     if not members:
         return None
     avg = unweighted_average(values, members, scope="peer-gruppe")
-    return {"regel": avg.rule, "medlemmer": members, **_figure(avg.value)}
+    return {
+        "regel": avg.rule,
+        "medlemmer": members,
+        "n": avg.n,
+        "uden_vaerdi": list(avg.missing),
+        **_figure(avg.value),
+    }
 
 
 def key_figures_document(
