@@ -106,11 +106,12 @@ DERIVED_OCCUPANCY = (
 )
 
 
-def compute_key_figures(inputs: ReportInputs) -> NoegletalResult:
-    """Every nøgletal of ``inputs.year``; a belægningsprocent resting on derived (not
-    reported) occupancy lines is marked as derived on the value."""
+def compute_key_figures(inputs: ReportInputs, price_year: int | None = None) -> NoegletalResult:
+    """Every nøgletal of ``inputs.year``, money in ``price_year`` prices (default the year);
+    a belægningsprocent resting on derived (not reported) occupancy lines is marked as
+    derived on the value."""
     with _pl_index_needed(inputs.year):
-        result = _key_figures(inputs)
+        result = _key_figures(inputs, inputs.year if price_year is None else price_year)
     derived = {o.driftsherre for o in inputs.occupancy if o.derived and o.year == inputs.year}
     if not derived:
         return result
@@ -123,7 +124,7 @@ def compute_key_figures(inputs: ReportInputs) -> NoegletalResult:
     return dataclasses.replace(result, values=values, _index={})
 
 
-def _key_figures(inputs: ReportInputs) -> NoegletalResult:
+def _key_figures(inputs: ReportInputs, price_year: int) -> NoegletalResult:
     return compute_noegletal(
         inputs.year,
         accounts=inputs.accounts,
@@ -132,7 +133,7 @@ def _key_figures(inputs: ReportInputs) -> NoegletalResult:
         tariffs=inputs.tariffs,
         population=inputs.population,
         price_index=_price_index(inputs),
-        price_year=inputs.year,
+        price_year=price_year,
         organisations=sorted(inputs.organisations),
         age_band_by_maalgruppe=inputs.age_bands,
         area_of_organisation=inputs.area_of,

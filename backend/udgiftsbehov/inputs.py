@@ -26,6 +26,11 @@ def needs_prices(noegletal: str) -> bool:
     return any(c.startswith(MONEY_COMPONENTS) for c in components)
 
 
+def price_year(noegletal: str, years: Sequence[int]) -> int | None:
+    """The one price year of a run's money (the latest year); None without money."""
+    return max(years) if needs_prices(noegletal) else None
+
+
 def target_values(
     session: Session,
     *,
@@ -36,7 +41,8 @@ def target_values(
     kommuner: Sequence[Municipality],
 ) -> dict[Key, float | None]:
     """The nøgletal of every municipality and year (None: no value), from the approved
-    data in the session's tenant scope, through the reports' own computation."""
+    data in the session's tenant scope, through the reports' own computation. Money is
+    in one price year for all years, the latest (:func:`price_year`)."""
     out: dict[Key, float | None] = {}
     for year in years:
         inputs = load_inputs(session, rammeaftale_id, year)
@@ -56,7 +62,7 @@ def target_values(
             # A nøgletal without money needs no PL index: leave the money streams out.
             inputs = dataclasses.replace(inputs, accounts=(), tariffs=())
         try:
-            result = compute_key_figures(inputs)
+            result = compute_key_figures(inputs, price_year(noegletal, years))
         except ValueError as exc:
             raise Invalid(
                 f"Nøgletallene for {year} kan ikke beregnes: {exc}.",

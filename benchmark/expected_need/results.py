@@ -169,7 +169,9 @@ class Coefficient:
     ``standardised``: change in the target (target units) per standard deviation of the
     indicator (the pipeline's ``coef_``); ``original``: per unit of the indicator
     (= standardised ÷ SD). ``*_interval``: bootstrap percentile interval at
-    ``ExpectedNeedResults.ci_level`` (None without bootstrap).
+    ``ExpectedNeedResults.ci_level`` (None without bootstrap). ``robust_se_*``: HC3
+    heteroscedasticity-robust standard errors (OLS only; None for ridge), per SD and per
+    unit of the indicator.
     """
 
     indicator: str
@@ -177,6 +179,8 @@ class Coefficient:
     original: float
     standardised_interval: tuple[float, float] | None
     original_interval: tuple[float, float] | None
+    robust_se_standardised: float | None = None
+    robust_se_original: float | None = None
 
 
 @dataclass(frozen=True)

@@ -59,3 +59,23 @@ def test_a_run_records_its_library_versions() -> None:
     assert results.library_versions["numpy"] == np.__version__
     assert results.library_versions["scikit-learn"] == sklearn.__version__
     assert results.n_degenerate_resamples == 0
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_ols_coefficients_carry_hc3_robust_errors_equal_to_statsmodels(weighted: bool) -> None:
+    import statsmodels.api as sm
+
+    frame = make_need_data(n=30, seed=33)
+    indicators = ("andel_65_plus", "log_folketal")
+    model = ExpectedNeedModel(
+        "pladser", indicators, weight="folketal" if weighted else None, n_bootstrap=0
+    ).fit(frame)
+    frame = frame.sort_values("area_code").reset_index(drop=True)
+    weights = frame.folketal.to_numpy() if weighted else np.ones(len(frame))
+    reference = sm.WLS(
+        frame.pladser.to_numpy(), sm.add_constant(frame[list(indicators)].to_numpy()), weights
+    ).fit(cov_type="HC3")
+    ours = [c.robust_se_original for c in model.results_.coefficients]
+    np.testing.assert_allclose(ours, reference.bse[1:], rtol=1e-8)
+    ridge = ExpectedNeedModel("pladser", indicators, method="ridge", n_bootstrap=0).fit(frame)
+    assert all(c.robust_se_original is None for c in ridge.results_.coefficients)

@@ -257,15 +257,14 @@ def test_indicator_catalogue(full_env: Env, secretariat: dict[str, str]) -> None
 
 
 def test_pooled_years_and_weights(full_env: Env, secretariat: dict[str, str]) -> None:
-    # A money nøgletal pooled over 2016 and 2017 needs the PL index (issue 12, deliverable
-    # 10: a 422 naming the years); places per 10.000 (no money) needs none (deliverable 8).
-    no_index = full_env.client.post(
-        URL,
-        headers=secretariat,
-        json={**DEMO_RUN, "noegletal": "regnskab_pr_indbygger", "aar": [2016, 2017]},
+    # Pooled runs are in one price year, the latest (issue 12, deliverable 8): the demo's
+    # 2016 amounts are already in 2017 prices, so a pooled money run needs no restatement
+    # and no PL index (the 422 for a missing index: tests/backend/reports/test_pl_index.py);
+    # places per 10.000 (no money) never needs one.
+    money = _run(
+        full_env, secretariat, noegletal="regnskab_pr_indbygger", aar=[2016, 2017], n_bootstrap=0
     )
-    assert no_index.status_code == 422 and no_index.json["code"] == "pl_indeks_mangler"
-    assert "PL-indeks for 2016 og 2017 mangler" in no_index.json["detail"]
+    assert money["prisaar"] == 2017 and money["aarseffekt"] == ["aar_2017"]
     without = _run(full_env, secretariat, aar=[2016, 2017], n_bootstrap=0)
     assert without["n"] == 35 and without["aar"] == [2016, 2017]
     upload_pl_index(full_env.database)
