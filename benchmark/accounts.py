@@ -6,7 +6,7 @@ year t against t−1 with t−1 restated in the prices of t (or of ``price_year`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeAlias
@@ -162,8 +162,36 @@ def _add(rows: Iterable[dict[str, Decimal] | None]) -> dict[str, Decimal] | None
     return {name: sum((r[name] for r in present), Decimal(0)) for name in _ALL}
 
 
-def _price_note(year: int, previous_year: int, price_year: int) -> str:
-    return f"{previous_year} og {year} i {price_year}-priser (omregnet med PL-indeks)"
+def restatements(
+    accounts: Accounts, years: Sequence[int], price_year: int, price_index: PriceIndex | None
+) -> dict[int, Decimal]:
+    """The factor PL_price_year ÷ PL_from of every price year the lines of ``years`` were
+    stated in other than ``price_year`` (empty: nothing was restated)."""
+    data = AccountFrame.of(accounts).data
+    stated = {int(v) for v in data.loc[data["year"].isin(list(years)), "price_year"]}
+    stated -= {price_year}
+    return {py: restatement_factor(py, price_year, price_index) for py in sorted(stated)}
+
+
+def price_note(
+    year: int,
+    previous_year: int,
+    price_year: int,
+    factors: Mapping[int, Decimal],
+    price_index: PriceIndex | None,
+) -> str:
+    """What was restated: "ikke omregnet" when nothing was; else the index, its source and
+    each factor (PL_price_year ÷ PL_from, 4 decimals)."""
+    head = f"{previous_year} og {year} i {price_year}-priser"
+    if not factors:
+        return f"{head}; ikke omregnet (alle beløb var indberettet i {price_year}-priser)"
+    source = price_index.source if price_index is not None and price_index.source else None
+    listed = "; ".join(
+        f"{py}-priser × {format(factor.quantize(Decimal('0.0001')), 'f').replace('.', ',')} "
+        f"(PL {price_year} ÷ PL {py})"
+        for py, factor in factors.items()
+    )
+    return f"{head}; omregnet med PL-indeks{f' ({source})' if source else ''}: {listed}"
 
 
 def takstudvikling_table(
@@ -183,6 +211,7 @@ def takstudvikling_table(
     −100 %. The total row is Σ/Σ over the rows, never an average of ratios.
     """
     py = year if price_year is None else price_year
+    accounts = AccountFrame.of(accounts)
     sums = operator_year_sums(accounts, (year - 1, year), py, price_index)
     rows = tuple(
         _takst_row(d, sums.get((d, year - 1)), sums.get((d, year)), py)
@@ -195,7 +224,11 @@ def takstudvikling_table(
         _add(sums.get((d, year)) for d in ops),
         py,
     )
-    notes = (_price_note(year, year - 1, py), "Hovedtotal = Σregnskab ÷ Σbelægning")
+    factors = restatements(accounts, (year - 1, year), py, price_index)
+    notes = (
+        price_note(year, year - 1, py, factors, price_index),
+        "Hovedtotal = Σregnskab ÷ Σbelægning",
+    )
     return TakstudviklingTable(year, year - 1, py, rows, total, notes)
 
 
@@ -208,6 +241,7 @@ def _amount_table(
     driftsherrer: Sequence[str] | None,
 ) -> AccountAmountTable:
     py = year if price_year is None else price_year
+    accounts = AccountFrame.of(accounts)
     sums = operator_year_sums(accounts, (year - 1, year), py, price_index)
 
     def figure(values: dict[str, Decimal] | None) -> Figure:
@@ -222,7 +256,11 @@ def _amount_table(
             totals[i] += fig.value or Decimal(0)
         rows.append(row)
     total = AccountAmountRow(TOTAL, Figure(totals[0], KR, py), Figure(totals[1], KR, py))
-    notes = (_price_note(year, year - 1, py), "Hovedtotal = summen af de uafrundede rækker")
+    factors = restatements(accounts, (year - 1, year), py, price_index)
+    notes = (
+        price_note(year, year - 1, py, factors, price_index),
+        "Hovedtotal = summen af de uafrundede rækker",
+    )
     return AccountAmountTable(measure, year, year - 1, py, tuple(rows), total, notes)
 
 

@@ -223,7 +223,9 @@ _DEFINITIONS = (
     Noegletal(
         "regnskab_pr_indbygger",
         "Regnskab pr. indbygger",
-        "Σregnskab ÷ befolkning",
+        "Σregnskab ÷ befolkning; driftsherre-side: omkostningerne i de tilbud, organisationen "
+        "selv driver (uanset hvem der bruger dem), delt med dens egne indbyggere, ikke hvad "
+        "kommunen bruger på sine borgere",
         "årets omkostninger i driftsherrens tilbud (kr., årets priser)",
         "hele befolkningen",
         KR_PR_INDBYGGER,

@@ -59,6 +59,10 @@ class NoegletalValue:
     components: tuple[tuple[str, Decimal], ...]
     naevner: str | None = None
     flag: str | None = None
+    reason: str | None = None
+    """Why ``value`` is None ("ingen data: …"); None when there is a value."""
+    derived: str | None = None
+    """How the value was derived when it rests on derived, not reported, lines."""
 
     def component(self, name: str) -> Decimal:
         """One component by name."""
@@ -123,6 +127,29 @@ class _Builder:
                 spec.flag(fig.value),
             )
         )
+
+    def add_missing(
+        self, noegletal_id: str, organisation: str, maalgruppe: str | None, reason: str
+    ) -> None:
+        """No data: the value is None (never 0) and ``reason`` says why."""
+        spec = registry.get(noegletal_id)
+        self.values.append(
+            NoegletalValue(
+                noegletal_id,
+                organisation,
+                self.year,
+                maalgruppe,
+                Figure(None, spec.unit, None),
+                tuple((name, Decimal(0)) for name in spec.components),
+                reason=reason,
+            )
+        )
+
+
+NO_BUYER_DATA = (
+    "ingen data: belægningsindberetningerne angiver ingen køberkommune, så kommunernes "
+    "forbrug kendes ikke"
+)
 
 
 def _account_figures(
@@ -288,6 +315,7 @@ def compute_noegletal(
     organisations: Collection[str] | None = None,
     age_band_by_maalgruppe: Mapping[str, str] = DEFAULT_AGE_BAND_BY_MAALGRUPPE,
     area_of_organisation: Mapping[str, str] | None = None,
+    buyers: Collection[str] | None = None,
 ) -> NoegletalResult:
     """Every registry nøgletal the given streams allow, per organisation for ``year``.
 
@@ -296,7 +324,11 @@ def compute_noegletal(
     given per målgruppe (age band from ``age_band_by_maalgruppe``; whole population when the
     band is not loaded, and ``naevner`` says so) and for all målgrupper together (whole
     population). ``organisations`` adds organisations without offers (value 0) to the
-    per-inhabitant figures. Formulas and units: see ``benchmark.noegletal.REGISTRY``.
+    per-inhabitant figures. ``buyers`` (the municipalities; default ``organisations``) are
+    the organisations whose citizens can use places: only they get a buyer-side figure
+    (forbrug pr. 10.000; a Region is no buyer), and when no occupancy line names a
+    køberkommune they get no value but "ingen data" (never 0). Formulas and units: see
+    ``benchmark.noegletal.REGISTRY``.
     """
     b = _Builder(year, year if price_year is None else price_year)
     pop = None if population is None else PopulationTable.of(population)
@@ -330,15 +362,24 @@ def compute_noegletal(
         buyer = occupancy_frame.sums(("koeberkommune", "maalgruppe", "year"), ("forbrug_dage",))
         days = Decimal(366 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 365)
         raw = _cells(buyer, "koeberkommune", "forbrug_dage", year)
-        specs.append(
-            _PerInhabitant(
-                "forbrug_pr_10000", "aarspladser", {k: quantity(v) / days for k, v in raw.items()}
+        if raw:
+            specs.append(
+                _PerInhabitant(
+                    "forbrug_pr_10000",
+                    "aarspladser",
+                    {k: quantity(v) / days for k, v in raw.items()},
+                )
             )
-        )
+        else:
+            for org in sorted(set(buyers if buyers is not None else organisations or ())):
+                b.add_missing("forbrug_pr_10000", org, None, NO_BUYER_DATA)
     if pop is not None:
         for spec in specs:
             if spec.noegletal == "regnskab_pr_indbygger":
                 _regnskab_per_inhabitant(b, spec, pop, organisations, area_of_organisation)
+            elif spec.noegletal == "forbrug_pr_10000":
+                who = buyers if buyers is not None else organisations
+                _per_inhabitant(b, spec, pop, who, bands, area_of_organisation)
             else:
                 _per_inhabitant(b, spec, pop, organisations, bands, area_of_organisation)
     return NoegletalResult(year, b.price_year, tuple(b.values), tuple(b.notes))

@@ -157,6 +157,8 @@ class PriceIndex:
     """
 
     values: Mapping[int, Decimal] = field(default_factory=dict)
+    source: str | None = None
+    """Where the index comes from (e.g. "KL, pris- og lønskøn juni 2017 (import 3)")."""
 
     def __post_init__(self) -> None:
         for year, value in self.values.items():

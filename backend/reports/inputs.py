@@ -20,6 +20,7 @@ from backend.offers.models import Offer, OfferYear
 from backend.organisations.models import Maalgruppe, Organisation
 from backend.periods.models import ReportingPeriod
 from backend.reference import service as reference
+from backend.reference.models import ReferenceImport
 from backend.submissions.models import BelaegningLine, RegnskabLine, Submission, TakstLine
 from benchmark.records import (
     AccountLine,
@@ -263,10 +264,21 @@ def load_inputs(session: Session, rammeaftale_id: int, year: int) -> ReportInput
         places=tuple(_places(session, years)),
         tariffs=tuple(_tariffs(session, rammeaftale_id, years)),
         population=population,
-        price_index=PriceIndex(reference.current_pl_index(session)),
+        price_index=PriceIndex(reference.current_pl_index(session), _pl_source(session)),
         organisations={kode: navn for kode, navn, _area, _type in orgs},
         municipalities=tuple(sorted(kode for kode, _navn, _area, typ in orgs if typ == "kommune")),
         area_of=areas,
         age_bands={kode: band for kode, band, _navn in catalogue},
         maalgrupper={kode: navn for kode, _band, navn in catalogue},
     )
+
+
+def _pl_source(session: Session) -> str | None:
+    """Source of the latest PL index import, e.g. "KL, PL-skøn juni 2017 (import 3)"."""
+    latest = session.scalars(
+        sa.select(ReferenceImport)
+        .where(ReferenceImport.kind == "pl_indeks")
+        .order_by(ReferenceImport.id.desc())
+        .limit(1)
+    ).first()
+    return None if latest is None else f"{latest.kilde} (import {latest.id})"

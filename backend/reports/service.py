@@ -4,7 +4,8 @@ published as immutable snapshots that every principal of the agreement may read.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
 from backend.db.base import utcnow
-from backend.errors import NotFound
+from backend.errors import Invalid, NotFound
 from backend.reference import structural
 from backend.reports.document import LedelsesinformationReport
 from backend.reports.inputs import ReportInputs, load_inputs
@@ -32,12 +33,27 @@ from benchmark.occupancy import belaegning_table
 from benchmark.peers import nearest_peers
 from benchmark.places import pladsoversigt
 from benchmark.presentation import format_da
+from benchmark.prices import MissingPriceIndex
 
 KIND = "ledelsesinformation"
 
 
 def _price_index(inputs: ReportInputs) -> Any:
     return inputs.price_index if inputs.price_index.values else None
+
+
+@contextmanager
+def _pl_index_needed(year: int) -> Iterator[None]:
+    """A missing PL index is the user's to fix: 422 "PL-indeks for 2016 mangler"."""
+    try:
+        yield
+    except MissingPriceIndex as exc:
+        raise Invalid(
+            f"{exc}. Indlæs PL-indekset (reference load-pl-index eller "
+            f"/referencedata), før tabellerne og nøgletallene for {year} kan beregnes.",
+            code="pl_indeks_mangler",
+            errors=[{"field": "aar", "location": "query", "message": str(exc), "aar": exc.years}],
+        ) from exc
 
 
 def build_report(
@@ -50,6 +66,19 @@ def build_report(
     """Tables A–E of ``inputs.year`` against the year before, money in ``year`` prices."""
     year, index = inputs.year, _price_index(inputs)
     operators = sorted({a.driftsherre for a in inputs.accounts})
+    with _pl_index_needed(year):
+        return _report(inputs, year, index, operators, status, published_at, labels)
+
+
+def _report(
+    inputs: ReportInputs,
+    year: int,
+    index: Any,
+    operators: list[str],
+    status: str,
+    published_at: datetime | None,
+    labels: dict[str, str] | None,
+) -> LedelsesinformationReport:
     return LedelsesinformationReport(
         year=year,
         price_year=year,
@@ -70,7 +99,31 @@ def build_report(
     )
 
 
-def compute_key_figures(inputs: ReportInputs) -> NoegletalResult:
+DERIVED_OCCUPANCY = (
+    "afledt: belægningen er ikke indberettet, men udledt af tabel D (belægning pr. "
+    "målgruppe) og tabel E (pladser pr. driftsherre)"
+)
+
+
+def compute_key_figures(inputs: ReportInputs, price_year: int | None = None) -> NoegletalResult:
+    """Every nøgletal of ``inputs.year``, money in ``price_year`` prices (default the year);
+    a belægningsprocent resting on derived (not reported) occupancy lines is marked as
+    derived on the value."""
+    with _pl_index_needed(inputs.year):
+        result = _key_figures(inputs, inputs.year if price_year is None else price_year)
+    derived = {o.driftsherre for o in inputs.occupancy if o.derived and o.year == inputs.year}
+    if not derived:
+        return result
+    values = tuple(
+        dataclasses.replace(v, derived=DERIVED_OCCUPANCY)
+        if v.noegletal == "belaegningsprocent" and v.organisation in derived
+        else v
+        for v in result.values
+    )
+    return dataclasses.replace(result, values=values, _index={})
+
+
+def _key_figures(inputs: ReportInputs, price_year: int) -> NoegletalResult:
     return compute_noegletal(
         inputs.year,
         accounts=inputs.accounts,
@@ -79,10 +132,11 @@ def compute_key_figures(inputs: ReportInputs) -> NoegletalResult:
         tariffs=inputs.tariffs,
         population=inputs.population,
         price_index=_price_index(inputs),
-        price_year=inputs.year,
+        price_year=price_year,
         organisations=sorted(inputs.organisations),
         age_band_by_maalgruppe=inputs.age_bands,
         area_of_organisation=inputs.area_of,
+        buyers=inputs.municipalities or None,
     )
 
 
@@ -148,18 +202,24 @@ def noegletal_document(
         definition = REGISTRY.get(noegletal_id)
         # Region average: the municipalities' values, not the Region's own (an operator
         # whose per-inhabitant figure has the whole region as denominator).
-        region = unweighted_average(values, municipalities, scope="region")
-        agreement = weighted_average(values, scope="hele aftalen")
+        left_out = _openings_and_closures(noegletal_id, values)
+        kept = [v for v in values if v.organisation not in left_out]
+        region = unweighted_average(kept or values, municipalities, scope="region")
+        agreement = weighted_average(kept or values, scope="hele aftalen")
         out["noegletal"].append(
             {
                 "id": noegletal_id,
                 "navn": definition.navn if definition else noegletal_id,
                 "maalgruppe": mg or None,
+                "side": str(definition.side) if definition else None,
+                "side_tekst": definition.side_tekst if definition else None,
                 "vaerdier": [
                     {
                         "organisation": v.organisation,
                         "navn": organisations.get(v.organisation, v.organisation),
                         **_figure(v.value),
+                        "ingen_data": v.reason,
+                        "afledt": v.derived,
                         "naevner": v.naevner,
                         "peer_gennemsnit": _peer_average(
                             values, peers["grupper"].get(v.organisation)
@@ -168,7 +228,7 @@ def noegletal_document(
                     for v in values
                 ],
                 "gennemsnit": [
-                    {"omfang": avg.scope, "regel": avg.rule, **_figure(avg.value)}
+                    _average(avg, kept or values, left_out, with_median=avg is region)
                     for avg in (region, agreement)
                 ],
             }
@@ -176,11 +236,63 @@ def noegletal_document(
     return out
 
 
+DEVELOPMENTS = ("takstudvikling_regnskab", "takstudvikling_budget")
+
+
+def _openings_and_closures(noegletal_id: str, values: Sequence[Any]) -> dict[str, str]:
+    """Operators left out of a takstudvikling average, with the reason: a closure (no
+    belægning this year after a price last year: −100 %) or an opening (no price last
+    year). A closure's −100 % is no price development and would drag an unweighted mean."""
+    if noegletal_id not in DEVELOPMENTS:
+        return {}
+    out = {}
+    for v in values:
+        c = dict(v.components)
+        now = c.get("belaegning_aarspladser", c.get("normering"))
+        before = c.get("belaegning_aarspladser_forrige", c.get("normering_forrige"))
+        if v.value.value is not None and v.value.value == Decimal(-100) and not now:
+            out[v.organisation] = "lukket (ingen belægning i år)"
+        elif not before and now:
+            out[v.organisation] = "åbnet (ingen pris sidste år)"
+    return out
+
+
+def _average(
+    avg: Any, values: Sequence[Any], left_out: dict[str, str], *, with_median: bool
+) -> dict[str, Any]:
+    """An average with its rule, n, the members with a value, those without one, the
+    openings/closures left out and (unweighted averages) the median beside the mean."""
+    present = [v for v in values if v.organisation in avg.members and v.value.value is not None]
+    out = {
+        "omfang": avg.scope,
+        "regel": avg.rule,
+        **_figure(avg.value),
+        "n": avg.n,
+        "medlemmer": sorted(v.organisation for v in present),
+        "uden_vaerdi": list(avg.missing),
+        "udeladt": [{"organisation": k, "grund": g} for k, g in sorted(left_out.items())],
+    }
+    if with_median:
+        numbers = sorted(v.value.value for v in present)
+        median = None
+        if numbers:
+            mid = len(numbers) // 2
+            median = numbers[mid] if len(numbers) % 2 else (numbers[mid - 1] + numbers[mid]) / 2
+        out["median"] = _figure(dataclasses.replace(avg.value, value=median))
+    return out
+
+
 def _peer_average(values: Any, members: list[str] | None) -> dict[str, Any] | None:
     if not members:
         return None
     avg = unweighted_average(values, members, scope="peer-gruppe")
-    return {"regel": avg.rule, "medlemmer": members, **_figure(avg.value)}
+    return {
+        "regel": avg.rule,
+        "medlemmer": members,
+        "n": avg.n,
+        "uden_vaerdi": list(avg.missing),
+        **_figure(avg.value),
+    }
 
 
 def key_figures_document(

@@ -195,7 +195,7 @@ def _front(wb: Workbook, report: LedelsesinformationReport, blocks: tuple[Block,
     rows: list[tuple[str, Any]] = [
         ("År", report.year),
         ("Sammenlignet med", report.previous_year),
-        ("Prisår", f"{report.price_year}-priser (tidligere år omregnet med PL-indeks)"),
+        ("Prisår", f"{report.price_year}-priser. {report.a.notes[0]}"),
         ("Status", status_text(report)),
     ]
     if report.status == "offentliggjort" and report.published_at is not None:

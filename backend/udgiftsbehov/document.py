@@ -39,6 +39,8 @@ def summary(run: ModelRun) -> dict[str, Any]:
         "side": str(definition.side) if definition else None,
         "indeks_vises": res.get("index_shown", True),
         "strukturelle_nuller": res.get("strukturelle_nuller", []),
+        "prisaar": res.get("prisaar"),
+        "aarseffekt": res.get("aarseffekt", []),
         "maalgruppe": run.maalgruppe,
         "aar": list(run.years),
         "metode": run.method,
@@ -116,6 +118,8 @@ def coefficients(run: ModelRun) -> list[dict[str, Any]]:
             "original": c["original"],
             "standardiseret_interval": c["standardised_interval"],
             "original_interval": c["original_interval"],
+            "robust_se": c.get("robust_se_original"),
+            "robust_se_standardiseret": c.get("robust_se_standardised"),
         }
         for c in run.results["coefficients"]
     ]
@@ -133,6 +137,8 @@ def full(run: ModelRun) -> dict[str, Any]:
         "n_bootstrap": res["n_bootstrap"],
         "random_state": res["random_state"],
         "interval_metode": res["interval_method"],
+        "degenererede_gentraekninger": res.get("n_degenerate_resamples"),
+        "versioner": res.get("library_versions", {}),
         "peers": {k: v for k, v in res["peers"].items() if k != "grupper"},
         "indikator_definitioner": res["indikator_definitioner"],
         "kommuner": [_row(run, r) for r in res["rows"]],

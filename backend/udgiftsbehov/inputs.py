@@ -5,6 +5,7 @@ as the reports compute it) and the structural indicators per municipality × yea
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
@@ -13,6 +14,21 @@ from backend.errors import Invalid
 from backend.reference.structural import Key, Municipality
 from backend.reports.inputs import load_inputs
 from backend.reports.service import compute_key_figures
+from benchmark.noegletal import REGISTRY
+
+MONEY_COMPONENTS = ("regnskab_kr", "over_underskud_kr", "tillaeg_kr", "takst_x_normering")
+
+
+def needs_prices(noegletal: str) -> bool:
+    """Whether the nøgletal is computed from amounts in kr. (and so from the PL index when
+    years are pooled or restated)."""
+    components = REGISTRY[noegletal].components
+    return any(c.startswith(MONEY_COMPONENTS) for c in components)
+
+
+def price_year(noegletal: str, years: Sequence[int]) -> int | None:
+    """The one price year of a run's money (the latest year); None without money."""
+    return max(years) if needs_prices(noegletal) else None
 
 
 def target_values(
@@ -25,7 +41,8 @@ def target_values(
     kommuner: Sequence[Municipality],
 ) -> dict[Key, float | None]:
     """The nøgletal of every municipality and year (None: no value), from the approved
-    data in the session's tenant scope, through the reports' own computation."""
+    data in the session's tenant scope, through the reports' own computation. Money is
+    in one price year for all years, the latest (:func:`price_year`)."""
     out: dict[Key, float | None] = {}
     for year in years:
         inputs = load_inputs(session, rammeaftale_id, year)
@@ -41,9 +58,12 @@ def target_values(
                     }
                 ],
             )
+        if not needs_prices(noegletal):
+            # A nøgletal without money needs no PL index: leave the money streams out.
+            inputs = dataclasses.replace(inputs, accounts=(), tariffs=())
         try:
-            result = compute_key_figures(inputs)
-        except ValueError as exc:  # e.g. no PL index to restate the accounts
+            result = compute_key_figures(inputs, price_year(noegletal, years))
+        except ValueError as exc:
             raise Invalid(
                 f"Nøgletallene for {year} kan ikke beregnes: {exc}.",
                 code="noegletal_kan_ikke_beregnes",

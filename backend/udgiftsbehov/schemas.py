@@ -176,6 +176,14 @@ class RunSummarySchema(Schema):
         metadata={"description": "Municipalities that run nothing in the målgruppe: left out"},
     )
     maalgruppe = fields.String(allow_none=True)
+    prisaar = fields.Integer(
+        allow_none=True,
+        metadata={"description": "The one price year of every amount (pooled years restated)"},
+    )
+    aarseffekt = fields.List(
+        fields.String(),
+        metadata={"description": "Year dummies of a pooled run (one level per year)"},
+    )
     aar = fields.List(fields.Integer())
     metode = fields.String()
     indikatorer = fields.List(fields.String())
@@ -219,6 +227,16 @@ class CoefficientSchema(Schema):
     original = fields.Float()
     standardiseret_interval = fields.List(fields.Float(), allow_none=True)
     original_interval = fields.List(fields.Float(), allow_none=True)
+    robust_se = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "HC3 heteroscedasticity-robust standard error per unit of the "
+            "indicator (OLS only)"
+        },
+    )
+    robust_se_standardiseret = fields.Float(
+        allow_none=True, metadata={"description": "The same per SD of the indicator"}
+    )
 
 
 class RunSchema(RunSummarySchema):
@@ -229,6 +247,18 @@ class RunSchema(RunSummarySchema):
     n_bootstrap = fields.Integer()
     random_state = fields.Integer()
     interval_metode = fields.String()
+    degenererede_gentraekninger = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "Bootstrap resamples in which an indicator was constant (its "
+            "coefficient set to 0 there, as scikit-learn does)"
+        },
+    )
+    versioner = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        metadata={"description": "Python, numpy, scipy, pandas and scikit-learn of the run"},
+    )
     peers = fields.Dict(
         metadata={"description": "k, year, indicators and weights of the peer groups"}
     )

@@ -241,6 +241,19 @@ def _peer_groups(
     }
 
 
+YEAR_EFFECT = "aar_{year}"
+
+
+def _add_year_effects(rows: list[dict[str, Any]], years: Sequence[int]) -> list[str]:
+    """Pooled runs get a year effect: a 0/1 column per year after the first (so each
+    year has its own level). Adds the columns to ``rows``; returns their names."""
+    names = [YEAR_EFFECT.format(year=y) for y in years[1:]]
+    for row in rows:
+        for y, name in zip(years[1:], names, strict=True):
+            row[name] = 1.0 if row["year"] == y else 0.0
+    return names
+
+
 def run_model(
     session: Session,
     *,
@@ -287,9 +300,10 @@ def run_model(
     _check_zeros(definition, targets)
     zero_keys = _structural_zeros(definition, targets)
     all_rows, rows = rows, [r for r in rows if (r["area_code"], r["year"]) not in zero_keys]
+    year_effects = _add_year_effects(rows, years)
     model = ExpectedNeedModel(
         target=noegletal,
-        indicators=tuple(indicators),
+        indicators=(*indicators, *year_effects),
         method=method,
         weight=WEIGHT if p["weighted"] else None,
         scale=ENGINE_SCALE[definition.skala],
@@ -301,7 +315,7 @@ def run_model(
     try:
         results = model.fit(rows).results_
     except ModelInputError as exc:
-        raise _model_error(exc, len(rows), len(indicators)) from exc
+        raise _model_error(exc, len(rows), len(indicators) + len(year_effects)) from exc
     peers = _peer_groups(all_rows, indicators, max(years), int(p["k"]), p["peer_weights"])
     parameters = json_safe(
         {
@@ -338,6 +352,8 @@ def run_model(
     stored = {
         **results.as_dict(),
         "strukturelle_nuller": zeros,
+        "prisaar": data.price_year(noegletal, years),
+        "aarseffekt": year_effects,
         "peers": peers,
         "omraader": {m.area: {"kode": m.kode, "navn": m.navn} for m in kommuner if m.area in used},
         "indikator_definitioner": [table.definitions[i].__dict__ for i in indicators],

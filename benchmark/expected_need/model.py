@@ -121,6 +121,7 @@ class ExpectedNeedModel(BaseEstimator):
         loo_prediction, spread = self._leave_one_out(z, y, fitted)
         n_params = x.shape[1] + 1
         self.leverage_ = self.geometry_.leverage(self.sample_weight_)
+        self.robust_se_ = self._hc3(z, y - fitted) if self.alpha_ is None else None
         geometry = RowGeometry(
             leverage=self.leverage_,
             extrapolation=loo_extrapolation(z, self.sample_weight_, self.geometry_),
@@ -157,6 +158,7 @@ class ExpectedNeedModel(BaseEstimator):
             intercept=self.original_intercept(),
             coefficients=self.coefficients(),
             input_hash=self.input_hash(frame),
+            n_degenerate=self.n_degenerate_,
         )
 
     def _check_parameters(self) -> None:
@@ -281,16 +283,29 @@ class ExpectedNeedModel(BaseEstimator):
         self.residual_variance_ = float(np.sum(weights * (y - loo_prediction) ** 2)) / len(y)
         return loo_prediction, spread
 
+    def _hc3(self, z: FloatArray, residual: FloatArray) -> FloatArray:
+        """HC3 heteroscedasticity-robust standard errors of the slopes per SD of each
+        indicator (OLS/WLS): with D* = √w·[1, z], e* = √w·e and A = D*'D*,
+        Cov = A⁻¹ D*' diag(e*² ÷ (1 − h)²) D* A⁻¹ (MacKinnon & White 1985)."""
+        root = np.sqrt(self.sample_weight_)
+        design = np.column_stack([np.ones(len(z)), z]) * root[:, None]
+        scaled = (root * residual / (1.0 - self.leverage_)) ** 2
+        inverse = self.geometry_.inverse
+        cov = inverse @ (design.T * scaled) @ design @ inverse
+        return np.asarray(np.sqrt(np.diag(cov))[1:], dtype=np.float64)
+
     def _bootstrap(self, z: FloatArray, y: FloatArray) -> None:
         p = z.shape[1]
         self.bootstrap_standardised_ = np.empty((0, p))
         self.bootstrap_original_ = np.empty((0, p))
+        self.n_degenerate_ = 0
         if self.n_bootstrap == 0:
             return
         n_groups = int(self.groups_.max()) + 1
         draws = bootstrap_draws(n_groups, self.n_bootstrap, self.random_state)
         row_weights = draws_to_row_weights(draws, self.groups_, self.sample_weight_)
         batch = refit_batch(z, y, row_weights, self.alpha_ or 0.0)
+        self.n_degenerate_ = int(0 if batch.degenerate is None else batch.degenerate.sum())
         self.bootstrap_standardised_ = batch.coef_u
         self.bootstrap_original_ = batch.coef_z / self.pipeline_["scaler"].scale_
 
@@ -312,9 +327,18 @@ class ExpectedNeedModel(BaseEstimator):
                 std_ci = (float(lo), float(hi))
                 lo, hi = np.quantile(self.bootstrap_original_[:, j], bounds)
                 orig_ci = (float(lo), float(hi))
-            coef = float(regression.coef_[j])
+            coef, sd = float(regression.coef_[j]), float(scaler.scale_[j])
+            robust = None if self.robust_se_ is None else float(self.robust_se_[j])
             coefficients.append(
-                res.Coefficient(name, coef, coef / float(scaler.scale_[j]), std_ci, orig_ci)
+                res.Coefficient(
+                    name,
+                    coef,
+                    coef / sd,
+                    std_ci,
+                    orig_ci,
+                    robust_se_standardised=robust,
+                    robust_se_original=None if robust is None else robust / sd,
+                )
             )
         return tuple(coefficients)
 

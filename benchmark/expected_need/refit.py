@@ -42,6 +42,8 @@ class RefitBatch:
     intercept: FloatArray
     coef_z: FloatArray
     coef_u: FloatArray
+    degenerate: np.ndarray | None = None
+    """(m,) True where some indicator is constant among the refit's rows (weight > 0)."""
 
 
 def refit_batch(z: FloatArray, y: FloatArray, weights: FloatArray, alpha: float) -> RefitBatch:
@@ -62,9 +64,16 @@ def refit_batch(z: FloatArray, y: FloatArray, weights: FloatArray, alpha: float)
     czz -= total[:, None, None] * mean_z[:, :, None] * mean_z[:, None, :]
     czy = weights @ (z * yc[:, None]) - total[:, None] * mean_z * mean_y[:, None]
     scale = np.sqrt(np.clip(np.diagonal(czz, axis1=1, axis2=2) / total[:, None], 0.0, None))
-    scale = np.where(scale < _CONSTANT_SCALE, 1.0, scale)
+    # A column constant among the rows drawn (e.g. a dummy present in 2 of 19 municipalities,
+    # neither drawn): its centred cross-products are rounding noise, and solving with them
+    # divides noise by noise. scikit-learn's pipeline centres the column to exact zeros and
+    # gives it coefficient 0; so do we, by removing it from the system.
+    constant = _constant_columns(z, weights)
+    scale = np.where((scale < _CONSTANT_SCALE) | constant, 1.0, scale)
     system = czz / (scale[:, :, None] * scale[:, None, :]) + alpha * np.eye(p)
-    rhs = (czy / scale)[:, :, None]
+    keep = (~constant).astype(np.float64)
+    system = system * keep[:, :, None] * keep[:, None, :] + np.eye(p) * (1.0 - keep)[:, :, None]
+    rhs = (czy / scale * keep)[:, :, None]
     try:
         coef_u = np.linalg.solve(system, rhs)[:, :, 0]
     except np.linalg.LinAlgError:
@@ -72,7 +81,21 @@ def refit_batch(z: FloatArray, y: FloatArray, weights: FloatArray, alpha: float)
         coef_u = (np.linalg.pinv(system) @ rhs)[:, :, 0]
     coef_z = coef_u / scale
     intercept = y_mean + mean_y - np.sum(mean_z * coef_z, axis=1)
-    return RefitBatch(intercept=intercept, coef_z=coef_z, coef_u=coef_u)
+    return RefitBatch(
+        intercept=intercept,
+        coef_z=coef_z,
+        coef_u=coef_u,
+        degenerate=np.asarray(constant.any(axis=1)),
+    )
+
+
+def _constant_columns(z: FloatArray, weights: FloatArray) -> np.ndarray:
+    """(m, p): True where column j takes one value among the rows with weight > 0."""
+    drawn = weights > 0
+    high = np.where(drawn[:, :, None], z[None, :, :], -np.inf).max(axis=1)
+    low = np.where(drawn[:, :, None], z[None, :, :], np.inf).min(axis=1)
+    spread = np.ptp(z, axis=0)
+    return np.asarray(high - low <= 1e-12 * np.where(spread > 0, spread, 1.0))
 
 
 def leave_one_out_predictions(

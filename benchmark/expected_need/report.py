@@ -38,6 +38,23 @@ class FitContext:
     intercept: float
     coefficients: tuple[res.Coefficient, ...]
     input_hash: str
+    n_degenerate: int = 0
+
+
+def library_versions() -> dict[str, str]:
+    """Python, numpy, scipy, pandas and scikit-learn versions (stored with every run)."""
+    import platform
+
+    import scipy
+    import sklearn
+
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "pandas": pd.__version__,
+        "scikit-learn": sklearn.__version__,
+    }
 
 
 def weighted_fit_statistics(
@@ -172,6 +189,8 @@ def _warnings(
     edges = (min(fit.alphas), max(fit.alphas))
     if fit.alpha is not None and len(fit.alphas) > 1 and fit.alpha in edges:
         warnings.append(res.alpha_edge_warning(fit.alpha))
+    if fit.n_degenerate:
+        warnings.append(res.degenerate_warning(fit.n_degenerate, fit.n_bootstrap))
     clipped = sum(1 for r in rows if r.interval_clipped)
     if clipped:
         warnings.append(res.clipped_run_warning(clipped))
@@ -215,6 +234,8 @@ def build_results(
         random_state=fit.random_state,
         warnings=_warnings(fit, frame, stats["loo_r2"], rows),
         leverage_cutoff=geometry.cutoff,
+        n_degenerate_resamples=fit.n_degenerate,
+        library_versions=library_versions(),
         input_hash=fit.input_hash,
         explains=explains,
         flag_rule_da=res.flag_rule_text(FLAG_FAMILY_LEVEL),

@@ -152,6 +152,16 @@ def clipped_run_warning(count: int) -> ModelWarning:
     )
 
 
+def degenerate_warning(count: int, total: int) -> ModelWarning:
+    """Run warning: bootstrap resamples in which an indicator was constant."""
+    return ModelWarning(
+        "degenerate_resamples",
+        f"I {count} af {total} bootstrap-gentrækninger var en indikator ens for alle de "
+        "udtrukne kommuner; dens koefficient er sat til 0 i de gentrækninger (som "
+        "scikit-learn gør). Koefficientens interval er derfor usikkert.",
+    )
+
+
 @dataclass(frozen=True)
 class Coefficient:
     """One predictor's coefficient.
@@ -159,7 +169,9 @@ class Coefficient:
     ``standardised``: change in the target (target units) per standard deviation of the
     indicator (the pipeline's ``coef_``); ``original``: per unit of the indicator
     (= standardised ÷ SD). ``*_interval``: bootstrap percentile interval at
-    ``ExpectedNeedResults.ci_level`` (None without bootstrap).
+    ``ExpectedNeedResults.ci_level`` (None without bootstrap). ``robust_se_*``: HC3
+    heteroscedasticity-robust standard errors (OLS only; None for ridge), per SD and per
+    unit of the indicator.
     """
 
     indicator: str
@@ -167,6 +179,8 @@ class Coefficient:
     original: float
     standardised_interval: tuple[float, float] | None
     original_interval: tuple[float, float] | None
+    robust_se_standardised: float | None = None
+    robust_se_original: float | None = None
 
 
 @dataclass(frozen=True)
@@ -230,6 +244,10 @@ class ExpectedNeedResults:
     ``interval_centre``: the centre of every row's interval and expected value (the
     leave-one-out prediction); ``leverage_cutoff``: 2k ÷ n, the high-leverage threshold.
 
+    ``n_degenerate_resamples``: bootstrap resamples in which an indicator was constant
+    (its coefficient set to 0 there, as scikit-learn's pipeline does);
+    ``library_versions``: Python, numpy, scipy, pandas, scikit-learn of the run.
+
     ``explains`` is False when ``loo_r2`` ≤ 0: the model predicts no better than the mean,
     ``verdict_da`` says so ("Modellen forklarer ikke forskellene mellem kommunerne"), and
     the rows carry no expected values, intervals, indices or flags. Such a run must not
@@ -266,6 +284,8 @@ class ExpectedNeedResults:
     caveat_da: str = CAVEAT_DA
     interval_centre: str = "loo_prediction"
     leverage_cutoff: float | None = None
+    n_degenerate_resamples: int = 0
+    library_versions: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-serialisable dictionary of the results (for storing a run)."""

@@ -42,5 +42,10 @@ def test_rows_show_the_interval_around_the_expected_value_and_leverage(full_env:
         stored = session.get(ModelRun, run["id"]).results
         assert stored["interval_centre"] == "loo_prediction"
         assert all("high_leverage" in r and "warnings" in r for r in stored["rows"])
+    # deliverables 7 and 8: degenerate resamples counted, library versions stored
+    assert run["degenererede_gentraekninger"] >= 0
+    assert {"python", "numpy", "scikit-learn"} <= set(run["versioner"])
+    # deliverable 6 (partly): OLS coefficients carry HC3 robust standard errors
+    assert all(c["robust_se"] > 0 for c in run["koefficienter"])
     one = full_env.client.get(f"{URL}/{run['id']}/kommuner/657", headers=secretariat).json
     assert one["interval"]["centrum"] == one["forventet"] and "leverage" in one
