@@ -313,7 +313,7 @@ def test_a_reference_file_name_longer_than_the_column_is_cut(env: Env) -> None:
     """Item 8: a 400-character name of a reference file is stored as its first 255."""
     from tests.backend.reference.test_reference_api import DATA
 
-    headers = make_token(env.database, org="sekretariat-midt", role="secretariat")
+    headers = make_token(env.database, org="sekretariat-midt", role="admin")
     resp = env.client.post(
         "/api/v1/reference/pl-index?kilde=KL",
         headers=headers,
