@@ -98,3 +98,7 @@ class Text(fields.String):
                 return None
             raise self.make_error("blank")
         return text
+
+    def _validate(self, value: Any) -> None:
+        if value is not None:  # a blank optional text is None: nothing to validate
+            super()._validate(value)

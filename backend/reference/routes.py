@@ -1,5 +1,5 @@
 """``/reference``: population, PL index and structural indicators. Everyone reads; the
-secretariat imports (CSV as Statistics Denmark delivers it, or fetched from its API)."""
+platform admin imports (CSV as Statistics Denmark delivers it, or fetched from its API)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ blp = Blueprint(
 )
 
 ALL = ("reporter", "org_admin", "secretariat", "viewer", "admin")
+#: Reference data is platform-wide (every rammeaftale reads the same population, PL index
+#: and indicators), so only the platform admin writes it (issue 13, item 19); the
+#: operator's CLI (``rammetal load-…``) is the other way in.
+WRITERS = ("admin",)
 FILE_BODY = {
     "content": {
         "multipart/form-data": {
@@ -43,7 +47,7 @@ class Population(MethodView):
             session(), years=query.get("aar"), areas=query.get("omraade")
         )
 
-    @require("secretariat")
+    @require(*WRITERS)
     @blp.arguments(schemas.PopulationImportArgs, location="query")
     @blp.doc(requestBody=FILE_BODY)
     @blp.response(201, schemas.ImportSchema)
@@ -66,7 +70,7 @@ class Population(MethodView):
 
 @blp.route("/population/statbank")
 class PopulationFromStatbank(MethodView):
-    @require("secretariat")
+    @require(*WRITERS)
     @blp.arguments(schemas.StatbankArgs)
     @blp.response(201, schemas.ImportSchema)
     @blp.alt_response(503, description="Statistikbanken kan ikke nås")
@@ -94,7 +98,7 @@ class PlIndex(MethodView):
         s = session()
         return [{"aar": a, "indeks": v} for a, v in service.current_pl_index(s).items()]
 
-    @require("secretariat")
+    @require(*WRITERS)
     @blp.arguments(schemas.SourceArgs, location="query")
     @blp.doc(requestBody=FILE_BODY)
     @blp.response(201, schemas.ImportSchema)
@@ -124,7 +128,7 @@ class Indicators(MethodView):
             session(), years=query.get("aar"), indicators=query.get("indikator")
         )
 
-    @require("secretariat")
+    @require(*WRITERS)
     @blp.arguments(schemas.SourceArgs, location="query")
     @blp.doc(
         requestBody={

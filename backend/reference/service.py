@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
-from backend.errors import Invalid
+from backend.context import current_principal
+from backend.errors import Forbidden, Invalid
 from backend.organisations.models import Organisation, OrganisationAlias
 from backend.reference import sources
 from backend.reference.models import (
@@ -54,6 +55,27 @@ def _refuse(errors: Sequence[sources.SourceError], what: str) -> Invalid:
     )
 
 
+#: The transaction-local PostgreSQL setting the reference tables' write policy reads
+#: (migration 0007): reference data is platform-wide, written by the platform admin or the
+#: operator (CLI, demo) only.
+WRITER_SETTING = "app.reference_writer"
+WRITER_ROLES = frozenset({"admin"})
+
+
+def _begin_reference_write(session: Session) -> None:
+    """Refuse a reference write by anyone but the platform admin (or the operator: no
+    principal), and open the database's write policy for this transaction."""
+    principal = current_principal()
+    if principal is not None and principal.role not in WRITER_ROLES:
+        raise Forbidden(
+            "Referencedata er fælles for alle rammeaftaler og indlæses kun af "
+            "platformens administrator.",
+            code="kun_platformsadministrator",
+        )
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT set_config(:name, 'on', true)"), {"name": WRITER_SETTING})
+
+
 def _new_import(
     session: Session,
     *,
@@ -64,6 +86,7 @@ def _new_import(
     rows: int,
     user_id: int | None,
 ) -> ReferenceImport:
+    _begin_reference_write(session)
     imp = ReferenceImport(
         kind=kind,
         kilde=kilde,

@@ -173,9 +173,13 @@ def test_names_of_only_spaces_or_invisible_characters_are_refused(
 def test_names_are_stored_trimmed(sqlite_env: Env) -> None:
     headers = make_token(sqlite_env.database, org="657", role="reporter")
     resp = sqlite_env.client.post(
-        "/api/v1/offers", headers=headers, json={**GOOD, "navn": "\u200b Bostedet Åen  "}
+        "/api/v1/offers",
+        headers=headers,
+        json={**GOOD, "navn": "\u200b Bostedet Åen  ", "sel_paragraf": " ", "note": ""},
     )
-    assert resp.status_code == 201 and resp.json["navn"] == "Bostedet Åen"
+    assert resp.status_code == 201, resp.json
+    assert resp.json["navn"] == "Bostedet Åen"
+    assert resp.json["sel_paragraf"] is None and resp.json["note"] is None
 
 
 def test_validator_messages_are_danish(sqlite_env: Env) -> None:
@@ -309,7 +313,7 @@ def test_a_reference_file_name_longer_than_the_column_is_cut(env: Env) -> None:
     """Item 8: a 400-character name of a reference file is stored as its first 255."""
     from tests.backend.reference.test_reference_api import DATA
 
-    headers = make_token(env.database, org="sekretariat-midt", role="secretariat")
+    headers = make_token(env.database, org="sekretariat-midt", role="admin")
     resp = env.client.post(
         "/api/v1/reference/pl-index?kilde=KL",
         headers=headers,

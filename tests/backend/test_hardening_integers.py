@@ -36,7 +36,7 @@ CASES = [
     ("reporter", "GET", f"/api/v1/submissions/{SUB}/lines?offset={JUST_OVER}"),
     ("reporter", "GET", f"/api/v1/submissions/{SUB}/lines?limit={HUGE}"),
     ("reporter", "GET", f"/api/v1/submissions?limit={HUGE}"),
-    ("secretariat", "POST", f"/api/v1/reference/population?aar={HUGE}"),
+    ("admin", "POST", f"/api/v1/reference/population?aar={HUGE}"),
     ("secretariat", "GET", f"/api/v1/reference/population?aar=2017&aar={JUST_OVER}"),
     ("reporter", "GET", f"/api/v1/noegletal?aar=-{HUGE}"),
     ("secretariat", "GET", f"/api/v1/periods?aar={HUGE}"),
@@ -52,6 +52,7 @@ def tokens(env: Env) -> dict[str, dict[str, str]]:
     return {
         "reporter": make_token(env.database, org="657", role="reporter"),
         "secretariat": make_token(env.database, org="sekretariat-midt", role="secretariat"),
+        "admin": make_token(env.database, org="sekretariat-midt", role="admin"),
     }
 
 

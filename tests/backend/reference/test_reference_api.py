@@ -37,7 +37,7 @@ def test_demo_population_is_loaded_and_readable_by_everyone(env: Env) -> None:
 
 
 def test_folk1a_by_age_is_summed_into_bands(env: Env) -> None:
-    h = make_token(env.database, org="sekretariat-midt", role="secretariat")
+    h = make_token(env.database, org="sekretariat-midt", role="admin")
     resp = _upload(
         env,
         "/api/v1/reference/population?format=folk1a",
@@ -52,7 +52,7 @@ def test_folk1a_by_age_is_summed_into_bands(env: Env) -> None:
 
 
 def test_bad_file_is_refused_with_rows_and_changes_nothing(env: Env) -> None:
-    h = make_token(env.database, org="sekretariat-midt", role="secretariat")
+    h = make_token(env.database, org="sekretariat-midt", role="admin")
     before = (_count(env, ReferenceImport), _count(env, PopulationCount))
     bad = "OMRÅDE;ALDER;TID;INDHOLD\nAarhus;I alt;2017K1;335684\nXby;I alt;2017K1;12\nAarhus;0 år;2017K1;mange\n"
     resp = _upload(env, "/api/v1/reference/population?format=folk1a", h, bad.encode())
@@ -63,7 +63,7 @@ def test_bad_file_is_refused_with_rows_and_changes_nothing(env: Env) -> None:
 
 
 def test_a_new_import_becomes_current_and_the_old_one_is_kept(sqlite_env: Env) -> None:
-    h = make_token(sqlite_env.database, org="sekretariat-midt", role="secretariat")
+    h = make_token(sqlite_env.database, org="sekretariat-midt", role="admin")
     fixed = "omraade_kode,omraade,aar,folketal_1_januar\n657,Herning,2017,88000\n"
     assert (
         _upload(
@@ -89,7 +89,7 @@ def test_a_new_import_becomes_current_and_the_old_one_is_kept(sqlite_env: Env) -
 
 
 def test_pl_index_and_indicators(env: Env) -> None:
-    h = make_token(env.database, org="sekretariat-midt", role="secretariat")
+    h = make_token(env.database, org="sekretariat-midt", role="admin")
     assert (
         _upload(
             env, "/api/v1/reference/pl-index?kilde=KL", h, (DATA / "pl_indeks.csv").read_bytes()
@@ -116,11 +116,15 @@ def test_pl_index_and_indicators(env: Env) -> None:
     assert {d["kode"]: d["enhed"] for d in defs}["udgift_pr_indbygger"] == "kr."
 
 
-@pytest.mark.parametrize("role", ["reporter", "org_admin", "viewer", "admin"])
-def test_only_the_secretariat_imports(sqlite_env: Env, role: str) -> None:
-    org = {"reporter": "657", "org_admin": "657", "viewer": "791", "admin": "sekretariat-midt"}[
-        role
-    ]
+@pytest.mark.parametrize("role", ["reporter", "org_admin", "viewer", "secretariat"])
+def test_only_the_platform_admin_imports(sqlite_env: Env, role: str) -> None:
+    """Reference data is platform-wide: no rammeaftale's secretariat replaces it (item 19)."""
+    org = {
+        "reporter": "657",
+        "org_admin": "657",
+        "viewer": "791",
+        "secretariat": "sekretariat-midt",
+    }[role]
     h = make_token(sqlite_env.database, org=org, role=role)
     for path in (
         "/api/v1/reference/population",
@@ -135,7 +139,7 @@ def test_statbank_fetch_uses_the_api_and_says_so_when_offline(
 ) -> None:
     from backend.reference import sources
 
-    h = make_token(sqlite_env.database, org="sekretariat-midt", role="secretariat")
+    h = make_token(sqlite_env.database, org="sekretariat-midt", role="admin")
     replay = (DATA / "statbank_folk1a_response.csv").read_bytes()
     monkeypatch.setattr(sources, "fetch_folk1a", lambda *a, **k: replay)
     resp = sqlite_env.client.post(
