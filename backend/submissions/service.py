@@ -28,6 +28,7 @@ from backend.db.tenancy import acting_as, elevated
 from backend.errors import Conflict, DomainError, Invalid, NotFound, PreconditionFailed
 from backend.offers.models import Offer, OfferYear
 from backend.organisations import service as organisations
+from backend.organisations.aliases import buyer_aliases
 from backend.organisations.models import Organisation, OrganisationAlias
 from backend.periods.models import ReportingPeriod
 from backend.submissions.intake import (
@@ -38,7 +39,6 @@ from backend.submissions.intake import (
     ParseResult,
     build_csv_template,
     build_xlsx_template,
-    kommune_alias_map,
     parse_upload,
 )
 from backend.submissions.models import LINE_MODELS, Submission, SubmissionFile, TakstLine
@@ -126,13 +126,17 @@ def _foreign_offer_ids(session: Session, org: Organisation) -> frozenset[str]:
 
 
 def _kommune_aliases(session: Session) -> dict[str, str]:
-    kommuner = session.scalars(sa.select(Organisation).where(Organisation.type == "kommune")).all()
+    """Every køberkommune: the 98 municipalities and 5 regions of the national list, with the
+    registry's municipalities and regions and their aliases on top."""
+    buyers = session.scalars(
+        sa.select(Organisation).where(Organisation.type.in_(("kommune", "region")))
+    ).all()
     aliases: dict[int, list[str]] = {}
     for org_id, alias in session.execute(
         sa.select(OrganisationAlias.organisation_id, OrganisationAlias.alias)
     ):
         aliases.setdefault(org_id, []).append(alias)
-    return kommune_alias_map((k.kode, k.navn, aliases.get(k.id, ())) for k in kommuner)
+    return buyer_aliases((k.kode, k.navn, tuple(aliases.get(k.id, ()))) for k in buyers)
 
 
 def _previous_takster(

@@ -67,32 +67,101 @@ def id_text(value: Any) -> str | None:
     return text or None
 
 
-def _text(value: Any) -> str | None:
-    text = id_text(value)
-    if text is None:
-        return None
-    if text.startswith("#"):
-        problem = excel_error(text)
-        if problem is not None:
-            raise problem
-    if len(text) > MAX_TEXT:
-        raise CellProblem(Code.TEXT_TOO_LONG, f"Teksten er længere end {MAX_TEXT} tegn.")
+#: Characters no text cell may hold: C0 controls other than tab, line feed and carriage
+#: return, and the non-characters U+FFFE/U+FFFF. They make an XLSX that Excel must repair
+#: (every template of the organisation would carry them) and NUL breaks PostgreSQL.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Zero-width characters: a name of only these is empty.
+_ZERO_WIDTH = str.maketrans(dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def _check_control(text: str) -> str:
+    found = _CONTROL.search(text)
+    if found is not None:
+        raise CellProblem(
+            Code.CONTROL_CHARACTER,
+            f"Teksten indeholder et usynligt styretegn (U+{ord(found[0]):04X}) ved tegn "
+            f"{found.start() + 1}; slet det og skriv teksten igen.",
+        )
     return text
 
 
+def _texter(column: Column) -> Converter:
+    limit = column.max_length or MAX_TEXT
+    label = column.label
+
+    def convert(value: Any) -> str | None:
+        text = id_text(value)
+        if text is None:
+            return None
+        if text.startswith("#"):
+            problem = excel_error(text)
+            if problem is not None:
+                raise problem
+        if not text.translate(_ZERO_WIDTH).strip():
+            return None
+        if len(text) > limit:
+            raise CellProblem(
+                Code.TEXT_TOO_LONG,
+                f"{label} er {len(text)} tegn lang; højst {limit} tegn er tilladt.",
+            )
+        return _check_control(text)
+
+    return convert
+
+
+_text = _texter(Column("tekst", "Teksten", Kind.TEXT))
+
+
+def _info(value: Any) -> str | None:
+    """An information-only cell (tilbudsnavn): never stored, so never refused."""
+    text = id_text(value)
+    return None if text is None else _CONTROL.sub("", text)
+
+
+def _shown(value: Any) -> str:
+    text = str(value).strip()
+    return text if len(text) <= 30 else text[:29] + "…"
+
+
+def _danish(number: Decimal) -> str:
+    text = f"{number:,f}"
+    return text.replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _percent_text(value: Any, percent: bool) -> Any:
+    """``95 %`` in a percent column is 95; elsewhere the % is refused with a hint."""
+    if type(value) is not str or not value.rstrip().endswith("%"):
+        return value
+    text = value.rstrip()[:-1].rstrip()
+    if percent:
+        return text
+    raise CellProblem(
+        Code.NOT_A_NUMBER, f"Værdien '{value}' er ikke et tal; skriv tallet uden %-tegn."
+    )
+
+
 def _decimal(column: Column) -> Converter:
-    low, high = column.minimum, column.maximum
+    low, high, percent = column.minimum, column.maximum, column.percent
 
     def convert(value: Any) -> Decimal | None:
-        number = to_decimal(value)
+        number = to_decimal(_percent_text(value, percent))
         if number is None:
             return None
         if low is not None and number < low:
             if low == 0:
-                raise CellProblem(Code.NEGATIVE_VALUE, f"Værdien {value} må ikke være negativ.")
-            raise CellProblem(Code.OUT_OF_RANGE, f"Værdien {value} er mindre end {low}.")
+                raise CellProblem(
+                    Code.NEGATIVE_VALUE, f"Værdien {_shown(value)} må ikke være negativ."
+                )
+            raise CellProblem(
+                Code.OUT_OF_RANGE,
+                f"Værdien {_shown(value)} er mindre end det mindst tilladte ({_danish(low)}).",
+            )
         if high is not None and number > high:
-            raise CellProblem(Code.OUT_OF_RANGE, f"Værdien {value} er større end {high}.")
+            raise CellProblem(
+                Code.OUT_OF_RANGE,
+                f"Værdien {_shown(value)} er større end det højst tilladte ({_danish(high)}).",
+            )
         return number
 
     return convert
@@ -145,6 +214,11 @@ def _offer(context: IntakeContext) -> Converter:
         tilbud_id = id_text(value)
         if tilbud_id is None or tilbud_id in offers:
             return tilbud_id
+        lowered = tilbud_id.lower().strip("{}")  # Excel's UPPER() and GUID braces
+        if lowered in offers:
+            return lowered
+        if lowered in foreign:
+            tilbud_id = lowered
         if tilbud_id in foreign:
             raise CellProblem(
                 Code.FOREIGN_OFFER, f"Tilbuddet {tilbud_id} tilhører en anden organisation."
@@ -156,6 +230,7 @@ def _offer(context: IntakeContext) -> Converter:
 
 def _kommune(context: IntakeContext) -> Converter:
     aliases = context.kommune_aliases
+    by_number = {int(code): code for code in set(aliases.values()) if code.isdigit()}
     seen: dict[str, str] = {}  # the same few names repeat on every row
 
     def convert(value: Any) -> str | None:
@@ -165,8 +240,14 @@ def _kommune(context: IntakeContext) -> Converter:
         code = seen.get(text)
         if code is None:
             code = aliases.get(fold_municipality_name(text))
+            if code is None and text.isdigit() and len(text) <= 5:
+                code = by_number.get(int(text))  # 0751 is 751
             if code is None:
-                raise CellProblem(Code.UNKNOWN_KOMMUNE, f"Kommunen '{text}' kendes ikke.")
+                raise CellProblem(
+                    Code.UNKNOWN_KOMMUNE,
+                    f"Køberkommunen '{_shown(text)}' kendes ikke. Skriv kommunekoden (fx 751) "
+                    "eller navnet (fx Aarhus) på en af landets 98 kommuner eller 5 regioner.",
+                )
             seen[text] = code
         return code
 
@@ -232,8 +313,10 @@ def converter_for(column: Column, context: IntakeContext) -> Converter:
         return _kommune(context)
     if kind is Kind.MAALGRUPPE:
         return _maalgruppe(context)
+    if kind is Kind.TEXT:
+        return _texter(column)
     simple: dict[Kind, Converter] = {
-        Kind.TEXT: _text,
+        Kind.INFO: _info,
         Kind.TILBUDSTYPE: _tilbudstype,
         Kind.PARAGRAF: _paragraf,
         Kind.BOOLEAN: to_bool,

@@ -43,8 +43,14 @@ def days_in_quarter(year: int, quarter: int) -> int:
 
 
 def _fmt(number: Decimal) -> str:
-    """Danish presentation for messages: 1.234,5 (computed values stay unrounded)."""
-    text = f"{number:,.1f}" if number != number.to_integral_value() else f"{number:,.0f}"
+    """Danish presentation for messages: 1.234,5 and 0,96 (two decimals at most, never
+    rounded to a different-looking number such as 0,96 → 1,0)."""
+    if number == number.to_integral_value():
+        text = f"{number:,.0f}"
+    elif abs(number) < 10:
+        text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{number:,.1f}"
     return text.replace(",", "X").replace(".", ",").replace("X", ".")
 
 
@@ -188,10 +194,15 @@ class TakstRule(_Rule):
             )
             return False
         if pct < low or pct > _NORMAL_PCT[1]:
+            hint = (
+                f" Er den skrevet som brøk? Skriv {_fmt(100 * pct)} for {_fmt(100 * pct)} %."
+                if pct <= 2
+                else ""
+            )
             out.at(
                 Code.BELAEGNINGSPROCENT_UNUSUAL,
-                f"Belægningsprocenten {_fmt(pct)} ligger uden for det sædvanlige "
-                f"({_fmt(low)}-{_fmt(_NORMAL_PCT[1])} %).",
+                f"Belægningsprocenten er læst som {_fmt(pct)} %, uden for det sædvanlige "
+                f"({_fmt(low)}-{_fmt(_NORMAL_PCT[1])} %).{hint}",
                 number,
                 self.columns["belaegningsprocent"],
                 pct,
