@@ -264,6 +264,17 @@ def _line_values(record: Any, *, org_id: int, submission_id: Any) -> dict[str, A
     return line
 
 
+def _bind_processor(type_: Any, dialect: Any) -> Any:
+    """The column's bind processor, except that a ``Numeric`` is bound as the ``Decimal`` it
+    is wherever the driver takes one (psycopg): SQLAlchemy's processor would turn it into a
+    float, which rounds 99.999.999.999.999,99 up past what NUMERIC(16, 2) holds. SQLite's
+    driver has no Decimal; there the processor stays (the amounts are bounded to the 15
+    significant digits a float keeps, see ``intake.streams.MONEY_MAX``)."""
+    if isinstance(type_, sa.Numeric) and dialect.name != "sqlite":
+        return None
+    return type_.bind_processor(dialect)
+
+
 def _insert_lines(
     session: Session, stream: str, lines: Sequence[dict[str, Any]], progress: Progress | None
 ) -> None:
@@ -281,7 +292,7 @@ def _insert_lines(
     dialect = connection.dialect
     keys = list(lines[0])
     compiled = sa.insert(table).compile(dialect=dialect, column_keys=keys)
-    processors = [(k, table.c[k].type.bind_processor(dialect)) for k in keys]
+    processors = [(k, _bind_processor(table.c[k].type, dialect)) for k in keys]
     positions = compiled.positiontup  # positional paramstyles (SQLite's qmark) need tuples
     order = [keys.index(name) for name in positions] if positions else None
     for start in range(0, len(lines), CHUNK_ROWS):

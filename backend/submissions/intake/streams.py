@@ -33,15 +33,17 @@ class Kind(StrEnum):
     DATE = "date"
 
 
-#: The largest values the line columns hold (backend/submissions/models.py): an amount is
-#: NUMERIC(16, 2), places NUMERIC(12, 4), days NUMERIC(14, 4), årspladser NUMERIC(16, 6), the
-#: offer's normering NUMERIC(12, 2). A value beyond them is refused at upload with its row
-#: and column, rather than failing in the database (PostgreSQL) or turning into a float
+#: The largest values the line columns and both engines hold exactly
+#: (backend/submissions/models.py): an amount is NUMERIC(16, 2), places NUMERIC(12, 4), days
+#: NUMERIC(14, 4), årspladser NUMERIC(16, 6), the offer's normering NUMERIC(12, 2); SQLite
+#: keeps 15 significant digits of a NUMERIC, so amounts stop at 13 digits before the comma
+#: and årspladser at 9. A value beyond them is refused at upload with its row and column,
+#: rather than failing in the database (PostgreSQL), being rounded or turning into a float
 #: infinity (SQLite) that breaks every report built on it.
-MONEY_MAX = Decimal("99999999999999.99")
+MONEY_MAX = Decimal("9999999999999.99")
 PLACES_MAX = Decimal("99999999.9999")
 DAYS_MAX = Decimal("9999999999.9999")
-YEARS_MAX = Decimal("9999999999.999999")
+YEARS_MAX = Decimal("999999999.999999")
 NORMERING_MAX = Decimal("9999999999.99")
 
 MONEY_FORMAT = "#,##0"
