@@ -242,9 +242,9 @@ def test_control_character_in_a_name_is_refused(world) -> None:  # type: ignore[
     env, offer, periods, headers = world
     before = tenant_checksum(env.database)
     body = (
-        '[{"navn": "Bo\\u0007sted", "maalgruppe": "psykisk_handicap", "tilbudstype": "doegn",'
-        ' "normering": 5, "omfattet": "ja", "gyldig_fra": "2017-01-01"}]'
-    ).encode()
+        b'[{"navn": "Bo\\u0007sted", "maalgruppe": "psykisk_handicap", "tilbudstype": "doegn",'
+        b' "normering": 5, "omfattet": "ja", "gyldig_fra": "2017-01-01"}]'
+    )
     [error] = _refused(
         env, _post(env, headers, periods["tilbud"], "tilbud", body, "t.json"), before
     )
