@@ -339,6 +339,37 @@ class ValidUpload:
     result: ParseResult
 
 
+def _check_not_identical(
+    session: Session,
+    *,
+    org: Organisation,
+    period: ReportingPeriod,
+    stream: str,
+    data: bytes,
+    latest: int,
+) -> None:
+    """409 ``samme_fil`` when ``data`` is byte for byte the latest version's file: a second
+    click or a re-sent e-mail attachment would otherwise make a new version with nothing new."""
+    if latest == 0:
+        return
+    with acting_as(session, org.id):
+        previous = session.execute(
+            sa.select(Submission.file_sha256, Submission.status, Submission.uploaded_at).where(
+                Submission.org_id == org.id,
+                Submission.period_id == period.id,
+                Submission.stream == stream,
+                Submission.version == latest,
+            )
+        ).first()
+    if previous is None or previous.file_sha256 != hashlib.sha256(data).hexdigest():
+        return
+    raise Conflict(
+        f"Filen er identisk med version {latest}, som allerede er indlæst; der er ikke oprettet "
+        "en ny version. Ret filen, hvis der skal indberettes noget andet.",
+        code="samme_fil",
+    )
+
+
 def validate(
     session: Session,
     *,
@@ -352,7 +383,8 @@ def validate(
 ) -> ValidUpload:
     """Check the period and the client's version, then parse and validate ``data``.
 
-    Raises 409 ``period_closed`` for a closed period, 412 when ``expected_latest_version``
+    Raises 409 ``period_closed`` for a closed period, 409 ``samme_fil`` when the file is the
+    latest version's byte for byte, 412 when ``expected_latest_version``
     (If-Match) is not the latest version, 413 for a file over ``max_bytes`` and 422
     ``ugyldig_fil`` with every error of a bad file. Writes nothing.
     """
@@ -363,6 +395,7 @@ def validate(
         raise PreconditionFailed(
             f"Der er indberettet version {latest} siden du hentede listen; hent den igen."
         )
+    _check_not_identical(session, org=org, period=period, stream=stream, data=data, latest=latest)
     result = _parse(data, stream, build_context(session, org, period), max_bytes)
     return ValidUpload(org, period, stream, filename, data, latest + 1, result)
 

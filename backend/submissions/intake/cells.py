@@ -14,6 +14,7 @@ from typing import Any
 
 from backend.organisations.aliases import fold_municipality_name
 from backend.tabular import (
+    FORMULA_TRIGGERS,
     CellProblem,
     excel_error,
     fold,
@@ -28,6 +29,9 @@ from .context import IntakeContext
 from .streams import Column, Kind
 
 Converter = Callable[[Any], Any]
+#: First characters `backend.tabular.neutralise_cell` puts a quote before (tab and carriage
+#: return are stripped from a cell anyway).
+NEUTRALISED = frozenset(c for c in FORMULA_TRIGGERS if c.strip())
 MAX_TEXT = 200
 
 _TILBUDSTYPER = {
@@ -94,6 +98,8 @@ def _texter(column: Column) -> Converter:
         text = id_text(value)
         if text is None:
             return None
+        if text[:1] == "'" and text[1:2] in NEUTRALISED:
+            text = text[1:]  # the quote our own CSV export put before = + - @
         if text.startswith("#"):
             problem = excel_error(text)
             if problem is not None:
@@ -116,6 +122,8 @@ _text = _texter(Column("tekst", "Teksten", Kind.TEXT))
 def _info(value: Any) -> str | None:
     """An information-only cell (tilbudsnavn): never stored, so never refused."""
     text = id_text(value)
+    if text is not None and text[:1] == "'" and text[1:2] in NEUTRALISED:
+        text = text[1:]
     return None if text is None else _CONTROL.sub("", text)
 
 

@@ -58,6 +58,7 @@ class Code(StrEnum):
     UNKNOWN_KOMMUNE = "unknown_kommune"
     TEXT_TOO_LONG = "text_too_long"
     CONTROL_CHARACTER = "styretegn"
+    TOO_MANY_FIELDS = "for_mange_felter"
     EXCEL_ERROR = "excel_error"
     FORMULA_WITHOUT_VALUE = "formula_without_value"
 

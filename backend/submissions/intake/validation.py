@@ -197,6 +197,17 @@ class RowLoop:
                 number,
             )
             return None
+        if self.table.delimiter == "," and width > self.header_width:
+            extra = [v for v in values[self.header_width :] if not _is_empty((v,))]
+            if extra:
+                self.out.at(
+                    Code.TOO_MANY_FIELDS,
+                    f"Rækken har {width} felter, men overskriften har {self.header_width}. Filen "
+                    "er kommasepareret, så et tal med decimalkomma (fx 1005,5) deles i to felter: "
+                    "sæt tallet i anførselstegn, eller gem filen som CSV (semikolonsepareret).",
+                    number,
+                )
+                return None
         for col in self.plan:
             raw = values[col.index] if col.index < width else None
             if self.blocked and f"{col.letter}{number}" in self.blocked:

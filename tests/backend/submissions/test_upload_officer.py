@@ -318,3 +318,100 @@ def test_reading_stops_at_the_last_non_empty_row(world) -> None:  # type: ignore
     )
     assert [Decimal(x["forbrug"]) for x in _lines(env, headers, resp)] == [3]
     assert resp.json["row_count"] == 1
+
+
+# --- item 4: the identical file again ---------------------------------------------------
+def test_identical_reupload_makes_no_new_version(world) -> None:  # type: ignore[no-untyped-def]
+    env, offer, periods, headers = world
+    data = f"Tilbuds-ID;Forbrug (dage)\r\n{offer};5\r\n".encode()
+    first = _post(env, headers, periods["belaegning"], "belaegning", data, "b.csv")
+    assert first.status_code == 201
+    before = tenant_checksum(env.database)
+    again = _post(env, headers, periods["belaegning"], "belaegning", data, "b.csv")
+    assert again.status_code == 409 and again.json["code"] == "samme_fil"
+    assert again.json["detail"].startswith("Filen er identisk med version 1")
+    assert tenant_checksum(env.database) == before
+    changed = _post(env, headers, periods["belaegning"], "belaegning", data + b"\r\n", "b.csv")
+    assert changed.status_code == 201 and changed.json["version"] == 2
+
+
+# --- item 6: what Excel writes, and messages in Danish ----------------------------------
+def test_sep_line_is_understood(world) -> None:  # type: ignore[no-untyped-def]
+    env, offer, periods, headers = world
+    data = f"sep=;\r\nTilbuds-ID;Forbrug (dage)\r\n{offer};7,5\r\n".encode()
+    resp = _post(env, headers, periods["belaegning"], "belaegning", data, "b.csv")
+    [line] = _lines(env, headers, resp)
+    assert (line["line_no"], Decimal(line["forbrug"])) == (3, Decimal("7.5"))
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"[", "Ugyldig JSON i linje 1, tegn 2: der mangler en værdi."),
+        (b"[[1, 2]]", "JSON-listen har 1 elementer, men ingen af dem er et objekt."),
+    ],
+)
+def test_json_messages_are_danish(world, body: bytes, message: str) -> None:  # type: ignore[no-untyped-def]
+    env, offer, periods, headers = world
+    before = tenant_checksum(env.database)
+    resp = _post(env, headers, periods["belaegning"], "belaegning", body, "b.json")
+    [error] = _refused(env, resp, before)
+    assert error["message"].startswith(message)
+
+
+def test_overlong_csv_field_is_danish_with_its_row(world) -> None:  # type: ignore[no-untyped-def]
+    env, offer, periods, headers = world
+    before = tenant_checksum(env.database)
+    data = f'Tilbuds-ID;Forbrug (dage)\r\n{offer};1\r\n"{"x" * 140_000}\r\n'.encode()
+    resp = env.client.post(
+        f"/api/v1/periods/{periods['belaegning']}/submissions/belaegning",
+        headers=headers,
+        data=data,
+        content_type="text/csv",
+    )
+    errors = _refused(env, resp, before)
+    assert [e["message"] for e in errors if e["code"] == "corrupt_file"] == [
+        "CSV-filen kan ikke læses i række 3: et felt er længere end 131.072 tegn (mangler et "
+        "afsluttende anførselstegn?)."
+    ]
+
+
+def test_one_nul_byte_in_utf8_is_not_called_utf16(world) -> None:  # type: ignore[no-untyped-def]
+    env, offer, periods, headers = world
+    before = tenant_checksum(env.database)
+    data = f"Tilbuds-ID;Tilbudsnavn;Takstgruppe;Basistakst (kr.);Belægningsprocent\r\n{offer};x;A\x00B;1;96\r\n"
+    resp = _post(env, headers, periods["takster"], "takster", data.encode(), "t.csv")
+    [error] = _refused(env, resp, before)
+    assert (error["code"], error["row"], error["column"]) == ("styretegn", 2, "C")
+
+
+def test_decimal_comma_in_a_comma_separated_file_is_explained(world) -> None:  # type: ignore[no-untyped-def]
+    env, offer, periods, headers = world
+    before = tenant_checksum(env.database)
+    data = f"tilbud_id,forbrug,koeberkommune\r\n{offer},1005,5,751\r\n".encode()
+    resp = _post(env, headers, periods["belaegning"], "belaegning", data, "b.csv")
+    [error] = _refused(env, resp, before)
+    assert error["code"] == "for_mange_felter" and error["row"] == 2
+    assert "et tal med decimalkomma (fx 1005,5) deles i to felter" in error["message"]
+
+
+# --- item 9: the CSV template survives a round trip -----------------------------------
+def test_csv_template_round_trip_strips_only_the_neutralising_quote(world) -> None:  # type: ignore[no-untyped-def]
+    env, _offer, periods, headers = world
+    make_offer(
+        env.database,
+        org="751",
+        navn="+45 12 34 56 78",
+        historik=[{"aar": 2017, "normering": 4, "omfattet": True}],
+    )
+    template = env.client.get(
+        f"/api/v1/periods/{periods['tilbud']}/templates/tilbud?format=csv", headers=headers
+    )
+    assert template.status_code == 200
+    assert "'+45 12 34 56 78" in template.get_data(as_text=True)  # neutralised on the way out
+    data = template.get_data()
+    if b";;" in data:  # fill what the registry does not know yet (gyldig_fra)
+        data = data.replace(b";ja;;", b";ja;2017-01-01;")
+    resp = _post(env, headers, periods["tilbud"], "tilbud", data, "tilbud.csv")
+    names = {x["navn"] for x in _lines(env, headers, resp)}
+    assert "+45 12 34 56 78" in names
