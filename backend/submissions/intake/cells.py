@@ -7,6 +7,7 @@ None is allowed is decided by validation (``required``).
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -47,6 +48,8 @@ _TILBUDSTYPER = {
     "sikret": "sikret",
     "sikret_doegn": "sikret",
 }
+#: The Danish word of each tilbudstype, as the template writes it.
+TILBUDSTYPE_NAVNE = {"dag": "dag", "doegn": "døgn", "aaben": "åben", "sikret": "sikret"}
 _PARAGRAF = re.compile(
     r"^(?:sel\s*)?§*\s*(\d{1,3})\s*([a-z]?)\s*(?:,?\s*stk\.?\s*(\d{1,2}))?\.?$", re.IGNORECASE
 )
@@ -271,8 +274,10 @@ def _maalgruppe(context: IntakeContext) -> Converter:
             return None
         gruppe = lookup.get(fold(text))
         if gruppe is None:
+            close = difflib.get_close_matches(fold(text), list(lookup), n=1, cutoff=0.6)
+            hint = f" Mente du '{lookup[close[0]].navn}'?" if close else ""
             raise CellProblem(
-                Code.UNKNOWN_MAALGRUPPE, f"Målgruppen '{text}' findes ikke i kataloget."
+                Code.UNKNOWN_MAALGRUPPE, f"Målgruppen '{text}' findes ikke i kataloget.{hint}"
             )
         return gruppe.kode
 
@@ -285,9 +290,11 @@ def _tilbudstype(value: Any) -> str | None:
         return None
     kind = _TILBUDSTYPER.get(fold(text))
     if kind is None:
+        close = difflib.get_close_matches(fold(text), list(_TILBUDSTYPER), n=1, cutoff=0.6)
+        hint = f" Mente du '{TILBUDSTYPE_NAVNE[_TILBUDSTYPER[close[0]]]}'?" if close else ""
         raise CellProblem(
             Code.INVALID_TILBUDSTYPE,
-            f"Tilbudstypen '{text}' skal være dag, døgn, åben eller sikret.",
+            f"Tilbudstypen '{text}' skal være dag, døgn, åben eller sikret.{hint}",
         )
     return kind
 

@@ -73,6 +73,8 @@ class Code(StrEnum):
     WORKBOOK_WARNING = "workbook_warning"
     HIDDEN_SHEET = "skjult_ark"
     HIGH_OCCUPANCY = "high_occupancy"
+    LOW_OCCUPANCY = "lav_belaegning"
+    NORMERING_JUMP = "normering_spring"
     FORBRUG_WITHOUT_NORMERING = "forbrug_without_normering"
     TAKST_CHANGE = "takst_change"
     BELAEGNINGSPROCENT_UNUSUAL = "belaegningsprocent_unusual"
@@ -86,6 +88,8 @@ WARNING_CODES: frozenset[Code] = frozenset(
         Code.WORKBOOK_WARNING,
         Code.HIDDEN_SHEET,
         Code.HIGH_OCCUPANCY,
+        Code.LOW_OCCUPANCY,
+        Code.NORMERING_JUMP,
         Code.FORBRUG_WITHOUT_NORMERING,
         Code.TAKST_CHANGE,
         Code.BELAEGNINGSPROCENT_UNUSUAL,

@@ -415,3 +415,40 @@ def test_csv_template_round_trip_strips_only_the_neutralising_quote(world) -> No
     resp = _post(env, headers, periods["tilbud"], "tilbud", data, "tilbud.csv")
     names = {x["navn"] for x in _lines(env, headers, resp)}
     assert "+45 12 34 56 78" in names
+
+
+# --- item 2: ambiguous dotted numbers are named --------------------------------------
+def test_dotted_normering_far_from_the_registry_is_warned_with_its_reading(world) -> None:  # type: ignore[no-untyped-def]
+    env, offer, periods, headers = world  # the registry has 10 places for 2017
+    data = f"Tilbuds-ID;Normering (pladser);Forbrug (dage)\r\n{offer};1.250;1.015\r\n".encode()
+    resp = _post(env, headers, periods["belaegning"], "belaegning", data, "b.csv")
+    [line] = _lines(env, headers, resp)
+    assert Decimal(line["normering"]) == 1250  # stored as read, but not silently
+    warnings = {w["code"]: w["message"] for w in resp.json["warnings"]}
+    assert warnings["normering_spring"].startswith(
+        "Normeringen er læst som 1.250 pladser, men registret har 10 pladser for 2017."
+    )
+    assert warnings["lav_belaegning"].startswith(
+        "Forbruget svarer til 0,9 % belægning (under 1 %): normeringen er læst som 1.250 "
+        "pladser og forbruget som 1.015 dage."
+    )
+
+
+# --- item 7: suggestions for typos -----------------------------------------------------
+def test_typos_in_maalgruppe_and_tilbudstype_get_a_suggestion(world) -> None:  # type: ignore[no-untyped-def]
+    env, offer, periods, headers = world
+    before = tenant_checksum(env.database)
+    data = (
+        "Navn;Målgruppe;Tilbudstype;Normering (pladser);Omfattet af rammeaftalen;Gyldig fra\r\n"
+        "Bostedet;Psykisk handicp;døgnn;5;ja;2017-01-01\r\n"
+    ).encode()
+    errors = _refused(env, _post(env, headers, periods["tilbud"], "tilbud", data, "t.csv"), before)
+    messages = {e["column"]: e["message"] for e in errors}
+    assert messages["B"] == (
+        "Målgruppen 'Psykisk handicp' findes ikke i kataloget. Mente du 'Personer med psykisk "
+        "handicap inkl. autister'?"
+    )
+    assert (
+        messages["C"]
+        == "Tilbudstypen 'døgnn' skal være dag, døgn, åben eller sikret. Mente du 'døgn'?"
+    )
