@@ -452,3 +452,38 @@ def test_typos_in_maalgruppe_and_tilbudstype_get_a_suggestion(world) -> None:  #
         messages["C"]
         == "Tilbudstypen 'døgnn' skal være dag, døgn, åben eller sikret. Mente du 'døgn'?"
     )
+
+
+# --- item 8: templates that know the registry ---------------------------------------------
+def test_xlsx_template_is_prefilled_marked_greyed_and_explained(world) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    env, offer, periods, headers = world
+    resp = env.client.get(
+        f"/api/v1/periods/{periods['belaegning']}/templates/belaegning?format=xlsx",
+        headers=headers,
+    )
+    wb = load_workbook(io.BytesIO(resp.get_data()))
+    ws = wb["Belægning"]
+    header = [c.value for c in ws[1]]
+    assert header[0] == "Tilbuds-ID *" and header[4] == "Forbrug (dage) *"
+    [row] = [c.row for c in ws["A"] if c.value == offer]
+    assert Decimal(str(ws[f"D{row}"].value)) == 10  # the registry's normering for 2017
+    assert ws[f"B{row}"].fill.fgColor.rgb.endswith("EDEDED")  # information only: grey
+    assert ws.column_dimensions["A"].width >= 36  # the whole id is readable
+    assert "skal udfyldes" in wb["Vejledning"]["A3"].value
+    regnskab = env.client.get(
+        f"/api/v1/periods/{periods['regnskab']}/templates/regnskab?format=xlsx", headers=headers
+    )
+    guide = load_workbook(io.BytesIO(regnskab.get_data()))["Vejledning"]
+    texts = [c.value for c in guide["A"] if c.value]
+    assert any(str(t).startswith("Totallinjen: en række uden Tilbuds-ID") for t in texts)
+    # the filled-in template is read from its data sheet, not the guide
+    for cell in ws["A"][1:]:
+        if cell.value:
+            ws[f"E{cell.row}"] = 300
+    out = io.BytesIO()
+    wb.save(out)
+    stored = _post(env, headers, periods["belaegning"], "belaegning", out.getvalue(), "b.xlsx")
+    [line] = [x for x in _lines(env, headers, stored) if x["tilbud_id"] == offer]
+    assert (Decimal(line["normering"]), Decimal(line["forbrug"])) == (10, 300)
