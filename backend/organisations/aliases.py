@@ -13,14 +13,19 @@ køberkommune, a reference file's area column) goes through it:
 - a trailing "Kommune" is dropped (``Aarhus Kommune`` = ``Aarhus``); "Region" is kept, so
   ``Region Nordjylland`` and ``Nordjylland`` stay different names.
 
-Pure: no database; `AreaAliases` is the look-up built from (name, code) pairs.
+No database; `AreaAliases` is the look-up built from (name, code) pairs, and
+`buyer_areas` the national list of køberkommuner (98 municipalities and 5 regions) shipped
+as package data (``tenants/reference/koeberkommuner.csv``, source in SOURCE.md there).
 """
 
 from __future__ import annotations
 
+import csv
+import functools
 import re
 from collections.abc import Iterable, Mapping
 
+from backend.config import data_path
 from backend.tabular import fold
 
 _KOMMUNE_SUFFIX = "_kommune"
@@ -73,3 +78,33 @@ class AreaAliases:
     def by_key(self) -> dict[str, str]:
         """Folded name → code, for contexts that hold the look-up as a plain mapping."""
         return dict(self._by_name)
+
+
+#: One buyer: (code, name, other spellings).
+BuyerArea = tuple[str, str, tuple[str, ...]]
+
+
+@functools.cache
+def buyer_areas() -> tuple[BuyerArea, ...]:
+    """Every municipality (98, by kommunekode) and region (5, by regionskode 1081-1085) that
+    can buy a place, with the spellings municipal documents use (read once, then cached)."""
+    path = data_path("tenants", "reference", "koeberkommuner.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return tuple(
+            (row["kode"], row["navn"], tuple(a for a in row["aliases"].split("|") if a))
+            for row in csv.DictReader(handle)
+        )
+
+
+def buyer_aliases(registry: Iterable[BuyerArea] = ()) -> dict[str, str]:
+    """Folded name, alias or code → code for every buyer: the national list, with the
+    tenant registry's own organisations and aliases (``registry``) on top."""
+    national = AreaAliases(
+        (name, code) for code, navn, aliases in buyer_areas() for name in (code, navn, *aliases)
+    ).by_key()
+    national.update(
+        AreaAliases(
+            (name, code) for code, navn, aliases in registry for name in (code, navn, *aliases)
+        ).by_key()
+    )
+    return national

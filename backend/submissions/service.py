@@ -28,6 +28,7 @@ from backend.db.tenancy import acting_as, elevated
 from backend.errors import Conflict, DomainError, Invalid, NotFound, PreconditionFailed
 from backend.offers.models import Offer, OfferYear
 from backend.organisations import service as organisations
+from backend.organisations.aliases import buyer_aliases
 from backend.organisations.models import Organisation, OrganisationAlias
 from backend.periods.models import ReportingPeriod
 from backend.submissions.intake import (
@@ -38,7 +39,6 @@ from backend.submissions.intake import (
     ParseResult,
     build_csv_template,
     build_xlsx_template,
-    kommune_alias_map,
     parse_upload,
 )
 from backend.submissions.models import LINE_MODELS, Submission, SubmissionFile, TakstLine
@@ -126,13 +126,17 @@ def _foreign_offer_ids(session: Session, org: Organisation) -> frozenset[str]:
 
 
 def _kommune_aliases(session: Session) -> dict[str, str]:
-    kommuner = session.scalars(sa.select(Organisation).where(Organisation.type == "kommune")).all()
+    """Every køberkommune: the 98 municipalities and 5 regions of the national list, with the
+    registry's municipalities and regions and their aliases on top."""
+    buyers = session.scalars(
+        sa.select(Organisation).where(Organisation.type.in_(("kommune", "region")))
+    ).all()
     aliases: dict[int, list[str]] = {}
     for org_id, alias in session.execute(
         sa.select(OrganisationAlias.organisation_id, OrganisationAlias.alias)
     ):
         aliases.setdefault(org_id, []).append(alias)
-    return kommune_alias_map((k.kode, k.navn, aliases.get(k.id, ())) for k in kommuner)
+    return buyer_aliases((k.kode, k.navn, tuple(aliases.get(k.id, ()))) for k in buyers)
 
 
 def _previous_takster(
@@ -260,6 +264,17 @@ def _line_values(record: Any, *, org_id: int, submission_id: Any) -> dict[str, A
     return line
 
 
+def _bind_processor(type_: Any, dialect: Any) -> Any:
+    """The column's bind processor, except that a ``Numeric`` is bound as the ``Decimal`` it
+    is wherever the driver takes one (psycopg): SQLAlchemy's processor would turn it into a
+    float, which rounds 99.999.999.999.999,99 up past what NUMERIC(16, 2) holds. SQLite's
+    driver has no Decimal; there the processor stays (the amounts are bounded to the 15
+    significant digits a float keeps, see ``intake.streams.MONEY_MAX``)."""
+    if isinstance(type_, sa.Numeric) and dialect.name != "sqlite":
+        return None
+    return type_.bind_processor(dialect)
+
+
 def _insert_lines(
     session: Session, stream: str, lines: Sequence[dict[str, Any]], progress: Progress | None
 ) -> None:
@@ -277,7 +292,7 @@ def _insert_lines(
     dialect = connection.dialect
     keys = list(lines[0])
     compiled = sa.insert(table).compile(dialect=dialect, column_keys=keys)
-    processors = [(k, table.c[k].type.bind_processor(dialect)) for k in keys]
+    processors = [(k, _bind_processor(table.c[k].type, dialect)) for k in keys]
     positions = compiled.positiontup  # positional paramstyles (SQLite's qmark) need tuples
     order = [keys.index(name) for name in positions] if positions else None
     for start in range(0, len(lines), CHUNK_ROWS):
@@ -324,6 +339,37 @@ class ValidUpload:
     result: ParseResult
 
 
+def _check_not_identical(
+    session: Session,
+    *,
+    org: Organisation,
+    period: ReportingPeriod,
+    stream: str,
+    data: bytes,
+    latest: int,
+) -> None:
+    """409 ``samme_fil`` when ``data`` is byte for byte the latest version's file: a second
+    click or a re-sent e-mail attachment would otherwise make a new version with nothing new."""
+    if latest == 0:
+        return
+    with acting_as(session, org.id):
+        previous = session.execute(
+            sa.select(Submission.file_sha256, Submission.status, Submission.uploaded_at).where(
+                Submission.org_id == org.id,
+                Submission.period_id == period.id,
+                Submission.stream == stream,
+                Submission.version == latest,
+            )
+        ).first()
+    if previous is None or previous.file_sha256 != hashlib.sha256(data).hexdigest():
+        return
+    raise Conflict(
+        f"Filen er identisk med version {latest}, som allerede er indlæst; der er ikke oprettet "
+        "en ny version. Ret filen, hvis der skal indberettes noget andet.",
+        code="samme_fil",
+    )
+
+
 def validate(
     session: Session,
     *,
@@ -337,7 +383,8 @@ def validate(
 ) -> ValidUpload:
     """Check the period and the client's version, then parse and validate ``data``.
 
-    Raises 409 ``period_closed`` for a closed period, 412 when ``expected_latest_version``
+    Raises 409 ``period_closed`` for a closed period, 409 ``samme_fil`` when the file is the
+    latest version's byte for byte, 412 when ``expected_latest_version``
     (If-Match) is not the latest version, 413 for a file over ``max_bytes`` and 422
     ``ugyldig_fil`` with every error of a bad file. Writes nothing.
     """
@@ -348,6 +395,7 @@ def validate(
         raise PreconditionFailed(
             f"Der er indberettet version {latest} siden du hentede listen; hent den igen."
         )
+    _check_not_identical(session, org=org, period=period, stream=stream, data=data, latest=latest)
     result = _parse(data, stream, build_context(session, org, period), max_bytes)
     return ValidUpload(org, period, stream, filename, data, latest + 1, result)
 

@@ -20,6 +20,12 @@ _DELIMITER_NAMES = {";": "semikolon", ",": "komma", "\t": "tabulator"}
 CSV_DELIMITERS = (";", ",")
 
 
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without BOM: every other byte of ASCII text is NUL. One stray NUL in a UTF-8
+    file is not UTF-16 (the reader then reports the row it is on)."""
+    return head.count(b"\x00") * 4 >= len(head) > 0
+
+
 def decode(data: bytes | str, *, utf16: bool = False) -> tuple[str, str]:
     """The text and the encoding it was read with (``utf-8``, ``utf-8-sig``,
     ``windows-1252`` or ``utf-16``); a leading BOM is never part of the text.
@@ -29,7 +35,7 @@ def decode(data: bytes | str, *, utf16: bool = False) -> tuple[str, str]:
     """
     if isinstance(data, str):
         return data.removeprefix("\ufeff"), "utf-8"
-    if data.startswith(_UTF16_BOMS) or b"\x00" in data[:4096]:
+    if data.startswith(_UTF16_BOMS) or _looks_utf16(data[:4096]):
         if not utf16 or not data.startswith(_UTF16_BOMS):
             raise FileProblem(
                 TableCode.ENCODING,

@@ -30,6 +30,10 @@ class TableCode(StrEnum):
     NO_SHEET = "no_sheet"
     NO_ROWS = "no_rows"
     WORKBOOK_WARNING = "workbook_warning"
+    HIDDEN_SHEET = "skjult_ark"
+    TOO_MANY_ROWS = "for_mange_raekker"
+    TOO_MANY_COLUMNS = "for_mange_kolonner"
+    TOO_SLOW = "for_lang_indlaesning"
     # --- one cell ---
     WRONG_TYPE = "wrong_type"
     NOT_A_NUMBER = "not_a_number"

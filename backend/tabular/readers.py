@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -86,6 +87,30 @@ def sniff_format(head: bytes) -> str:
 
 # --------------------------------------------------------------------------- CSV
 
+_SEP_LINE = re.compile(r"sep=([;,\t|])[ \t]*\r?\n", re.IGNORECASE)
+#: csv.Error texts in Danish (the module's messages are English).
+_CSV_ERRORS = (
+    (
+        "field larger than field limit",
+        "et felt er længere end {limit} tegn (mangler et afsluttende anførselstegn?)",
+    ),
+    (
+        "new-line character seen in unquoted field",
+        "et linjeskift står midt i et felt uden anførselstegn",
+    ),
+    ("line contains nul", "linjen indeholder et NUL-tegn"),
+    ("unexpected end of data", "filen slutter midt i et felt i anførselstegn"),
+    ("expected", "et anførselstegn står forkert i et felt"),
+)
+
+
+def _csv_message(exc: csv.Error) -> str:
+    text = str(exc).lower()
+    for english, danish in _CSV_ERRORS:
+        if english in text:
+            return danish.format(limit=f"{csv.field_size_limit():,}".replace(",", "."))
+    return "en linje kan ikke læses som CSV"
+
 
 def _header_start(
     text: str, comment_prefix: str | None, skip_blank: bool
@@ -122,16 +147,33 @@ def read_csv(
     header are skipped and kept as ``comments``. Cells are returned as written.
     """
     text, encoding = decode(data, utf16=utf16)
+    declared = _SEP_LINE.match(text)
+    offset = 0
+    if declared:  # Excel's "sep=;" first line names the delimiter
+        offset = declared.end()
+        text = text[offset:]
     start, header_row, comments = _header_start(text, comment_prefix, skip_blank_lines)
+    if declared:
+        header_row += 1
     end = text.find("\n", start)
     first_line = (text[start:] if end < 0 else text[start:end]).rstrip("\r")
     if not first_line.strip():
         raise FileProblem(
             TableCode.NO_ROWS, "Filen er tom: der er ingen overskriftslinje.", row=header_row
         )
-    delimiter = sniff_delimiter(first_line, delimiters, default=default_delimiter)
+    if declared:
+        delimiter = declared[1]
+    else:
+        delimiter = sniff_delimiter(first_line, delimiters, default=default_delimiter)
     reader = csv.reader(io.StringIO(text[start:], newline=""), delimiter=delimiter)
-    header = next(reader)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise FileProblem(
+            TableCode.CORRUPT_FILE,
+            f"CSV-filen kan ikke læses: {_csv_message(exc)}.",
+            row=header_row,
+        ) from None
     table = Table(
         format="csv",
         header=header,
@@ -152,13 +194,34 @@ def _csv_rows(reader: Any, table: Table) -> Iterator[Row]:
         table.issues.append(
             TableIssue(
                 TableCode.CORRUPT_FILE,
-                f"CSV-filen kan ikke læses: {exc}.",
+                f"CSV-filen kan ikke læses i række {table.header_row + reader.line_num - 1}: "
+                f"{_csv_message(exc)}.",
                 row=table.header_row + reader.line_num - 1,
             )
         )
 
 
 # --------------------------------------------------------------------------- JSON
+
+
+_JSON_MESSAGES = {
+    "Expecting value": "der mangler en værdi",
+    "Expecting property name enclosed in double quotes": "et feltnavn skal stå i dobbelte "
+    "anførselstegn",
+    "Expecting ',' delimiter": "der mangler et komma",
+    "Expecting ':' delimiter": "der mangler et kolon",
+    "Extra data": "der er mere efter JSON-dokumentets slutning",
+    "Unterminated string starting at": "en tekst mangler sit afsluttende anførselstegn",
+    "Invalid control character at": "en tekst indeholder et styretegn",
+    "Invalid \\escape": "en tekst har en ugyldig \\-escape",
+}
+
+
+def _json_message(msg: str) -> str:
+    for english, danish in _JSON_MESSAGES.items():
+        if msg.startswith(english):
+            return danish
+    return "dokumentet kan ikke læses"
 
 
 def _reject_constant(name: str) -> Any:
@@ -176,10 +239,17 @@ def read_json(data: bytes) -> Table:
     except json.JSONDecodeError as exc:
         raise FileProblem(
             TableCode.INVALID_JSON,
-            f"Ugyldig JSON i linje {exc.lineno}, tegn {exc.colno}: {exc.msg}.",
+            f"Ugyldig JSON i linje {exc.lineno}, tegn {exc.colno}: {_json_message(exc.msg)}.",
+        ) from None
+    except RecursionError:
+        raise FileProblem(
+            TableCode.INVALID_JSON, "Ugyldig JSON: filen er indlejret for mange niveauer."
         ) from None
     except ValueError as exc:
-        raise FileProblem(TableCode.INVALID_JSON, f"Ugyldig JSON: {exc}.") from None
+        detail = str(exc)
+        if "digits" in detail:  # int literal beyond Python's 4.300-digit limit
+            detail = "et tal har for mange cifre"
+        raise FileProblem(TableCode.INVALID_JSON, f"Ugyldig JSON: {detail}.") from None
     items = document.get("rows") if isinstance(document, dict) else document
     if not isinstance(items, list):
         raise FileProblem(
@@ -190,6 +260,13 @@ def read_json(data: bytes) -> Table:
     for item in items:
         if isinstance(item, dict):
             keys.update(dict.fromkeys(item))
+    if items and not any(isinstance(item, dict) for item in items):
+        raise FileProblem(
+            TableCode.INVALID_STRUCTURE,
+            f"JSON-listen har {len(items)} elementer, men ingen af dem er et objekt. Hver række "
+            'skal være et objekt med kolonnenavnene som nøgler, fx {"tilbud_id": "…", '
+            '"forbrug": 90}.',
+        )
     header = tuple(keys)
     table = Table(format="json", header=header, rows=iter(()), encoding="utf-8")
     table.rows = _json_rows(items, header, table)

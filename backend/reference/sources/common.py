@@ -195,6 +195,11 @@ def parse_number(text: str, *, ambiguous_dot: DecimalMark | None = ",") -> Decim
         raise SourceFormatError(f"'{text}' er ikke et tal") from exc
 
 
+#: The largest count a reference file may hold: far above any Danish population, far inside
+#: the 64 bits of ``population_count.antal`` (BIGINT), also when single ages are summed.
+MAX_COUNT = 100_000_000
+
+
 def parse_count(text: str) -> int:
     """A non-negative whole number such as a population count (``12.345`` is 12345)."""
     number = parse_number(text, ambiguous_dot=",")
@@ -202,6 +207,11 @@ def parse_count(text: str) -> int:
         raise SourceFormatError(f"'{text}' er ikke et helt tal")
     if number < 0:
         raise SourceFormatError(f"'{text}' er negativt")
+    if number > MAX_COUNT:
+        limit = f"{MAX_COUNT:,}".replace(",", ".")
+        raise SourceFormatError(
+            f"'{text[:30]}' er større end {limit}, mere end et folketal kan være"
+        )
     return int(number)
 
 

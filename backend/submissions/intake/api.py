@@ -23,7 +23,7 @@ from .codes import Code
 from .context import IntakeContext
 from .results import IntakeIssue, ParseResult
 from .streams import Stream, get_stream
-from .validation import issue_order, validate_table
+from .validation import MAX_ROWS, MAX_SECONDS, issue_order, validate_table
 
 
 def read_limited(source: bytes | bytearray | memoryview | BinaryIO, max_bytes: int) -> bytes:
@@ -33,9 +33,9 @@ def read_limited(source: bytes | bytearray | memoryview | BinaryIO, max_bytes: i
     return source.read(max_bytes + 1)
 
 
-def _open(data: bytes, fmt: str, stream: Stream) -> Table:
+def _open(data: bytes, fmt: str, stream: Stream, max_rows: int) -> Table:
     if fmt == "xlsx":
-        return read_xlsx(data, (stream.sheet_title, stream.key, stream.label))
+        return read_xlsx(data, (stream.sheet_title, stream.key, stream.label), max_rows=max_rows)
     if fmt == "csv":
         return read_csv(data)
     return read_json(data)
@@ -49,13 +49,17 @@ def parse_upload(
     format: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_errors: int = 1000,
+    max_rows: int = MAX_ROWS,
+    max_seconds: float = MAX_SECONDS,
 ) -> ParseResult:
     """Parse and validate one upload; never raises for bad input.
 
     ``source`` is the file's bytes or a binary file object (read up to ``max_bytes`` + 1
     bytes, so an oversized upload is rejected without reading it all). ``format`` is
     ``xlsx``, ``csv`` or ``json``; None sniffs it from the content. ``max_errors`` caps
-    the error list (a ``too_many_errors`` error then ends it).
+    the error list (a ``too_many_errors`` error then ends it); ``max_rows`` bounds the data
+    rows and ``max_seconds`` the time spent on them (``for_mange_raekker`` /
+    ``for_lang_indlaesning``, naming the limit).
 
     The result carries either every record (``ok``) or every error; warnings either way.
     The context's ``open`` flag is not checked here: the service rejects a closed period
@@ -72,8 +76,10 @@ def parse_upload(
         check_size(len(data), max_bytes)
         fmt = format or sniff_format(data[:64])
         with openpyxl_warnings(notes):
-            table = _open(data, fmt, spec)
-            records, out, row_count = validate_table(table, spec, context, max_errors)
+            table = _open(data, fmt, spec, max_rows)
+            records, out, row_count = validate_table(
+                table, spec, context, max_errors, max_rows=max_rows, max_seconds=max_seconds
+            )
     except FileProblem as problem:
         issue, found = IntakeIssue.of(problem.issue), tuple(IntakeIssue.of(n) for n in notes)
         return ParseResult(spec.key, fmt, (), (issue,), found, 0, digest, len(data))

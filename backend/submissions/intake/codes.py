@@ -30,6 +30,9 @@ class Code(StrEnum):
     INVALID_HEADER = "invalid_header"
     NO_ROWS = "no_rows"
     TOO_MANY_ERRORS = "too_many_errors"
+    TOO_MANY_ROWS = "for_mange_raekker"
+    TOO_MANY_COLUMNS = "for_mange_kolonner"
+    TOO_SLOW = "for_lang_indlaesning"
     PERIOD_CLOSED = "period_closed"  # raised by the service layer, listed here for clients
 
     # --- header level ---
@@ -54,6 +57,8 @@ class Code(StrEnum):
     UNKNOWN_MAALGRUPPE = "unknown_maalgruppe"
     UNKNOWN_KOMMUNE = "unknown_kommune"
     TEXT_TOO_LONG = "text_too_long"
+    CONTROL_CHARACTER = "styretegn"
+    TOO_MANY_FIELDS = "for_mange_felter"
     EXCEL_ERROR = "excel_error"
     FORMULA_WITHOUT_VALUE = "formula_without_value"
 
@@ -66,7 +71,10 @@ class Code(StrEnum):
     # --- warnings (never block an upload) ---
     FORMULA_CELL = "formula_cell"
     WORKBOOK_WARNING = "workbook_warning"
+    HIDDEN_SHEET = "skjult_ark"
     HIGH_OCCUPANCY = "high_occupancy"
+    LOW_OCCUPANCY = "lav_belaegning"
+    NORMERING_JUMP = "normering_spring"
     FORBRUG_WITHOUT_NORMERING = "forbrug_without_normering"
     TAKST_CHANGE = "takst_change"
     BELAEGNINGSPROCENT_UNUSUAL = "belaegningsprocent_unusual"
@@ -78,7 +86,10 @@ WARNING_CODES: frozenset[Code] = frozenset(
     {
         Code.FORMULA_CELL,
         Code.WORKBOOK_WARNING,
+        Code.HIDDEN_SHEET,
         Code.HIGH_OCCUPANCY,
+        Code.LOW_OCCUPANCY,
+        Code.NORMERING_JUMP,
         Code.FORBRUG_WITHOUT_NORMERING,
         Code.TAKST_CHANGE,
         Code.BELAEGNINGSPROCENT_UNUSUAL,

@@ -15,13 +15,18 @@ from typing import Any, Protocol
 
 from backend.tabular import fold
 
+from .cells import TILBUDSTYPE_NAVNE
 from .codes import Code
 from .collector import Collector, PlannedColumn
 from .context import IntakeContext
-from .streams import BelaegningRecord, RegnskabRecord, TakstRecord, TilbudRecord
+from .streams import REGNSKAB, BelaegningRecord, RegnskabRecord, TakstRecord, TilbudRecord
 
 #: forbrug above this share of normering × days gives a high_occupancy warning.
 OCCUPANCY_LIMIT = Decimal("1.10")
+#: forbrug below this share of normering × days gives a lav_belaegning warning.
+OCCUPANCY_FLOOR = Decimal("0.01")
+#: normering more than this factor above or below the registry's gives normering_spring.
+NORMERING_JUMP = Decimal(5)
 #: takst change against the previous year above this share gives a takst_change warning.
 TAKST_CHANGE_LIMIT = Decimal("0.10")
 #: The total line may differ from the sum of offer lines by rounding: max(1, 0,1 %).
@@ -43,8 +48,14 @@ def days_in_quarter(year: int, quarter: int) -> int:
 
 
 def _fmt(number: Decimal) -> str:
-    """Danish presentation for messages: 1.234,5 (computed values stay unrounded)."""
-    text = f"{number:,.1f}" if number != number.to_integral_value() else f"{number:,.0f}"
+    """Danish presentation for messages: 1.234,5 and 0,96 (two decimals at most, never
+    rounded to a different-looking number such as 0,96 → 1,0)."""
+    if number == number.to_integral_value():
+        text = f"{number:,.0f}"
+    elif abs(number) < 10:
+        text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{number:,.1f}"
     return text.replace(",", "X").replace(".", ",").replace("X", ".")
 
 
@@ -87,7 +98,19 @@ class BelaegningRule(_Rule):
                 forbrug,
             )
         elif normering:
+            self._normering_jump(number, f["tilbud_id"], normering, out)
             capacity = normering * days_in_quarter(self.context.year, kvartal)
+            if forbrug and forbrug < OCCUPANCY_FLOOR * capacity:
+                out.at(
+                    Code.LOW_OCCUPANCY,
+                    f"Forbruget svarer til {_fmt(100 * forbrug / capacity)} % belægning (under "
+                    f"{_fmt(100 * OCCUPANCY_FLOOR)} %): normeringen er læst som "
+                    f"{_fmt(normering)} pladser og forbruget som {_fmt(forbrug)} dage. Er et "
+                    "punktum læst som tusindtalsseparator? Skriv decimaler med komma.",
+                    number,
+                    self.columns["forbrug"],
+                    forbrug,
+                )
             if forbrug > OCCUPANCY_LIMIT * capacity:
                 out.at(
                     Code.HIGH_OCCUPANCY,
@@ -106,6 +129,28 @@ class BelaegningRule(_Rule):
             forbrug,
             f.get("koeberkommune"),
         )
+
+    def _normering_jump(
+        self, number: int, tilbud_id: str, normering: Decimal, out: Collector
+    ) -> None:
+        offer = self.context.offers.get(tilbud_id)
+        known = offer.normering if offer is not None else None
+        if not known or not (
+            normering > NORMERING_JUMP * known or normering * NORMERING_JUMP < known
+        ):
+            return
+        out.at(
+            Code.NORMERING_JUMP,
+            f"Normeringen er læst som {_fmt(normering)} pladser, men registret har "
+            f"{_fmt(known)} pladser for {self.context.year}. Er et punktum læst som "
+            "tusindtalsseparator (1.250 er 1250)? Skriv decimaler med komma (12,50).",
+            number,
+            self.columns["normering"],
+            normering,
+        )
+
+
+_LABELS = {c.key: c.label for c in REGNSKAB.columns}
 
 
 class RegnskabRule(_Rule):
@@ -148,8 +193,8 @@ class RegnskabRule(_Rule):
             if abs(stated - summed) > max(Decimal(1), abs(stated) * TOTAL_TOLERANCE):
                 out.at(
                     Code.TOTAL_MISMATCH,
-                    f"Totallinjen har {key} = {_fmt(stated)}, men tilbudslinjerne summer "
-                    f"til {_fmt(summed)}.",
+                    f"Totallinjen har {_LABELS[key]} = {_fmt(stated)}, men tilbudslinjerne "
+                    f"summer til {_fmt(summed)}.",
                     total.row,
                     self.columns.get(key),
                     stated,
@@ -188,10 +233,15 @@ class TakstRule(_Rule):
             )
             return False
         if pct < low or pct > _NORMAL_PCT[1]:
+            hint = (
+                f" Er den skrevet som brøk? Skriv {_fmt(100 * pct)} for {_fmt(100 * pct)} %."
+                if pct <= 2
+                else ""
+            )
             out.at(
                 Code.BELAEGNINGSPROCENT_UNUSUAL,
-                f"Belægningsprocenten {_fmt(pct)} ligger uden for det sædvanlige "
-                f"({_fmt(low)}-{_fmt(_NORMAL_PCT[1])} %).",
+                f"Belægningsprocenten er læst som {_fmt(pct)} %, uden for det sædvanlige "
+                f"({_fmt(low)}-{_fmt(_NORMAL_PCT[1])} %).{hint}",
                 number,
                 self.columns["belaegningsprocent"],
                 pct,
@@ -224,7 +274,10 @@ class TilbudRule(_Rule):
         if gruppe is not None and f["tilbudstype"] not in gruppe.tilbudstyper:
             out.at(
                 Code.INVALID_TILBUDSTYPE,
-                f"Tilbudstypen '{f['tilbudstype']}' findes ikke for målgruppen '{gruppe.navn}'.",
+                f"Tilbudstypen '{TILBUDSTYPE_NAVNE[f['tilbudstype']]}' findes ikke for "
+                f"målgruppen '{gruppe.navn}'; den har "
+                + " og ".join(TILBUDSTYPE_NAVNE[t] for t in sorted(gruppe.tilbudstyper))
+                + ".",
                 number,
                 self.columns["tilbudstype"],
                 f["tilbudstype"],

@@ -21,6 +21,7 @@ class Kind(StrEnum):
 
     OFFER = "offer"  # tilbud_id: text, checked against the registry per stream
     TEXT = "text"
+    INFO = "info"  # information only (tilbudsnavn): read, never stored, never refused
     DECIMAL = "decimal"
     INTEGER = "integer"
     KVARTAL = "kvartal"
@@ -31,6 +32,19 @@ class Kind(StrEnum):
     BOOLEAN = "boolean"
     DATE = "date"
 
+
+#: The largest values the line columns and both engines hold exactly
+#: (backend/submissions/models.py): an amount is NUMERIC(16, 2), places NUMERIC(12, 4), days
+#: NUMERIC(14, 4), årspladser NUMERIC(16, 6), the offer's normering NUMERIC(12, 2); SQLite
+#: keeps 15 significant digits of a NUMERIC, so amounts stop at 13 digits before the comma
+#: and årspladser at 9. A value beyond them is refused at upload with its row and column,
+#: rather than failing in the database (PostgreSQL), being rounded or turning into a float
+#: infinity (SQLite) that breaks every report built on it.
+MONEY_MAX = Decimal("9999999999999.99")
+PLACES_MAX = Decimal("99999999.9999")
+DAYS_MAX = Decimal("9999999999.9999")
+YEARS_MAX = Decimal("999999999.999999")
+NORMERING_MAX = Decimal("9999999999.99")
 
 MONEY_FORMAT = "#,##0"
 PLACES_FORMAT = "#,##0.0"
@@ -50,6 +64,8 @@ class Column:
     width: int = 14
     aliases: tuple[str, ...] = ()
     help: str = ""
+    percent: bool = False  # a percentage: "95 %" is read as 95
+    max_length: int | None = None  # text: what the database column holds (default MAX_TEXT)
 
     def header_keys(self) -> tuple[str, ...]:
         """Folded header texts this column is recognised by."""
@@ -147,7 +163,7 @@ def _navn() -> Column:
     return Column(
         "tilbudsnavn",
         "Tilbudsnavn",
-        Kind.TEXT,
+        Kind.INFO,
         width=40,
         aliases=("navn",),
         help="Kun til information; ændres ikke ved indlæsning.",
@@ -160,7 +176,8 @@ def _money(key: str, label: str, required: bool, signed: bool = False, help: str
         label,
         Kind.DECIMAL,
         required=required,
-        minimum=None if signed else ZERO,
+        minimum=-MONEY_MAX if signed else ZERO,
+        maximum=MONEY_MAX,
         number_format=MONEY_FORMAT,
         width=16,
         help=help,
@@ -180,6 +197,7 @@ BELAEGNING = Stream(
             "Normering (pladser)",
             Kind.DECIMAL,
             minimum=ZERO,
+            maximum=PLACES_MAX,
             number_format=PLACES_FORMAT,
             aliases=("pladser",),
             help="Antal pladser tilbuddet er normeret til.",
@@ -190,6 +208,7 @@ BELAEGNING = Stream(
             Kind.DECIMAL,
             required=True,
             minimum=ZERO,
+            maximum=DAYS_MAX,
             number_format=PLACES_FORMAT,
             aliases=("forbrugte_dage", "belagte_dage"),
             help="Belagte pladsdage i kvartalet.",
@@ -220,6 +239,7 @@ REGNSKAB = Stream(
             Kind.DECIMAL,
             required=True,
             minimum=ZERO,
+            maximum=YEARS_MAX,
             number_format=PLACES_FORMAT,
             aliases=("aarspladser",),
         ),
@@ -241,6 +261,7 @@ REGNSKAB = Stream(
             "Takst (kr. pr. døgn)",
             Kind.DECIMAL,
             minimum=ZERO,
+            maximum=MONEY_MAX,
             number_format=MONEY_FORMAT,
             width=16,
         ),
@@ -267,7 +288,7 @@ TAKSTER = Stream(
         _money(
             "basistakst", "Basistakst (kr.)", True, help="Kr. pr. døgn (dagtilbud: kr. pr. år)."
         ),
-        Column("takstgruppe", "Takstgruppe", Kind.TEXT, width=18),
+        Column("takstgruppe", "Takstgruppe", Kind.TEXT, width=18, max_length=200),
         Column(
             "belaegningsprocent",
             "Belægningsprocent",
@@ -278,6 +299,7 @@ TAKSTER = Stream(
             number_format=PERCENT_FORMAT,
             aliases=("belaegningspct", "forudsat_belaegning"),
             help="Den belægning taksten er beregnet med, i %.",
+            percent=True,
         ),
     ),
     record_type=TakstRecord,
@@ -290,7 +312,7 @@ TILBUD = Stream(
     columns=(
         _offer(required=False),
         Column("navn", "Navn", Kind.TEXT, required=True, width=40, aliases=("tilbudsnavn",)),
-        Column("tilbudsportalen_id", "Tilbudsportalen-ID", Kind.TEXT, width=18),
+        Column("tilbudsportalen_id", "Tilbudsportalen-ID", Kind.TEXT, width=18, max_length=50),
         Column("maalgruppe", "Målgruppe", Kind.MAALGRUPPE, required=True, width=45),
         Column("tilbudstype", "Tilbudstype", Kind.TILBUDSTYPE, required=True, width=12),
         Column(
@@ -302,6 +324,7 @@ TILBUD = Stream(
             Kind.DECIMAL,
             required=True,
             minimum=ZERO,
+            maximum=NORMERING_MAX,
             number_format=PLACES_FORMAT,
             aliases=("pladser",),
         ),

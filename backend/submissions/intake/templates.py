@@ -35,7 +35,38 @@ DATE_FORMAT = "dd-mm-yyyy"
 #: Blank rows below the pre-filled ones that still get formats and drop-downs.
 SPARE_ROWS = 200
 _HEADER_FONT = Font(bold=True)
+_REQUIRED_FONT = Font(bold=True, color="9C0006")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_INFO_FILL = PatternFill("solid", fgColor="EDEDED")
+_INFO_FONT = Font(color="595959")
+GUIDE_SHEET = "Vejledning"
+#: Marks a required column in the header; the reader ignores it (headers are folded).
+REQUIRED_MARK = " *"
+#: A 36-character offer id (UUID) is readable at this width.
+ID_WIDTH = 38
+_REGNSKAB_EXAMPLE = (
+    ("Tilbuds-ID", "Tilbudsnavn", "Årets omkostninger (kr.)", "Belægning (årspladser)"),
+    ("(tilbuddets ID)", "Bostedet Åen", 3_000_000, 9.5),
+    ("(tilbuddets ID)", "Dagcentret", 1_200_000, 20),
+    ("", "I alt for driftsherren", 4_200_000, 29.5),
+)
+
+
+def header_label(column: Column) -> str:
+    """The header the templates write: the Danish label, `REQUIRED_MARK` when required."""
+    return column.label + (REQUIRED_MARK if column.required else "")
+
+
+def _info_only(stream: Stream, column: Column) -> bool:
+    """Columns that are information only: the offer's name, and its id outside the registry
+    stream (the id identifies the row; it is filled in by the template)."""
+    return column.kind is Kind.INFO or (column.kind is Kind.OFFER and stream.key != "tilbud")
+
+
+def _width(column: Column) -> int:
+    if column.kind is Kind.OFFER:
+        return ID_WIDTH
+    return max(column.width, len(header_label(column)) + 3)
 
 
 def _prefill(stream: Stream, context: IntakeContext) -> list[dict[str, Any]]:
@@ -44,9 +75,10 @@ def _prefill(stream: Stream, context: IntakeContext) -> list[dict[str, Any]]:
     names = {g.kode: g.navn for g in context.maalgrupper}
     rows: list[dict[str, Any]] = []
     for offer in offers:
-        base = {"tilbud_id": offer.tilbud_id, "tilbudsnavn": offer.navn}
+        base: dict[str, Any] = {"tilbud_id": offer.tilbud_id, "tilbudsnavn": offer.navn}
         if stream.key == "belaegning":
             quarters = [context.quarter] if context.quarter else [1, 2, 3, 4]
+            base["normering"] = offer.normering  # the registry's, for the period's year
             rows.extend({**base, "kvartal": q} for q in quarters)
         elif stream.key == "tilbud":
             rows.append(
@@ -68,16 +100,51 @@ def _prefill(stream: Stream, context: IntakeContext) -> list[dict[str, Any]]:
     return rows
 
 
-def _write_header(ws: Worksheet, columns: tuple[Column, ...]) -> None:
-    for index, column in enumerate(columns, start=1):
-        cell = ws.cell(row=1, column=index, value=column.label)
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+def _write_header(ws: Worksheet, stream: Stream) -> None:
+    for index, column in enumerate(stream.columns, start=1):
+        cell = ws.cell(row=1, column=index, value=header_label(column))
+        cell.font = _REQUIRED_FONT if column.required else _HEADER_FONT
+        cell.fill = _INFO_FILL if _info_only(stream, column) else _HEADER_FILL
         note = f"Nøgle: {column.key}" + (" (skal udfyldes)" if column.required else "")
-        if column.help:
+        if _info_only(stream, column):
+            note += "\nKun til information; ændres ikke ved indlæsning."
+        elif column.help:
             note += f"\n{column.help}"
         cell.comment = Comment(note, "Rammetal", width=260, height=90)
-        ws.column_dimensions[get_column_letter(index)].width = column.width
+        ws.column_dimensions[get_column_letter(index)].width = _width(column)
     ws.freeze_panes = "A2"
+
+
+def _write_guide(wb: Workbook, stream: Stream) -> None:
+    """A visible sheet after the data sheet that says what the marks mean (the reader picks
+    the data sheet by its name, never this one)."""
+    ws = wb.create_sheet(GUIDE_SHEET)
+    lines = [
+        f"Sådan udfylder du skabelonen ({stream.label})",
+        "",
+        f"Kolonner med{REQUIRED_MARK} i overskriften (rød skrift) skal udfyldes.",
+        "Grå kolonner er kun til information; de ændres ikke ved indlæsning.",
+        "Skriv tal med komma som decimaltegn (12,5). Procenter som tal (96) eller i et "
+        "%-formateret felt (96 %).",
+        f"Indlæs arket '{stream.sheet_title}'; dette ark læses ikke.",
+    ]
+    if stream.key == "regnskab":
+        lines += [
+            "",
+            "Totallinjen: en række uden Tilbuds-ID er driftsherrens samlede regnskab. Den "
+            "sammenlignes med summen af tilbudslinjerne (afvigelser giver en advarsel).",
+            "Eksempel:",
+        ]
+    for row, text in enumerate(lines, start=1):
+        ws.cell(row=row, column=1, value=text).font = Font(bold=row == 1)
+    if stream.key == "regnskab":
+        start = len(lines) + 1
+        for offset, values in enumerate(_REGNSKAB_EXAMPLE):
+            for col, value in enumerate(values, start=1):
+                ws.cell(row=start + offset, column=col, value=value).font = Font(bold=offset == 0)
+        for letter in "BCD":
+            ws.column_dimensions[letter].width = 26
+    ws.column_dimensions["A"].width = 20
 
 
 def _write_lists(wb: Workbook, context: IntakeContext) -> tuple[str, str]:
@@ -125,11 +192,12 @@ def build_xlsx_template(stream: str | Stream, context: IntakeContext) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = spec.sheet_title
-    _write_header(ws, spec.columns)
+    _write_header(ws, spec)
     rows = _prefill(spec, context)
     last_row = len(rows) + 1 + SPARE_ROWS
     for index, column in enumerate(spec.columns, start=1):
         fmt = _format_for(column)
+        info = _info_only(spec, column)
         for row in range(2, last_row + 1):
             cell = ws.cell(row=row, column=index)
             value = rows[row - 2].get(column.key) if row - 2 < len(rows) else None
@@ -137,8 +205,11 @@ def build_xlsx_template(stream: str | Stream, context: IntakeContext) -> bytes:
                 set_text_cell(cell, value)
             if fmt:
                 cell.number_format = fmt
+            if info:
+                cell.fill, cell.font = _INFO_FILL, _INFO_FONT
     if any(c.kind in (Kind.MAALGRUPPE, Kind.TILBUDSTYPE) for c in spec.columns):
         _add_validations(ws, spec.columns, _write_lists(wb, context), last_row)
+    _write_guide(wb, spec)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -162,7 +233,7 @@ def build_csv_template(stream: str | Stream, context: IntakeContext) -> bytes:
     spec = get_stream(stream) if isinstance(stream, str) else stream
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([c.label for c in spec.columns])
+    writer.writerow([header_label(c) for c in spec.columns])
     for row in _prefill(spec, context):
         writer.writerow([csv_value(row.get(c.key)) for c in spec.columns])
     return buffer.getvalue().encode("utf-8-sig")

@@ -8,13 +8,14 @@ first problem: the user gets every error in one round, up to ``max_errors``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl.utils import column_index_from_string
 
-from backend.tabular import CellProblem, Table, column_letter, fold
+from backend.tabular import CellProblem, FileProblem, Table, TableCode, column_letter, fold
 
 from .cells import converter_for
 from .codes import Code
@@ -23,6 +24,9 @@ from .context import IntakeContext
 from .results import IntakeIssue
 from .rules import ROW_RULES, RowRule
 from .streams import Column, Kind, Stream
+
+#: Columns a header may have (more is no template: 422 rather than a column without letter).
+MAX_COLUMNS = 1000
 
 
 def _needed(column: Column, context: IntakeContext) -> bool:
@@ -42,6 +46,24 @@ def _letter(table: Table, index: int) -> str | None:
     return column_letter(index) if table.format != "json" else None
 
 
+#: Data rows one upload may have, and the seconds its rows may take to validate.
+MAX_ROWS = 100_000
+MAX_SECONDS = 30.0
+
+
+def header_text(cell: Any) -> str:
+    """A header cell as text; a line break typed with Alt+Enter is a space (``Køber⏎kommune``
+    and ``Normering⏎(pladser)`` are the same header as typed on one line)."""
+    if cell is None:
+        return ""
+    return " ".join(str(cell).split())
+
+
+def _where(table: Table) -> str:
+    sheet = f" i arket '{table.sheet}'" if table.sheet else ""
+    return f"række {table.header_row}{sheet}"
+
+
 def plan_columns(
     table: Table, stream: Stream, context: IntakeContext, out: Collector
 ) -> list[PlannedColumn] | None:
@@ -49,19 +71,22 @@ def plan_columns(
     by_folded = {key: col for col in stream.columns for key in col.header_keys()}
     plan: dict[str, PlannedColumn] = {}
     unknown: list[tuple[int, str]] = []
-    for index, cell in enumerate(table.header):
-        text = "" if cell is None else str(cell).strip()
+    head = table.header_row
+    for index, raw in enumerate(table.header):
+        text = header_text(raw)
         if not text:
             continue
         column = by_folded.get(fold(text))
+        if column is None and raw is not None and "\n" in str(raw):
+            column = by_folded.get(fold(str(raw).replace("\r", "").replace("\n", "")))
         letter = _letter(table, index)
         if column is None:
             unknown.append((index, text))
         elif column.key in plan:
             out.at(
                 Code.DUPLICATE_COLUMN,
-                f"Kolonnen '{text}' findes mere end én gang.",
-                1,
+                f"Kolonnen '{text}' findes mere end én gang i overskriften ({_where(table)}).",
+                head,
                 value=text,
                 letter=letter,
                 header=text,
@@ -76,26 +101,34 @@ def plan_columns(
                 _needed(column, context),
             )
     if not plan:
+        shown = ", ".join(f"'{header_text(c)}'" for c in table.header if header_text(c))[:200]
         out.at(
             Code.INVALID_HEADER,
-            "Overskriftsrækken genkendes ikke. Forventede kolonner: "
-            + ", ".join(c.key for c in stream.columns)
-            + ".",
-            1,
+            f"Overskriften er læst i {_where(table)} ({shown}), men ingen af kolonnerne "
+            "genkendes. Forventede kolonner: "
+            + ", ".join(c.label for c in stream.columns)
+            + ". Brug skabelonen, eller ret overskriftsrækken.",
+            head,
         )
         return None
     for index, text in unknown:
         out.at(
             Code.UNKNOWN_COLUMN,
-            f"Kolonnen '{text}' kendes ikke.",
-            1,
+            f"Kolonnen '{text}' kendes ikke (overskriften er læst i {_where(table)}). "
+            f"Kolonnerne hedder: {', '.join(c.label for c in stream.columns)}.",
+            head,
             value=text,
             letter=_letter(table, index),
             header=text,
         )
     for column in stream.columns:
         if _needed(column, context) and column.key not in plan:
-            out.at(Code.MISSING_COLUMN, f"Kolonnen '{column.key}' mangler.", 1, header=column.label)
+            out.at(
+                Code.MISSING_COLUMN,
+                f"Kolonnen '{column.label}' mangler (overskriften er læst i {_where(table)}).",
+                head,
+                header=column.label,
+            )
     return sorted(plan.values(), key=lambda p: p.index)
 
 
@@ -118,14 +151,33 @@ class RowLoop:
     blocked: frozenset[str]  # "D7" refs of formulas without a cached value
     header_width: int
     complete: bool  # all required columns present; otherwise rows are only checked
+    max_rows: int = MAX_ROWS
+    max_seconds: float = MAX_SECONDS
     records: list[Any] = field(default_factory=list)
     row_count: int = 0
 
     def run(self) -> None:
+        deadline = time.monotonic() + self.max_seconds
         for number, values in self.table.rows:
+            if number & 1023 == 0 and time.monotonic() > deadline:
+                raise FileProblem(
+                    TableCode.TOO_SLOW,
+                    f"Filen tager for lang tid at læse: efter {self.max_seconds:.0f} sekunder var "
+                    f"kun række {number:,} nået. Del filen op, eller slet tomme rækker og "
+                    "kolonner med indhold.".replace(",", "."),
+                    sheet=self.table.sheet,
+                )
             if _is_empty(values):
                 continue
             self.row_count += 1
+            if self.row_count > self.max_rows:
+                raise FileProblem(
+                    TableCode.TOO_MANY_ROWS,
+                    f"Filen har mere end {self.max_rows:,} datarækker (række {number:,}); højst "
+                    f"{self.max_rows:,} er tilladt pr. fil. Del filen op.".replace(",", "."),
+                    sheet=self.table.sheet,
+                    row=number,
+                )
             if self.out.full:
                 continue  # keep counting rows, stop spending time on a hopeless file
             fields = self._convert(number, values)
@@ -138,6 +190,24 @@ class RowLoop:
         fields: dict[str, Any] = {}
         good = True
         width = len(values)
+        if width > MAX_COLUMNS:
+            self.out.at(
+                Code.TOO_MANY_COLUMNS,
+                f"Rækken har {width:,} felter; højst {MAX_COLUMNS:,} er tilladt.".replace(",", "."),
+                number,
+            )
+            return None
+        if self.table.delimiter == "," and width > self.header_width:
+            extra = [v for v in values[self.header_width :] if not _is_empty((v,))]
+            if extra:
+                self.out.at(
+                    Code.TOO_MANY_FIELDS,
+                    f"Rækken har {width} felter, men overskriften har {self.header_width}. Filen "
+                    "er kommasepareret, så et tal med decimalkomma (fx 1005,5) deles i to felter: "
+                    "sæt tallet i anførselstegn, eller gem filen som CSV (semikolonsepareret).",
+                    number,
+                )
+                return None
         for col in self.plan:
             raw = values[col.index] if col.index < width else None
             if self.blocked and f"{col.letter}{number}" in self.blocked:
@@ -150,7 +220,9 @@ class RowLoop:
                 good = False
                 continue
             if value is None and col.required:
-                self.out.at(Code.REQUIRED, f"Feltet '{col.column.key}' skal udfyldes.", number, col)
+                self.out.at(
+                    Code.REQUIRED, f"Feltet '{col.column.label}' skal udfyldes.", number, col
+                )
                 good = False
             fields[col.column.key] = value
         if (self.unnamed or width > self.header_width) and self._unnamed_cells(number, values):
@@ -182,7 +254,7 @@ def _formula_issues(table: Table, plan: list[PlannedColumn], out: Collector) -> 
     for ref, has_value in table.formula_cells.items():
         letter = ref.rstrip("0123456789")
         row = int(ref[len(letter) :] or 0)
-        if row <= 1:
+        if row <= table.header_row:
             continue
         if has_value:
             cached.setdefault(letter, []).append(row)
@@ -198,7 +270,7 @@ def _formula_issues(table: Table, plan: list[PlannedColumn], out: Collector) -> 
         )
     for letter, rows in sorted(cached.items()):
         col = by_letter.get(letter)
-        name = col.column.key if col else letter
+        name = col.column.label if col else letter
         out.at(
             Code.FORMULA_CELL,
             f"Kolonnen '{name}' indeholder {len(rows)} formel(er); de beregnede værdier er brugt.",
@@ -210,12 +282,27 @@ def _formula_issues(table: Table, plan: list[PlannedColumn], out: Collector) -> 
 
 
 def validate_table(
-    table: Table, stream: Stream, context: IntakeContext, max_errors: int = 1000
+    table: Table,
+    stream: Stream,
+    context: IntakeContext,
+    max_errors: int = 1000,
+    *,
+    max_rows: int = MAX_ROWS,
+    max_seconds: float = MAX_SECONDS,
 ) -> tuple[list[Any], Collector, int]:
     """Validate every row of ``table``; returns (records, collected issues, row count)."""
     out = Collector(sheet=table.sheet, max_errors=max_errors)
     if all(cell is None or not str(cell).strip() for cell in table.header):
-        out.at(Code.NO_ROWS, "Filen er tom: der er hverken overskrift eller datarækker.")
+        what = f"Arket '{table.sheet}' er tomt" if table.sheet else "Filen er tom"
+        out.at(Code.NO_ROWS, f"{what}: der er hverken overskrift eller datarækker.")
+        return [], out, 0
+    if len(table.header) > MAX_COLUMNS:
+        out.at(
+            Code.TOO_MANY_COLUMNS,
+            f"Overskriften har {len(table.header):,} kolonner; højst {MAX_COLUMNS:,} er "
+            "tilladt.".replace(",", "."),
+            table.header_row,
+        )
         return [], out, 0
     plan = plan_columns(table, stream, context, out)
     if plan is None:
@@ -237,11 +324,16 @@ def validate_table(
         blocked,
         len(table.header) if table.format != "json" else 10**9,
         complete,
+        max_rows,
+        max_seconds,
     )
     loop.run()
     loop.rule.finish(out)
     for issue in table.issues:
         out.add(IntakeIssue.of(issue))
     if loop.row_count == 0 and not out.errors:
-        out.at(Code.NO_ROWS, "Filen indeholder ingen datarækker under overskriften.")
+        out.at(
+            Code.NO_ROWS,
+            f"Der er ingen datarækker under overskriften (overskriften er læst i {_where(table)}).",
+        )
     return loop.records, out, loop.row_count

@@ -161,3 +161,16 @@ def test_statbank_fetch_uses_the_api_and_says_so_when_offline(
         json={"omraader": ["751"], "aar": [2017]},
     )
     assert resp.status_code == 503 and resp.json["code"] == "statistikbanken_utilgaengelig"
+
+
+def test_folk1a_count_beyond_64_bits_is_422_with_its_row(sqlite_env: Env) -> None:
+    env = sqlite_env
+    h = make_token(env.database, org="sekretariat-midt", role="secretariat")
+    before = (_count(env, ReferenceImport), _count(env, PopulationCount))
+    bad = "OMRÅDE;ALDER;TID;INDHOLD\nAarhus;I alt;2017K1;99999999999999999999\n"
+    resp = _upload(env, "/api/v1/reference/population?format=folk1a", h, bad.encode())
+    assert resp.status_code == 422 and resp.json["code"] == "ugyldig_fil"
+    [error] = resp.json["errors"]
+    assert error["row"] == 2
+    assert "er større end 100.000.000, mere end et folketal kan være" in error["message"]
+    assert (_count(env, ReferenceImport), _count(env, PopulationCount)) == before

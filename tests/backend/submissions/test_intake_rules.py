@@ -125,7 +125,7 @@ def test_period_closed_code_exists_for_the_service_layer():
 def test_openpyxl_warning_becomes_an_intake_warning():
     wb = Workbook()
     wb.active.append(["tilbud_id", "kvartal", "normering", "forbrug"])
-    wb.active.append(["A-101", 1, 1, 5])
+    wb.active.append(["A-101", 1, 10, 500])
     out = io.BytesIO()
     wb.save(out)
     src = zipfile.ZipFile(io.BytesIO(out.getvalue()))

@@ -16,6 +16,7 @@ from backend.submissions.intake import (
     build_xlsx_template,
     parse_upload,
 )
+from backend.submissions.intake.templates import header_label
 
 from .factories import make_context
 
@@ -62,7 +63,7 @@ def _fill_xlsx(template: bytes, stream: str) -> bytes:
     wb = load_workbook(io.BytesIO(template))
     ws = wb[STREAMS[stream].sheet_title]
     header = {cell.value: cell.column for cell in ws[1]}
-    labels = {c.key: c.label for c in STREAMS[stream].columns}
+    labels = {c.key: header_label(c) for c in STREAMS[stream].columns}
     xlsx_values = FILL[stream][0][0]
     for row in range(2, ws.max_row + 1):
         if ws.cell(row=row, column=1).value is None:
@@ -127,7 +128,7 @@ def test_xlsx_template_structure():
     wb = load_workbook(io.BytesIO(build_xlsx_template("tilbud", make_context())))
     ws = wb["Tilbud"]
     assert ws.freeze_panes == "A2"
-    assert ws["D1"].value == "Målgruppe"
+    assert ws["D1"].value == "Målgruppe *"  # required, marked visibly
     assert "maalgruppe" in ws["D1"].comment.text
     assert wb["Lister"].sheet_state == "hidden"
     assert wb["Lister"]["A2"].value == "Børn og unge med nedsat fysisk eller psykisk funktionsevne"
@@ -143,4 +144,6 @@ def test_csv_template_is_semicolon_utf8_with_bom():
     data = build_csv_template("belaegning", make_context())
     assert data.startswith(b"\xef\xbb\xbf")
     first = data.decode("utf-8-sig").splitlines()[0]
-    assert first == "Tilbuds-ID;Tilbudsnavn;Kvartal;Normering (pladser);Forbrug (dage);Køberkommune"
+    assert first == (
+        "Tilbuds-ID *;Tilbudsnavn;Kvartal;Normering (pladser);Forbrug (dage) *;Køberkommune"
+    )

@@ -12,7 +12,7 @@ from tests.backend.reference.test_purity import imported_modules
 
 ROOT = Path(__file__).resolve().parents[3]
 MODULES = sorted((ROOT / "backend" / "tabular").glob("*.py"))
-THIRD_PARTY = {"openpyxl"}
+THIRD_PARTY = {"openpyxl", "python_calamine"}
 BACKEND = {"backend.errors", "backend.config"}
 
 
