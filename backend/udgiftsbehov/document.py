@@ -95,6 +95,12 @@ def _row(run: ModelRun, row: dict[str, Any]) -> dict[str, Any]:
             "centrum": row["expected"],
             "afskaaret_ved_0": row.get("interval_clipped"),
         },
+        "bidrag": None
+        if row.get("contributions") is None
+        else {
+            "niveau": row["level"],
+            "indikatorer": [{"indikator": n, "bidrag": v} for n, v in row["contributions"]],
+        },
         "leverage": row["leverage"],
         "hoej_leverage": row.get("high_leverage"),
         "ekstrapolation": row.get("extrapolation"),

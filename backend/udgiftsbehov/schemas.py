@@ -93,6 +93,21 @@ class IntervalSchema(Schema):
     )
 
 
+class ContributionSchema(Schema):
+    indikator = fields.String()
+    bidrag = fields.Float(metadata={"description": "In the nøgletal's unit"})
+
+
+class ExplanationSchema(Schema):
+    niveau = fields.Float(
+        metadata={"description": "The other municipalities' (weighted) mean of the nøgletal"}
+    )
+    indikatorer = fields.List(
+        fields.Nested(ContributionSchema),
+        metadata={"description": "niveau + Σ bidrag = forventet"},
+    )
+
+
 class MunicipalityResultSchema(Schema):
     kode = fields.String()
     navn = fields.String()
@@ -113,6 +128,11 @@ class MunicipalityResultSchema(Schema):
         metadata={"description": "In-sample fitted value (contains the row itself; diagnostics)"},
     )
     interval = fields.Nested(IntervalSchema)
+    bidrag = fields.Nested(
+        ExplanationSchema,
+        allow_none=True,
+        metadata={"description": "How each indicator moves 'forventet' from the others' mean"},
+    )
     leverage = fields.Float(
         allow_none=True,
         metadata={

@@ -44,6 +44,7 @@ from benchmark.expected_need.refit import (
     FloatArray,
     bootstrap_draws,
     draws_to_row_weights,
+    leave_one_out_contributions,
     leave_one_out_predictions,
     ols_leverage,
     refit_batch,
@@ -122,10 +123,15 @@ class ExpectedNeedModel(BaseEstimator):
         n_params = x.shape[1] + 1
         self.leverage_ = self.geometry_.leverage(self.sample_weight_)
         self.robust_se_ = self._hc3(z, y - fitted) if self.alpha_ is None else None
+        level, contributions = leave_one_out_contributions(
+            z, y, self.sample_weight_, self.alpha_ or 0.0
+        )
         geometry = RowGeometry(
             leverage=self.leverage_,
             extrapolation=loo_extrapolation(z, self.sample_weight_, self.geometry_),
             cutoff=leverage_cutoff(len(y), n_params),
+            level=level,
+            contributions=contributions,
         )
         self.groups_ = pd.factorize(frame[self.area])[0].astype(np.int64)
         self._bootstrap(z, y)

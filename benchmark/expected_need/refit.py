@@ -111,6 +111,22 @@ def leave_one_out_predictions(
     return batch.intercept + np.sum(z * batch.coef_z, axis=1)
 
 
+def leave_one_out_contributions(
+    z: FloatArray, y: FloatArray, weights: FloatArray, alpha: float
+) -> tuple[FloatArray, FloatArray]:
+    """Each row's leave-one-out prediction split into the others' level and one
+    contribution per indicator: ŷ_(−i) = ȳ_(−i) + Σ_j b_(−i)j · (z_ij − z̄_(−i)j), where
+    ȳ_(−i), z̄_(−i) are the weighted means of the other rows and b_(−i) the refit's
+    coefficients per unit of z. Returns (level (n,), contributions (n, p)), target units."""
+    n = z.shape[0]
+    fold_weights = np.broadcast_to(weights, (n, n)) * (1.0 - np.eye(n))
+    batch = refit_batch(z, y, fold_weights, alpha)
+    total = fold_weights.sum(axis=1)
+    level = fold_weights @ y / total
+    mean_z = fold_weights @ z / total[:, None]
+    return np.asarray(level), np.asarray(batch.coef_z * (z - mean_z))
+
+
 def ols_leverage(z: FloatArray, weights: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Return the WLS hat-matrix diagonal h and (X̃'WX̃)⁻¹ for X̃ = [1, z].
 

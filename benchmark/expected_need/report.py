@@ -86,6 +86,8 @@ class RowGeometry:
     leverage: FloatArray
     extrapolation: np.ndarray
     cutoff: float
+    level: FloatArray | None = None
+    contributions: FloatArray | None = None
 
     def high(self) -> np.ndarray:
         return np.asarray(self.leverage > self.cutoff)
@@ -168,6 +170,13 @@ def row_predictions(
                 p_adjusted=float(adjusted[i]),
                 difference=float(y[i]) - expected,
                 warnings=tuple(warnings),
+                level=None if geometry.level is None else float(geometry.level[i]),
+                contributions=None
+                if geometry.contributions is None
+                else tuple(
+                    (name, float(geometry.contributions[i, j]))
+                    for j, name in enumerate(fit.indicators)
+                ),
             )
         )
     return tuple(rows)

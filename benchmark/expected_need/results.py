@@ -203,7 +203,9 @@ class RowPrediction:
     ÷ its standard error, externally studentised) and ``leverage`` (hat-matrix
     diagonal of the weighted design, for OLS and ridge alike). ``high_leverage``:
     leverage > 2k ÷ n; ``extrapolation``: the row lies beyond all other rows (see
-    :mod:`.leverage`); ``warnings`` says so in Danish. ``outlier``: flagged as
+    :mod:`.leverage`); ``warnings`` says so in Danish. ``level`` + Σ ``contributions``
+    = ``expected``: the other rows' (weighted) mean and, per indicator, how much the row's
+    distance from the others' mean on that indicator moves its expected value. ``outlier``: flagged as
     deviating after Holm's correction over the rows of the run (``p_adjusted``, the
     Holm-adjusted two-sided p-value of the studentised residual, ≤ 0,05; see ``flags``). ``difference``: actual − expected (target units; for every scale, and
     the only comparison for a signed target, which gets no index).
@@ -227,6 +229,8 @@ class RowPrediction:
     high_leverage: bool | None = None
     extrapolation: bool | None = None
     warnings: tuple[ModelWarning, ...] = ()
+    level: float | None = None
+    contributions: tuple[tuple[str, float], ...] | None = None
 
 
 @dataclass(frozen=True)

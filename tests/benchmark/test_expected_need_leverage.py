@@ -121,3 +121,17 @@ def test_a_model_that_does_not_explain_still_shows_leverage_and_its_warnings() -
     assert not results.explains
     big = next(r for r in results.rows if r.area_code == "101")
     assert big.expected is None and big.leverage is not None and big.high_leverage
+
+
+@pytest.mark.parametrize("method", ["ols", "ridge"])
+def test_each_expected_value_is_explained_by_its_indicator_contributions(method: str) -> None:
+    frame = make_need_data(n=19, seed=27)
+    model = fit(frame, method=method, weight="folketal")
+    w = model.sample_weight_
+    y = frame.sort_values("area_code").pladser.to_numpy()
+    for i, row in enumerate(model.diagnostic_rows_):
+        parts = dict(row.contributions)
+        assert list(parts) == list(INDICATORS[:2])
+        assert row.level + sum(parts.values()) == pytest.approx(row.expected, rel=1e-9)
+        others = np.arange(len(y)) != i
+        assert row.level == pytest.approx(np.average(y[others], weights=w[others]))

@@ -31,6 +31,10 @@ def test_rows_show_the_interval_around_the_expected_value_and_leverage(full_env:
         assert row["forskel"] == pytest.approx(row["faktisk"] - row["forventet"])
         assert row["indeks"] == pytest.approx(100 * row["faktisk"] / row["forventet"])
         assert 0 < row["leverage"] < 1
+        parts = row["bidrag"]  # deliverable 2 (partly): the expected value explained
+        assert [p["indikator"] for p in parts["indikatorer"]] == run["indikatorer"]
+        explained = parts["niveau"] + sum(p["bidrag"] for p in parts["indikatorer"])
+        assert explained == pytest.approx(row["forventet"])
         assert row["hoej_leverage"] == (row["leverage"] > run["leverage_graense"])
         codes = {w["code"]: w["tekst"] for w in row["advarsler"]}
         assert ("high_leverage" in codes) == row["hoej_leverage"]
