@@ -168,7 +168,9 @@ class Upload(MethodView):
     @blp.response(201, SubmissionSchema)
     @blp.doc(requestBody=UPLOAD_BODY, parameters=[IF_MATCH])
     @blp.alt_response(
-        409, description="Perioden er lukket (period_closed), eller en samtidig upload vandt"
+        409,
+        description="Perioden er lukket (periode_lukket), filen er identisk med seneste version "
+        "(samme_fil), eller en samtidig upload vandt",
     )
     @blp.alt_response(412, description="If-Match er ikke den seneste version")
     @blp.alt_response(413, description="Filen er for stor")

@@ -33,7 +33,7 @@ def _amount(description: str) -> PlainDecimal:
 
 
 class IssueSchema(Schema):
-    code = fields.String(metadata={"description": "Stable code, e.g. high_occupancy"})
+    code = fields.String(metadata={"description": "Stable code, e.g. hoej_belaegning"})
     message = fields.String(metadata={"description": "Danish text for the user"})
     sheet = fields.String()
     row = Integer(metadata={"description": "1-based, the header is row 1"})

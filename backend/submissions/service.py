@@ -383,7 +383,7 @@ def validate(
 ) -> ValidUpload:
     """Check the period and the client's version, then parse and validate ``data``.
 
-    Raises 409 ``period_closed`` for a closed period, 409 ``samme_fil`` when the file is the
+    Raises 409 ``periode_lukket`` for a closed period, 409 ``samme_fil`` when the file is the
     latest version's byte for byte, 412 when ``expected_latest_version``
     (If-Match) is not the latest version, 413 for a file over ``max_bytes`` and 422
     ``ugyldig_fil`` with every error of a bad file. Writes nothing.

@@ -48,7 +48,7 @@ CASES = {
         422,
         "ugyldige_data",
     ),
-    "unknown_maalgruppe": (dict(json={**GOOD, "maalgruppe": "ukendt"}), 422, "ugyldige_data"),
+    "ukendt_maalgruppe": (dict(json={**GOOD, "maalgruppe": "ukendt"}), 422, "ugyldige_data"),
     "secure_type_for_adults": (dict(json={**GOOD, "tilbudstype": "sikret"}), 422, "ugyldige_data"),
     "missing_fields": (dict(json={"navn": "x"}), 422, "ugyldige_data"),
     "dates_reversed": (

@@ -157,7 +157,7 @@ def test_reporter_cannot_upload_another_organisations_offer(world) -> None:  # t
         content_type="text/csv",
     )
     assert resp.status_code == 422
-    assert [e["code"] for e in resp.json["errors"]] == ["foreign_offer"]
+    assert [e["code"] for e in resp.json["errors"]] == ["fremmed_tilbud"]
     body = resp.get_data(as_text=True)
     for secret in (secrets["foreign"][0], secrets["foreign"][1], "Tilbud foreign"):
         assert secret not in body

@@ -109,21 +109,21 @@ def sheet_xml(data: bytes) -> str:
 def make_container_files() -> None:
     """Files that fail before any row is read."""
     good = good_xlsx()
-    bad("corrupt.xlsx", b"PK\x03\x04" + bytes(range(256)) * 8, "corrupt_file")
-    bad("truncated.xlsx", good[: len(good) // 2], "corrupt_file")
-    bad("not_a_workbook.xlsx", rezip(good, {"xl/workbook.xml": None}), "corrupt_file")
-    bad("legacy.xls", codecs.decode("d0cf11e0a1b11ae1", "hex") + bytes(504), "unsupported_format")
+    bad("corrupt.xlsx", b"PK\x03\x04" + bytes(range(256)) * 8, "beskadiget_fil")
+    bad("truncated.xlsx", good[: len(good) // 2], "beskadiget_fil")
+    bad("not_a_workbook.xlsx", rezip(good, {"xl/workbook.xml": None}), "beskadiget_fil")
+    bad("legacy.xls", codecs.decode("d0cf11e0a1b11ae1", "hex") + bytes(504), "ukendt_format")
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for name in ("[Content_Types].xml", "xl/workbook.xml"):
             zf.writestr(name, "<x/>")
         zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
-    bad("zip_bomb.xlsx", bomb.getvalue(), "zip_bomb")
+    bad("zip_bomb.xlsx", bomb.getvalue(), "zip_bombe")
     many = io.BytesIO()
     with zipfile.ZipFile(many, "w", zipfile.ZIP_STORED) as zf:
         for i in range(1001):
             zf.writestr(f"{i}", b"")
-    bad("zip_bomb_members.xlsx", many.getvalue(), "zip_bomb")
+    bad("zip_bomb_members.xlsx", many.getvalue(), "zip_bombe")
     link_rel = (
         '<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
         'officeDocument/2006/relationships/externalLink" '
@@ -140,7 +140,7 @@ def make_container_files() -> None:
                 "xl/_rels/workbook.xml.rels": rels.replace("</Relationships>", link_rel).encode(),
             },
         ),
-        "external_link",
+        "ekstern_kaede",
     )
     bad(
         "external_link_rel_only.xlsx",
@@ -150,31 +150,31 @@ def make_container_files() -> None:
                 "xl/_rels/workbook.xml.rels": rels.replace("</Relationships>", link_rel).encode(),
             },
         ),
-        "external_link",
+        "ekstern_kaede",
     )
-    bad("macros.xlsm", rezip(good, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"}), "macros")
+    bad("macros.xlsm", rezip(good, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"}), "makroer")
     dtd = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
     body = re.sub(r"^<\?xml[^>]*\?>", "", sheet_xml(good))
-    bad("dtd.xlsx", rezip(good, {"xl/worksheets/sheet1.xml": (dtd + body).encode()}), "unsafe_xml")
-    bad("empty.csv", b"", "empty_file")
+    bad("dtd.xlsx", rezip(good, {"xl/worksheets/sheet1.xml": (dtd + body).encode()}), "usikker_xml")
+    bad("empty.csv", b"", "tom_fil")
     bad(
         "utf16.csv",
         csv_bytes([BELAEGNING_HEADER, GOOD_BELAEGNING[0]], encoding="utf-16"),
-        "encoding",
+        "tegnkodning",
     )
     bad(
         "invalid_bytes.csv",
         csv_bytes([BELAEGNING_HEADER]) + b"A-101;Bo\x81\x90;1;10;5;\r\n",
-        "encoding",
+        "tegnkodning",
     )
     bad(
         "tab_delimited.csv",
         csv_bytes([BELAEGNING_HEADER, GOOD_BELAEGNING[0]], "\t"),
-        "delimiter",
+        "skilletegn",
         row=1,
     )
-    bad("malformed.json", b'[{"tilbud_id": "A-101", "forbrug": 5,}]', "invalid_json")
-    bad("not_a_list.json", b'{"data": [{"tilbud_id": "A-101"}]}', "invalid_structure")
+    bad("malformed.json", b'[{"tilbud_id": "A-101", "forbrug": 5,}]', "ugyldig_json")
+    bad("not_a_list.json", b'{"data": [{"tilbud_id": "A-101"}]}', "ugyldig_struktur")
 
 
 def make_header_files() -> None:
@@ -182,21 +182,21 @@ def make_header_files() -> None:
     bad(
         "missing_column.csv",
         csv_bytes([BELAEGNING_HEADER[:4], row[:4]]),
-        "missing_column",
+        "manglende_kolonne",
         row=1,
         column=None,
     )
     bad(
         "unknown_column.csv",
         csv_bytes([[*BELAEGNING_HEADER, "bemaerkning"], [*row, "x"]]),
-        "unknown_column",
+        "ukendt_kolonne",
         row=1,
         column="G",
     )
     bad(
         "duplicate_column.xlsx",
         xlsx_bytes([[*BELAEGNING_HEADER, "Forbrug (dage)"], [*row, 5]]),
-        "duplicate_column",
+        "dobbelt_kolonne",
         sheet="Belægning",
         row=1,
         column="G",
@@ -204,15 +204,15 @@ def make_header_files() -> None:
     bad(
         "unnamed_column.xlsx",
         xlsx_bytes([BELAEGNING_HEADER, [*row, "note"]]),
-        "unnamed_column",
+        "kolonne_uden_overskrift",
         sheet="Belægning",
         row=2,
         column="G",
     )
-    bad("header_only.xlsx", xlsx_bytes([BELAEGNING_LABELS]), "no_rows")
-    bad("header_only.csv", csv_bytes([BELAEGNING_HEADER]), "no_rows")
-    bad("unrecognised_header.csv", csv_bytes([["a", "b"], ["1", "2"]]), "invalid_header", row=1)
-    bad("empty_list.json", b"[]", "no_rows")
+    bad("header_only.xlsx", xlsx_bytes([BELAEGNING_LABELS]), "ingen_raekker")
+    bad("header_only.csv", csv_bytes([BELAEGNING_HEADER]), "ingen_raekker")
+    bad("unrecognised_header.csv", csv_bytes([["a", "b"], ["1", "2"]]), "ukendt_overskrift", row=1)
+    bad("empty_list.json", b"[]", "ingen_raekker")
 
 
 def _belaegning(
@@ -227,42 +227,42 @@ def _belaegning(
 
 def make_cell_files() -> None:
     _belaegning(
-        "negative_places.xlsx", ["A-102", "Sølyst", 1, -2, 100, None], "negative_value", "D"
+        "negative_places.xlsx", ["A-102", "Sølyst", 1, -2, 100, None], "negativ_vaerdi", "D"
     )
     _belaegning(
-        "text_in_number.xlsx", ["A-102", "Sølyst", 1, 12, "mange", None], "not_a_number", "E"
+        "text_in_number.xlsx", ["A-102", "Sølyst", 1, 12, "mange", None], "ikke_et_tal", "E"
     )
     _belaegning(
-        "excel_error.xlsx", ["A-102", "Sølyst", 1, "#DIV/0!", 100, None], "excel_error", "D"
+        "excel_error.xlsx", ["A-102", "Sølyst", 1, "#DIV/0!", 100, None], "excel_fejl", "D"
     )
     _belaegning(
-        "foreign_offer.csv", ["V-201", "Fremmed", 1, 5, 100, ""], "foreign_offer", "A", fmt="csv"
+        "foreign_offer.csv", ["V-201", "Fremmed", 1, 5, 100, ""], "fremmed_tilbud", "A", fmt="csv"
     )
-    _belaegning("unknown_offer.xlsx", ["X-999", "Ukendt", 1, 5, 100, None], "unknown_offer", "A")
+    _belaegning("unknown_offer.xlsx", ["X-999", "Ukendt", 1, 5, 100, None], "ukendt_tilbud", "A")
     _belaegning(
-        "invalid_quarter.csv", ["A-102", "Sølyst", 5, 5, 100, ""], "invalid_quarter", "C", fmt="csv"
+        "invalid_quarter.csv", ["A-102", "Sølyst", 5, 5, 100, ""], "ugyldigt_kvartal", "C", fmt="csv"
     )
     _belaegning(
         "unknown_kommune.csv",
         ["A-102", "Sølyst", 1, 5, 100, "Atlantis"],
-        "unknown_kommune",
+        "ukendt_kommune",
         "F",
         fmt="csv",
     )
     _belaegning(
         "english_number.csv",
         ["A-102", "Sølyst", 1, "1,234.5", 100, ""],
-        "not_a_number",
+        "ikke_et_tal",
         "D",
         fmt="csv",
     )
-    _belaegning("duplicate_rows.csv", GOOD_BELAEGNING[0], "duplicate_row", None, fmt="csv")
-    _belaegning("missing_value.csv", ["A-102", "Sølyst", 1, 5, "", ""], "required", "E", fmt="csv")
+    _belaegning("duplicate_rows.csv", GOOD_BELAEGNING[0], "dobbelt_raekke", None, fmt="csv")
+    _belaegning("missing_value.csv", ["A-102", "Sølyst", 1, 5, "", ""], "skal_udfyldes", "E", fmt="csv")
     regnskab = ["tilbud_id", "regnskab", "belaegning", "over_underskud"]
     bad(
         "parentheses.csv",
         csv_bytes([regnskab, ["A-101", "3.000.000", "9,5", "(1.234)"]]),
-        "not_a_number",
+        "ikke_et_tal",
         stream="regnskab",
         row=2,
         column="D",
@@ -271,7 +271,7 @@ def make_cell_files() -> None:
     bad(
         "belaegningsprocent_range.csv",
         csv_bytes([takster, ["A-101", "2.600", "250"]]),
-        "out_of_range",
+        "uden_for_graenser",
         stream="takster",
         row=2,
         column="C",
@@ -280,7 +280,7 @@ def make_cell_files() -> None:
     bad(
         "formula_without_value.xlsx",
         with_formula,
-        "formula_without_value",
+        "formel_uden_vaerdi",
         sheet="Belægning",
         row=2,
         column="E",
@@ -314,12 +314,12 @@ def make_tilbud_files() -> None:
             column=column,
         )
 
-    tilbud("unknown_maalgruppe.csv", {1: "Andet", 3: "Ældre med demens"}, "unknown_maalgruppe", "D")
-    tilbud("invalid_date.csv", {1: "Andet", 8: "31.02.2017"}, "invalid_date", "I")
-    tilbud("invalid_period_range.csv", {1: "Andet", 9: "2016-12-31"}, "invalid_period_range", "J")
-    tilbud("sikret_for_voksne.csv", {1: "Andet", 4: "sikret"}, "invalid_tilbudstype", "E")
-    tilbud("invalid_boolean.csv", {1: "Andet", 7: "måske"}, "invalid_boolean", "H")
-    tilbud("invalid_paragraf.csv", {1: "Andet", 5: "paragraf 107"}, "invalid_paragraf", "F")
+    tilbud("unknown_maalgruppe.csv", {1: "Andet", 3: "Ældre med demens"}, "ukendt_maalgruppe", "D")
+    tilbud("invalid_date.csv", {1: "Andet", 8: "31.02.2017"}, "ugyldig_dato", "I")
+    tilbud("invalid_period_range.csv", {1: "Andet", 9: "2016-12-31"}, "ugyldig_periode", "J")
+    tilbud("sikret_for_voksne.csv", {1: "Andet", 4: "sikret"}, "ugyldig_tilbudstype", "E")
+    tilbud("invalid_boolean.csv", {1: "Andet", 7: "måske"}, "ugyldig_ja_nej", "H")
+    tilbud("invalid_paragraf.csv", {1: "Andet", 5: "paragraf 107"}, "ugyldig_paragraf", "F")
     bad(
         "wrong_types.json",
         json.dumps(
@@ -328,7 +328,7 @@ def make_tilbud_files() -> None:
                 {"tilbud_id": "A-102", "kvartal": 1, "normering": 12.5, "forbrug": [1, 2]},
             ]
         ).encode(),
-        "wrong_type",
+        "forkert_type",
         row=2,
         field="forbrug",
     )
@@ -341,7 +341,7 @@ def make_tilbud_files() -> None:
                 ]
             }
         ).encode(),
-        "unknown_column",
+        "ukendt_kolonne",
         field=None,
         header="kommentar",
     )
@@ -357,14 +357,14 @@ def make_many_bad_rows() -> None:
         ["A-103", "", 1, 10, 10, "Mars"],  # row 6: unknown kommune
         ["A-104", "", 1, 10, "", ""],
     ]  # row 7: forbrug missing
-    bad("many_bad_rows.csv", csv_bytes(rows), "negative_value", row=2, column="D")
+    bad("many_bad_rows.csv", csv_bytes(rows), "negativ_vaerdi", row=2, column="D")
     expected["many_bad_rows.csv"]["all"] = [
-        ["negative_value", 2, "D"],
-        ["not_a_number", 3, "E"],
-        ["foreign_offer", 4, "A"],
-        ["invalid_quarter", 5, "C"],
-        ["unknown_kommune", 6, "F"],
-        ["required", 7, "E"],
+        ["negativ_vaerdi", 2, "D"],
+        ["ikke_et_tal", 3, "E"],
+        ["fremmed_tilbud", 4, "A"],
+        ["ugyldigt_kvartal", 5, "C"],
+        ["ukendt_kommune", 6, "F"],
+        ["skal_udfyldes", 7, "E"],
     ]
 
 

@@ -57,13 +57,13 @@ def parse_upload(
     ``source`` is the file's bytes or a binary file object (read up to ``max_bytes`` + 1
     bytes, so an oversized upload is rejected without reading it all). ``format`` is
     ``xlsx``, ``csv`` or ``json``; None sniffs it from the content. ``max_errors`` caps
-    the error list (a ``too_many_errors`` error then ends it); ``max_rows`` bounds the data
+    the error list (a ``for_mange_fejl`` error then ends it); ``max_rows`` bounds the data
     rows and ``max_seconds`` the time spent on them (``for_mange_raekker`` /
     ``for_lang_indlaesning``, naming the limit).
 
     The result carries either every record (``ok``) or every error; warnings either way.
     The context's ``open`` flag is not checked here: the service rejects a closed period
-    with ``period_closed`` before calling this.
+    with ``periode_lukket`` before calling this.
     """
     spec = get_stream(stream) if isinstance(stream, str) else stream
     if format is not None and format not in FORMATS:

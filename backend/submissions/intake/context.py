@@ -67,7 +67,7 @@ class IntakeContext:
       `kommune_alias_map`.
     - ``previous_takster``: basistakst of the previous budget year by tilbud_id.
     - ``open``: whether the period accepts uploads; the service layer rejects a closed
-      period with ``period_closed`` before parsing.
+      period with ``periode_lukket`` before parsing.
     """
 
     organisation: str

@@ -21,7 +21,7 @@ from .collector import Collector, PlannedColumn
 from .context import IntakeContext
 from .streams import REGNSKAB, BelaegningRecord, RegnskabRecord, TakstRecord, TilbudRecord
 
-#: forbrug above this share of normering × days gives a high_occupancy warning.
+#: forbrug above this share of normering × days gives a hoej_belaegning warning.
 OCCUPANCY_LIMIT = Decimal("1.10")
 #: forbrug below this share of normering × days gives a lav_belaegning warning.
 OCCUPANCY_FLOOR = Decimal("0.01")

@@ -35,7 +35,7 @@ def _needed(column: Column, context: IntakeContext) -> bool:
 
 
 def issue_order(issue: IntakeIssue) -> tuple[float, int]:
-    """Sort key: file-level first, then by row and column; ``too_many_errors`` last."""
+    """Sort key: file-level first, then by row and column; ``for_mange_fejl`` last."""
     if issue.code is Code.TOO_MANY_ERRORS:
         return (float("inf"), 0)
     column = column_index_from_string(issue.column) if issue.column else 0

@@ -42,9 +42,9 @@ def test_high_occupancy_and_forbrug_without_normering_are_warnings():
     result = parse_upload(data, "belaegning", make_context())
     assert result.ok
     assert _warnings(result) == [
-        ("high_occupancy", 3, "D"),
-        ("forbrug_without_normering", 4, "D"),
-        ("forbrug_without_normering", 5, "D"),
+        ("hoej_belaegning", 3, "D"),
+        ("forbrug_uden_normering", 4, "D"),
+        ("forbrug_uden_normering", 5, "D"),
     ]
     assert "110,1 %" in result.warnings[0].message
 
@@ -61,11 +61,11 @@ def test_takst_change_and_belaegningsprocent_warnings():
     assert result.ok
     # +10,0 % exactly is fine? 2750/2500 = +10 % → not above the limit
     # 94 % below 95; A-104 is acute: 91 % is fine (limit 90)
-    assert _warnings(result) == [("belaegningsprocent_unusual", 3, "C")]
+    assert _warnings(result) == [("usaedvanlig_belaegningsprocent", 3, "C")]
     data = _csv("tilbud_id;basistakst;belaegningsprocent", "A-101;2.751;97", "A-104;900;89")
     assert _warnings(parse_upload(data, "takster", make_context())) == [
-        ("takst_change", 2, "B"),
-        ("belaegningsprocent_unusual", 3, "C"),
+        ("takst_aendring", 2, "B"),
+        ("usaedvanlig_belaegningsprocent", 3, "C"),
     ]
 
 
@@ -81,7 +81,7 @@ def test_total_line_that_disagrees_with_offer_lines_warns():
     )
     result = parse_upload(data, "regnskab", make_context())
     assert result.ok
-    assert _warnings(result) == [("total_mismatch", 4, "B")]
+    assert _warnings(result) == [("total_afviger", 4, "B")]
     agreeing = _csv("tilbud_id;regnskab;belaegning", "A-101;1.000.000;5", ";1.000.000,4;5")
     assert parse_upload(agreeing, "regnskab", make_context()).warnings == ()
 
@@ -118,7 +118,7 @@ def test_header_keys_are_unambiguous(stream: str):
 
 
 def test_period_closed_code_exists_for_the_service_layer():
-    assert Code.PERIOD_CLOSED == "period_closed"
+    assert Code.PERIOD_CLOSED == "periode_lukket"
     assert make_context(open=False).open is False
 
 

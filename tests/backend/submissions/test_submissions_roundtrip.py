@@ -230,5 +230,5 @@ def test_warnings_are_kept_with_the_submission(sqlite_env: Env) -> None:
         content_type="text/csv",
     )
     assert resp.status_code == 201
-    assert [w["code"] for w in resp.json["warnings"]] == ["high_occupancy"]
+    assert [w["code"] for w in resp.json["warnings"]] == ["hoej_belaegning"]
     assert resp.json["warnings"][0]["row"] == 2

@@ -212,7 +212,7 @@ def test_amount_beyond_the_column_is_refused_with_row_and_column(
         body = f"Tilbuds-ID;Årets omkostninger (kr.);Belægning (årspladser)\r\n{offer};{value};9\r\n".encode()
     resp = _post(env, headers, periods["regnskab"], "regnskab", body, f"r.{fmt}")
     [error] = _refused(env, resp, before)
-    assert error["code"] == "out_of_range"
+    assert error["code"] == "uden_for_graenser"
     assert error["field"] == "regnskab" and error["row"] == (1 if fmt == "json" else 2)
     assert "er større end det højst tilladte (9.999.999.999.999,99)" in error["message"]
 
@@ -224,7 +224,7 @@ def test_days_beyond_the_column_are_refused(world) -> None:  # type: ignore[no-u
     [error] = _refused(
         env, _post(env, headers, periods["belaegning"], "belaegning", data, "b.csv"), before
     )
-    assert (error["code"], error["row"], error["column"]) == ("out_of_range", 2, "B")
+    assert (error["code"], error["row"], error["column"]) == ("uden_for_graenser", 2, "B")
 
 
 def test_largest_amount_is_stored_exactly(env: Env) -> None:
@@ -370,7 +370,7 @@ def test_overlong_csv_field_is_danish_with_its_row(world) -> None:  # type: igno
         content_type="text/csv",
     )
     errors = _refused(env, resp, before)
-    assert [e["message"] for e in errors if e["code"] == "corrupt_file"] == [
+    assert [e["message"] for e in errors if e["code"] == "beskadiget_fil"] == [
         "CSV-filen kan ikke læses i række 3: et felt er længere end 131.072 tegn (mangler et "
         "afsluttende anførselstegn?)."
     ]
