@@ -250,7 +250,38 @@ MATRIX: dict[str, list[Case]] = {
             skip=frozenset({"secretariat"}),
         ),
     ],
+    "sekretariat.modelkoersler_download": [
+        get(
+            "/sekretariat/modelkoersler.csv",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("Kørsel;Nøgletal;År;Metode;n;R²;LOO R²;RMSE", "\r\n{draft};")},
+        ),
+        get(
+            "/sekretariat/modelkoersler.xlsx",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("Modelkørsler (forventet udgiftsbehov)", "Kladde")},
+        ),
+        get("/sekretariat/modelkoersler.pdf", statuses(SECRETARIATS, 404)),
+    ],
     "sekretariat.referencedata": [get("/sekretariat/referencedata", statuses(SECRETARIATS))],
+    "sekretariat.referencedata_download": [
+        get(
+            "/sekretariat/referencedata/folketal.csv",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("År;Områder",)},
+        ),
+        get(
+            "/sekretariat/referencedata/pl-indeks.xlsx",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("PL-indeks pr. år", "2017")},
+        ),
+        get(
+            "/sekretariat/referencedata/indikatorer.csv",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("Indikator;År;Kilde",)},
+        ),
+        get("/sekretariat/referencedata/andet.csv", statuses(SECRETARIATS, 404)),
+    ],
     "ledelsesinformation.side": [
         get(
             "/ledelsesinformation/2017",

@@ -11,7 +11,12 @@ import sqlalchemy as sa
 from backend.audit.models import AuditEntry
 from backend.db.tenancy import TenantScope, scoped
 from backend.organisations.models import Organisation
-from tests.backend.udgiftsbehov.support import DEMO_RUN, EXPLAINING_RUN, upload_extra_indicators
+from tests.backend.udgiftsbehov.support import (
+    DEMO_RUN,
+    EXPLAINING_RUN,
+    upload_extra_indicators,
+    upload_pl_index,
+)
 from tests.conftest import Env
 from tests.factories import make_period, make_token
 from tests.web.conftest import DEMO, login
@@ -235,3 +240,42 @@ def test_model_runs_show_diagnostics_and_publish_from_the_page(web_env: Env) -> 
     assert f"Offentliggør kørsel {good['id']}" not in html
     api = web_env.client.get(f"/api/v1/udgiftsbehov/{good['id']}", headers=headers).get_json()
     assert api["status"] == "offentliggjort"
+
+
+def test_model_runs_and_reference_tables_download_with_real_numbers(web_env: Env) -> None:
+    from openpyxl import load_workbook
+
+    upload_extra_indicators(web_env.database)
+    upload_pl_index(web_env.database)
+    headers = make_token(web_env.database, org="sekretariat-midt", role="secretariat")
+    resp = web_env.client.post(
+        "/api/v1/udgiftsbehov", json={**EXPLAINING_RUN, "n_bootstrap": 20}, headers=headers
+    )
+    assert resp.status_code == 201
+    run = resp.get_json()
+    sek = login(web_env.app, *DEMO["sekretariat"])
+    page = sek.get("/sekretariat/modelkoersler").get_data(as_text=True)
+    assert "/sekretariat/modelkoersler.xlsx" in page and "/sekretariat/modelkoersler.csv" in page
+    xlsx = sek.get("/sekretariat/modelkoersler.xlsx")
+    assert xlsx.status_code == 200 and xlsx.headers["Cache-Control"] == "no-store"
+    ws = load_workbook(io.BytesIO(xlsx.data)).active
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=3) if isinstance(r[0].value, int)}
+    row = rows[run["id"]]
+    assert row[4].value == run["n"] and isinstance(row[4].value, int)
+    assert isinstance(row[5].value, float) and abs(row[5].value - run["r2"]) < 0.006
+    assert "0" in row[5].number_format and row[9].value == "Kladde"
+    csv = sek.get("/sekretariat/modelkoersler.csv")
+    assert csv.headers["Cache-Control"] == "no-store"
+    line = next(x for x in csv.get_data(as_text=True).splitlines() if x.startswith(f"{run['id']};"))
+    r2 = f"{run['r2']:.2f}".replace(".", ",")
+    assert f";{run['n']};{r2};" in line, line
+
+    ref = sek.get("/sekretariat/referencedata").get_data(as_text=True)
+    for tabel in ("folketal", "pl-indeks", "indikatorer"):
+        assert f"/sekretariat/referencedata/{tabel}.xlsx" in ref
+        assert f"/sekretariat/referencedata/{tabel}.csv" in ref
+    ws = load_workbook(io.BytesIO(sek.get("/sekretariat/referencedata/folketal.xlsx").data)).active
+    y2017 = next(r for r in ws.iter_rows(min_row=3) if r[0].value == "2017")
+    assert isinstance(y2017[1].value, int) and y2017[1].value > 0
+    pl = sek.get("/sekretariat/referencedata/pl-indeks.csv").get_data(as_text=True)
+    assert re.search(r"^\d{4};\d+,\d\r?$", pl, re.M), pl
