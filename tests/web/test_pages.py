@@ -279,3 +279,34 @@ def test_model_runs_and_reference_tables_download_with_real_numbers(web_env: Env
     assert isinstance(y2017[1].value, int) and y2017[1].value > 0
     pl = sek.get("/sekretariat/referencedata/pl-indeks.csv").get_data(as_text=True)
     assert re.search(r"^\d{4};\d+,\d\r?$", pl, re.M), pl
+
+
+def test_every_file_the_stylesheets_and_pages_refer_to_is_served(web_env: Env) -> None:
+    """No 404 for a font or icon: every ``url()`` in the self-hosted CSS and every static
+    file a page links to is served (the DKFDS CSS named .woff/.eot/.ttf files not shipped)."""
+    sek = login(web_env.app, *DEMO["sekretariat"])
+    html = sek.get("/sekretariat").get_data(as_text=True)
+    linked = re.findall(r'(?:href|src)="(/assets/[^"?]+)', html)
+    assert any(p.endswith("dkfds.min.css") for p in linked), linked
+
+    def served(path: str) -> int:
+        resp = sek.get(path)
+        resp.close()
+        return int(resp.status_code)
+
+    for path in linked:
+        assert served(path) == 200, path
+        if not path.endswith(".css"):
+            continue
+        resp = sek.get(path)
+        css = resp.get_data(as_text=True)
+        resp.close()
+        folder = path.rsplit("/", 1)[0]
+        for ref in sorted(set(re.findall(r"url\(([^)]+)\)", css))):
+            ref = ref.strip("\"'")
+            if ref.startswith("data:") or ref.startswith("#"):
+                continue
+            target = folder + "/" + ref.split("?")[0].split("#")[0]
+            while "/../" in target:
+                target = re.sub(r"/[^/]+/\.\./", "/", target, count=1)
+            assert served(target) == 200, (path, ref)
