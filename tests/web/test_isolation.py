@@ -132,6 +132,13 @@ MATRIX: dict[str, list[Case]] = {
     "forside.forside": [
         get("/", statuses(LOGGED_IN, 302)),
     ],
+    "forside.administration": [
+        get(
+            "/administration",
+            statuses({"admin"}),
+            shows={"admin": ("Administration af platformen", "rammetal users create")},
+        ),
+    ],
     "forside.tilgaengelighed": [get("/tilgaengelighed", statuses(public=True))],
     "login.log_ind": [get(LOGIN, statuses(LOGGED_IN, 302, anonym=200))],
     "login.log_ind_post": [
