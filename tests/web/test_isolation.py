@@ -164,6 +164,26 @@ MATRIX: dict[str, list[Case]] = {
             statuses({"reporter_nord"}, unknown=MIDT_UPLOADERS),
         ),
     ],
+    "indberetning.versioner_download": [
+        get(
+            "/indberetning/{pid}/versioner.csv",
+            statuses(MIDT_UPLOADERS, unknown={"reporter_nord"}),
+            shows={
+                "reporter": ("Version;Fil;Rækker;Indlæst;Status", "herning-kladde-hemmelig.csv"),
+                "reporter_aarhus": ("aarhus-indsendt-hemmelig.csv;", "Indsendt", "Afvist"),
+            },
+        ),
+        get(
+            "/indberetning/{pid}/versioner.xlsx",
+            statuses(MIDT_UPLOADERS, unknown={"reporter_nord"}),
+            shows={"org_admin": ("herning-kladde-hemmelig.csv", "Kladde")},
+        ),
+        get(
+            "/indberetning/{nord_pid}/versioner.csv",
+            statuses({"reporter_nord"}, unknown=MIDT_UPLOADERS),
+        ),
+        get("/indberetning/{pid}/versioner.pdf", statuses(MIDT_UPLOADERS, 404, reporter_nord=404)),
+    ],
     "indberetning.skabelon": [
         get(
             "/indberetning/{pid}/skabelon.csv",

@@ -310,3 +310,36 @@ def test_every_file_the_stylesheets_and_pages_refer_to_is_served(web_env: Env) -
             while "/../" in target:
                 target = re.sub(r"/[^/]+/\.\./", "/", target, count=1)
             assert served(target) == 200, (path, ref)
+
+
+def test_version_history_downloads_with_real_numbers_and_the_comment(web_env: Env) -> None:
+    from openpyxl import load_workbook
+
+    pid, sid = _submitted(web_env)
+    sek = login(web_env.app, *DEMO["sekretariat"])
+    sek.get("/sekretariat?aar=2018")
+    resp = sek.post(
+        "/sekretariat/beslutning",
+        {
+            "indberetning": sid,
+            "handling": "afvis",
+            "kommentar": "Tjek linje 3; beløb",
+            "aar": "2018",
+        },
+    )
+    assert resp.status_code == 303
+    web = login(web_env.app, *DEMO["herning"])
+    page = web.get(f"/indberetning/{pid}").get_data(as_text=True)
+    assert f"/indberetning/{pid}/versioner.xlsx" in page
+    assert f"/indberetning/{pid}/versioner.csv" in page
+    xlsx = web.get(f"/indberetning/{pid}/versioner.xlsx")
+    assert xlsx.status_code == 200 and xlsx.headers["Cache-Control"] == "no-store"
+    ws = load_workbook(io.BytesIO(xlsx.data)).active
+    assert [c.value for c in ws[2]][:5] == ["Version", "Fil", "Rækker", "Indlæst", "Status"]
+    first = [c for c in ws[3]]
+    assert first[0].value == 1 and isinstance(first[2].value, int) and first[2].value > 0
+    assert first[4].value == "Afvist" and first[5].value == "Tjek linje 3; beløb"
+    csv = web.get(f"/indberetning/{pid}/versioner.csv").get_data(as_text=True)
+    assert re.search(
+        r'^1;[^;]+;\d+;\d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d;Afvist;"Tjek linje 3; beløb"', csv, re.M
+    ), csv
