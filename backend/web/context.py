@@ -19,7 +19,7 @@ NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
     "org_admin": (("Indberetning", "/indberetning"), ("Sammenligning", "/sammenligning")),
     "secretariat": (("Sekretariat", "/sekretariat"), ("Sammenligning", "/sammenligning")),
     "viewer": (("Sammenligning", "/sammenligning"),),
-    "admin": (("Sammenligning", "/sammenligning"),),
+    "admin": (("Administration", "/administration"),),
 }
 
 

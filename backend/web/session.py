@@ -42,6 +42,7 @@ START_PAGES = {
     "reporter": "/indberetning",
     "org_admin": "/indberetning",
     "secretariat": "/sekretariat",
+    "admin": "/administration",
 }
 DEFAULT_START_PAGE = "/sammenligning"
 

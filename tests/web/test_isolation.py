@@ -132,6 +132,13 @@ MATRIX: dict[str, list[Case]] = {
     "forside.forside": [
         get("/", statuses(LOGGED_IN, 302)),
     ],
+    "forside.administration": [
+        get(
+            "/administration",
+            statuses({"admin"}),
+            shows={"admin": ("Administration af platformen", "rammetal users create")},
+        ),
+    ],
     "forside.tilgaengelighed": [get("/tilgaengelighed", statuses(public=True))],
     "login.log_ind": [get(LOGIN, statuses(LOGGED_IN, 302, anonym=200))],
     "login.log_ind_post": [
@@ -156,6 +163,26 @@ MATRIX: dict[str, list[Case]] = {
             "/indberetning/{nord_pid}",
             statuses({"reporter_nord"}, unknown=MIDT_UPLOADERS),
         ),
+    ],
+    "indberetning.versioner_download": [
+        get(
+            "/indberetning/{pid}/versioner.csv",
+            statuses(MIDT_UPLOADERS, unknown={"reporter_nord"}),
+            shows={
+                "reporter": ("Version;Fil;Rækker;Indlæst;Status", "herning-kladde-hemmelig.csv"),
+                "reporter_aarhus": ("aarhus-indsendt-hemmelig.csv;", "Indsendt", "Afvist"),
+            },
+        ),
+        get(
+            "/indberetning/{pid}/versioner.xlsx",
+            statuses(MIDT_UPLOADERS, unknown={"reporter_nord"}),
+            shows={"org_admin": ("herning-kladde-hemmelig.csv", "Kladde")},
+        ),
+        get(
+            "/indberetning/{nord_pid}/versioner.csv",
+            statuses({"reporter_nord"}, unknown=MIDT_UPLOADERS),
+        ),
+        get("/indberetning/{pid}/versioner.pdf", statuses(MIDT_UPLOADERS, 404, reporter_nord=404)),
     ],
     "indberetning.skabelon": [
         get(
@@ -250,7 +277,38 @@ MATRIX: dict[str, list[Case]] = {
             skip=frozenset({"secretariat"}),
         ),
     ],
+    "sekretariat.modelkoersler_download": [
+        get(
+            "/sekretariat/modelkoersler.csv",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("Kørsel;Nøgletal;År;Metode;n;R²;LOO R²;RMSE", "\r\n{draft};")},
+        ),
+        get(
+            "/sekretariat/modelkoersler.xlsx",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("Modelkørsler (forventet udgiftsbehov)", "Kladde")},
+        ),
+        get("/sekretariat/modelkoersler.pdf", statuses(SECRETARIATS, 404)),
+    ],
     "sekretariat.referencedata": [get("/sekretariat/referencedata", statuses(SECRETARIATS))],
+    "sekretariat.referencedata_download": [
+        get(
+            "/sekretariat/referencedata/folketal.csv",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("År;Områder",)},
+        ),
+        get(
+            "/sekretariat/referencedata/pl-indeks.xlsx",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("PL-indeks pr. år", "2017")},
+        ),
+        get(
+            "/sekretariat/referencedata/indikatorer.csv",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("Indikator;År;Kilde",)},
+        ),
+        get("/sekretariat/referencedata/andet.csv", statuses(SECRETARIATS, 404)),
+    ],
     "ledelsesinformation.side": [
         get(
             "/ledelsesinformation/2017",

@@ -11,7 +11,12 @@ import sqlalchemy as sa
 from backend.audit.models import AuditEntry
 from backend.db.tenancy import TenantScope, scoped
 from backend.organisations.models import Organisation
-from tests.backend.udgiftsbehov.support import DEMO_RUN, EXPLAINING_RUN, upload_extra_indicators
+from tests.backend.udgiftsbehov.support import (
+    DEMO_RUN,
+    EXPLAINING_RUN,
+    upload_extra_indicators,
+    upload_pl_index,
+)
 from tests.conftest import Env
 from tests.factories import make_period, make_token
 from tests.web.conftest import DEMO, login
@@ -235,3 +240,106 @@ def test_model_runs_show_diagnostics_and_publish_from_the_page(web_env: Env) -> 
     assert f"Offentliggør kørsel {good['id']}" not in html
     api = web_env.client.get(f"/api/v1/udgiftsbehov/{good['id']}", headers=headers).get_json()
     assert api["status"] == "offentliggjort"
+
+
+def test_model_runs_and_reference_tables_download_with_real_numbers(web_env: Env) -> None:
+    from openpyxl import load_workbook
+
+    upload_extra_indicators(web_env.database)
+    upload_pl_index(web_env.database)
+    headers = make_token(web_env.database, org="sekretariat-midt", role="secretariat")
+    resp = web_env.client.post(
+        "/api/v1/udgiftsbehov", json={**EXPLAINING_RUN, "n_bootstrap": 20}, headers=headers
+    )
+    assert resp.status_code == 201
+    run = resp.get_json()
+    sek = login(web_env.app, *DEMO["sekretariat"])
+    page = sek.get("/sekretariat/modelkoersler").get_data(as_text=True)
+    assert "/sekretariat/modelkoersler.xlsx" in page and "/sekretariat/modelkoersler.csv" in page
+    xlsx = sek.get("/sekretariat/modelkoersler.xlsx")
+    assert xlsx.status_code == 200 and xlsx.headers["Cache-Control"] == "no-store"
+    ws = load_workbook(io.BytesIO(xlsx.data)).active
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=3) if isinstance(r[0].value, int)}
+    row = rows[run["id"]]
+    assert row[4].value == run["n"] and isinstance(row[4].value, int)
+    assert isinstance(row[5].value, float) and abs(row[5].value - run["r2"]) < 0.006
+    assert "0" in row[5].number_format and row[9].value == "Kladde"
+    csv = sek.get("/sekretariat/modelkoersler.csv")
+    assert csv.headers["Cache-Control"] == "no-store"
+    line = next(x for x in csv.get_data(as_text=True).splitlines() if x.startswith(f"{run['id']};"))
+    r2 = f"{run['r2']:.2f}".replace(".", ",")
+    assert f";{run['n']};{r2};" in line, line
+
+    ref = sek.get("/sekretariat/referencedata").get_data(as_text=True)
+    for tabel in ("folketal", "pl-indeks", "indikatorer"):
+        assert f"/sekretariat/referencedata/{tabel}.xlsx" in ref
+        assert f"/sekretariat/referencedata/{tabel}.csv" in ref
+    ws = load_workbook(io.BytesIO(sek.get("/sekretariat/referencedata/folketal.xlsx").data)).active
+    y2017 = next(r for r in ws.iter_rows(min_row=3) if r[0].value == "2017")
+    assert isinstance(y2017[1].value, int) and y2017[1].value > 0
+    pl = sek.get("/sekretariat/referencedata/pl-indeks.csv").get_data(as_text=True)
+    assert re.search(r"^\d{4};\d+,\d\r?$", pl, re.M), pl
+
+
+def test_every_file_the_stylesheets_and_pages_refer_to_is_served(web_env: Env) -> None:
+    """No 404 for a font or icon: every ``url()`` in the self-hosted CSS and every static
+    file a page links to is served (the DKFDS CSS named .woff/.eot/.ttf files not shipped)."""
+    sek = login(web_env.app, *DEMO["sekretariat"])
+    html = sek.get("/sekretariat").get_data(as_text=True)
+    linked = re.findall(r'(?:href|src)="(/assets/[^"?]+)', html)
+    assert any(p.endswith("dkfds.min.css") for p in linked), linked
+
+    def served(path: str) -> int:
+        resp = sek.get(path)
+        resp.close()
+        return int(resp.status_code)
+
+    for path in linked:
+        assert served(path) == 200, path
+        if not path.endswith(".css"):
+            continue
+        resp = sek.get(path)
+        css = resp.get_data(as_text=True)
+        resp.close()
+        folder = path.rsplit("/", 1)[0]
+        for ref in sorted(set(re.findall(r"url\(([^)]+)\)", css))):
+            ref = ref.strip("\"'")
+            if ref.startswith("data:") or ref.startswith("#"):
+                continue
+            target = folder + "/" + ref.split("?")[0].split("#")[0]
+            while "/../" in target:
+                target = re.sub(r"/[^/]+/\.\./", "/", target, count=1)
+            assert served(target) == 200, (path, ref)
+
+
+def test_version_history_downloads_with_real_numbers_and_the_comment(web_env: Env) -> None:
+    from openpyxl import load_workbook
+
+    pid, sid = _submitted(web_env)
+    sek = login(web_env.app, *DEMO["sekretariat"])
+    sek.get("/sekretariat?aar=2018")
+    resp = sek.post(
+        "/sekretariat/beslutning",
+        {
+            "indberetning": sid,
+            "handling": "afvis",
+            "kommentar": "Tjek linje 3; beløb",
+            "aar": "2018",
+        },
+    )
+    assert resp.status_code == 303
+    web = login(web_env.app, *DEMO["herning"])
+    page = web.get(f"/indberetning/{pid}").get_data(as_text=True)
+    assert f"/indberetning/{pid}/versioner.xlsx" in page
+    assert f"/indberetning/{pid}/versioner.csv" in page
+    xlsx = web.get(f"/indberetning/{pid}/versioner.xlsx")
+    assert xlsx.status_code == 200 and xlsx.headers["Cache-Control"] == "no-store"
+    ws = load_workbook(io.BytesIO(xlsx.data)).active
+    assert [c.value for c in ws[2]][:5] == ["Version", "Fil", "Rækker", "Indlæst", "Status"]
+    first = [c for c in ws[3]]
+    assert first[0].value == 1 and isinstance(first[2].value, int) and first[2].value > 0
+    assert first[4].value == "Afvist" and first[5].value == "Tjek linje 3; beløb"
+    csv = web.get(f"/indberetning/{pid}/versioner.csv").get_data(as_text=True)
+    assert re.search(
+        r'^1;[^;]+;\d+;\d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d;Afvist;"Tjek linje 3; beløb"', csv, re.M
+    ), csv

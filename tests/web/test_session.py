@@ -26,7 +26,7 @@ def test_root_sends_anonymous_to_login_and_users_to_their_start_page(web_env: En
         ("herning", "/indberetning"),
         ("sekretariat", "/sekretariat"),
         ("dassos", "/sammenligning"),
-        ("admin", "/sammenligning"),
+        ("admin", "/administration"),
     ):
         web = login(web_env.app, *DEMO[demo])
         assert web.get("/").headers["Location"].endswith(start), demo
@@ -218,3 +218,16 @@ def test_unknown_page_is_a_danish_404(web_env: Env) -> None:
     assert resp.status_code == 404
     assert resp.mimetype == "text/html"
     assert "Siden findes ikke" in resp.get_data(as_text=True)
+
+
+def test_the_platform_admin_lands_on_a_page_it_may_see(web_env: Env) -> None:
+    """The admin reads no agreement's data on the pages: its start page says what it does
+    (and the navigation points there), not the 403 of /sammenligning."""
+    web = login(web_env.app, *DEMO["admin"])
+    start = web.get("/").headers["Location"]
+    page = web.get(start)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200, start
+    assert "Administration af platformen" in html and "rammetal tokens issue" in html
+    assert 'href="/administration"' in html and 'href="/sammenligning"' not in html
+    assert web.get("/sammenligning").status_code == 403

@@ -1,4 +1,6 @@
 """``/``: anonymous visitors to /log-ind, a logged-in user to the role's start page;
+``/administration``: the platform admin's start page (what it does, and where: the CLI and
+the API; it reads no agreement's data on the pages);
 ``/tilgaengelighed``: the accessibility statement (linked from every page's footer)."""
 
 from __future__ import annotations
@@ -6,7 +8,7 @@ from __future__ import annotations
 from flask import redirect, render_template, url_for
 
 from backend.web.blueprint import web_blueprint
-from backend.web.session import current_principal, start_page
+from backend.web.session import current_principal, login_required, start_page
 
 bp = web_blueprint("forside", __name__)
 
@@ -22,3 +24,9 @@ def forside():
 @bp.get("/tilgaengelighed")
 def tilgaengelighed():
     return render_template("forside/tilgaengelighed.html")
+
+
+@bp.get("/administration")
+@login_required("admin")
+def administration():
+    return render_template("forside/administration.html")

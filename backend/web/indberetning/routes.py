@@ -20,7 +20,9 @@ from backend.submissions import service as submissions
 from backend.submissions import workflow
 from backend.web.blueprint import web_blueprint
 from backend.web.downloads import attachment
-from backend.web.labels import MIMETYPES, STREAM_LABELS, period_label
+from backend.web.format import danish_datetime
+from backend.web.labels import MIMETYPES, STREAM_LABELS, SUBMISSION_STATUS, period_label
+from backend.web.sammenligning import tables as t
 from backend.web.session import login_required
 
 bp = web_blueprint("indberetning", __name__)
@@ -97,6 +99,40 @@ def skabelon(period_id: int, fmt: str):
         f"Skabelon {STREAM_LABELS[period.stream].lower()} {period.aar}{quarter} - {org.navn}.{fmt}"
     )
     return attachment(data, MIMETYPES[fmt], name)
+
+
+@bp.get("/indberetning/<int:period_id>/versioner.<fmt>")
+@login_required(*UPLOADERS)
+def versioner_download(period_id: int, fmt: str):
+    """The own organisation's versions of the period (newest first) as XLSX or CSV: the
+    version and row count as numbers, the status in words, the secretariat's comment.
+    (The errors of a failed upload are not stored, so they are not downloadable.)"""
+    if fmt not in MIMETYPES:
+        raise NotFound("Versionerne findes kun som XLSX og CSV.")
+    period = _period(period_id)
+    org = _own_org()
+    label = period_label(period)
+    table = t.Table(
+        key="versioner",
+        caption=f"Versioner, {label}, {org.navn}, nyeste først",
+        headers=("Version", "Fil", "Rækker", "Indlæst", "Status", "Sekretariatets kommentar"),
+        rows=tuple(
+            t.Row(
+                (
+                    t.integer(s.version),
+                    t.text(s.file_name),
+                    t.integer(s.row_count),
+                    t.text(danish_datetime(s.uploaded_at)),
+                    t.text(SUBMISSION_STATUS.get(s.status, s.status)),
+                    t.text(s.decision_comment or ""),
+                )
+            )
+            for s in _versions(period)
+        ),
+        numeric=(True, False, True, False, False, False),
+    )
+    data = t.table_xlsx(table, sheet="Versioner") if fmt == "xlsx" else t.table_csv(table)
+    return attachment(data, MIMETYPES[fmt], f"Versioner {label} - {org.navn}.{fmt}")
 
 
 @bp.post("/indberetning/<int:period_id>")

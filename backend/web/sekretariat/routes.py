@@ -168,6 +168,71 @@ def modelkoersler():
     )
 
 
+def _warnings_text(warnings: list) -> str:
+    if not warnings:
+        return "ingen"
+    return "; ".join(
+        str(w.get("message") or w.get("besked") or w) if isinstance(w, dict) else str(w)
+        for w in warnings
+    )
+
+
+@bp.get("/sekretariat/modelkoersler.<fmt>")
+@login_required(*SECRETARIAT)
+def modelkoersler_download(fmt: str):
+    """The model runs (newest first) as XLSX or CSV: n, R², LOO R² and RMSE as numbers."""
+    if fmt not in MIMETYPES:
+        raise NotFound("Modelkørslerne findes kun som XLSX og CSV.")
+    runs = models.list_runs(session(), principal().rammeaftale_id, drafts=True)
+
+    def status(r: dict) -> str:
+        if r["status"] == "offentliggjort":
+            when = r.get("published_at")
+            return f"Offentliggjort {when:%d.%m.%Y}" if when else "Offentliggjort"
+        return "Kladde"
+
+    rows = []
+    for r in (model_document.summary(x) for x in reversed(runs)):
+        navn = r["noegletal_navn"] + (f" ({r['maalgruppe']})" if r["maalgruppe"] else "")
+        rows.append(
+            t.Row(
+                (
+                    t.integer(r["id"]),
+                    t.text(navn),
+                    t.text(", ".join(str(y) for y in r["aar"])),
+                    t.text(str(r["metode"])),
+                    t.integer(int(r["n"])),
+                    t.number(r["r2"], 2),
+                    t.number(r["loo_r2"], 2),
+                    t.number(r["rmse"], 2),
+                    t.text(_warnings_text(r["advarsler"])),
+                    t.text(status(r)),
+                )
+            )
+        )
+    table = t.Table(
+        key="modelkoersler",
+        caption="Modelkørsler (forventet udgiftsbehov), nyeste først",
+        headers=(
+            "Kørsel",
+            "Nøgletal",
+            "År",
+            "Metode",
+            "n",
+            "R²",
+            "LOO R²",
+            "RMSE",
+            "Advarsler",
+            "Status",
+        ),
+        rows=tuple(rows),
+        notes=("LOO R² er forklaringsgraden ved krydsvalidering (én kommune udeladt ad gangen).",),
+        numeric=(True, False, False, False, True, True, True, True, False, False),
+    )
+    data = t.table_xlsx(table, sheet="Modelkørsler") if fmt == "xlsx" else t.table_csv(table)
+    return attachment(data, MIMETYPES[fmt], f"modelkoersler.{fmt}")
+
+
 @bp.post("/sekretariat/modelkoersler/<int:run_id>/offentliggoer")
 @login_required(*SECRETARIAT)
 def offentliggoer_model(run_id: int):
@@ -184,9 +249,7 @@ def offentliggoer_model(run_id: int):
     return redirect(url_for("sekretariat.modelkoersler"), code=303)
 
 
-@bp.get("/sekretariat/referencedata")
-@login_required(*SECRETARIAT)
-def referencedata():
+def _reference_data() -> dict:
     s = session()
     population: dict[int, set[str]] = defaultdict(set)
     for row in reference.current_population(s):
@@ -194,12 +257,75 @@ def referencedata():
     indicators: dict[str, set[int]] = defaultdict(set)
     for value in reference.current_indicators(s):
         indicators[value.indikator].add(value.aar)
-    definitions = {d.kode: d for d in reference.indicator_definitions(s)}
+    return {
+        "population": sorted((y, len(areas)) for y, areas in population.items()),
+        "pl_index": reference.current_pl_index(s),
+        "indicators": sorted((k, sorted(v)) for k, v in indicators.items()),
+        "definitions": {d.kode: d for d in reference.indicator_definitions(s)},
+    }
+
+
+@bp.get("/sekretariat/referencedata")
+@login_required(*SECRETARIAT)
+def referencedata():
     return render_template(
         "sekretariat/referencedata.html",
-        population=sorted((y, len(areas)) for y, areas in population.items()),
-        pl_index=reference.current_pl_index(s),
-        indicators=sorted((k, sorted(v)) for k, v in indicators.items()),
-        definitions=definitions,
-        imports=reference.list_imports(s),
+        **_reference_data(),
+        imports=reference.list_imports(session()),
     )
+
+
+REFERENCE_TABLES = {
+    "folketal": "Folketal",
+    "pl-indeks": "PL-indeks",
+    "indikatorer": "Strukturindikatorer",
+}
+
+
+@bp.get("/sekretariat/referencedata/<tabel>.<fmt>")
+@login_required(*SECRETARIAT)
+def referencedata_download(tabel: str, fmt: str):
+    """One of the reference-data tables (loaded population, PL index, indicators per
+    year) as XLSX or CSV; counts and the index as numbers."""
+    if fmt not in MIMETYPES or tabel not in REFERENCE_TABLES:
+        raise NotFound(
+            "Tabellen findes ikke (folketal, pl-indeks eller indikatorer; XLSX eller CSV)."
+        )
+    d = _reference_data()
+    table: t.Table
+    if tabel == "folketal":
+        table = t.Table(
+            key=tabel,
+            caption="Folketal: indlæste områder pr. år",
+            headers=("År", "Områder"),
+            rows=tuple(t.Row((t.text(str(y)), t.integer(n))) for y, n in d["population"]),
+            numeric=(False, True),
+        )
+    elif tabel == "pl-indeks":
+        table = t.Table(
+            key=tabel,
+            caption="PL-indeks pr. år",
+            headers=("År", "Indeks"),
+            rows=tuple(t.Row((t.text(str(y)), t.number(v, 1))) for y, v in d["pl_index"].items()),
+            numeric=(False, True),
+        )
+    else:
+        definitions = d["definitions"]
+        table = t.Table(
+            key=tabel,
+            caption="Strukturindikatorer: indlæste år",
+            headers=("Indikator", "År", "Kilde"),
+            rows=tuple(
+                t.Row(
+                    (
+                        t.text(definitions[k].navn if k in definitions else k),
+                        t.text(", ".join(str(y) for y in years)),
+                        t.text(definitions[k].kilde if k in definitions else ""),
+                    )
+                )
+                for k, years in d["indicators"]
+            ),
+        )
+    sheet = REFERENCE_TABLES[tabel]
+    data = t.table_xlsx(table, sheet=sheet) if fmt == "xlsx" else t.table_csv(table)
+    return attachment(data, MIMETYPES[fmt], f"referencedata_{tabel}.{fmt}")
