@@ -232,15 +232,17 @@ def make_cell_files() -> None:
     _belaegning(
         "text_in_number.xlsx", ["A-102", "Sølyst", 1, 12, "mange", None], "ikke_et_tal", "E"
     )
-    _belaegning(
-        "excel_error.xlsx", ["A-102", "Sølyst", 1, "#DIV/0!", 100, None], "excel_fejl", "D"
-    )
+    _belaegning("excel_error.xlsx", ["A-102", "Sølyst", 1, "#DIV/0!", 100, None], "excel_fejl", "D")
     _belaegning(
         "foreign_offer.csv", ["V-201", "Fremmed", 1, 5, 100, ""], "fremmed_tilbud", "A", fmt="csv"
     )
     _belaegning("unknown_offer.xlsx", ["X-999", "Ukendt", 1, 5, 100, None], "ukendt_tilbud", "A")
     _belaegning(
-        "invalid_quarter.csv", ["A-102", "Sølyst", 5, 5, 100, ""], "ugyldigt_kvartal", "C", fmt="csv"
+        "invalid_quarter.csv",
+        ["A-102", "Sølyst", 5, 5, 100, ""],
+        "ugyldigt_kvartal",
+        "C",
+        fmt="csv",
     )
     _belaegning(
         "unknown_kommune.csv",
@@ -257,7 +259,9 @@ def make_cell_files() -> None:
         fmt="csv",
     )
     _belaegning("duplicate_rows.csv", GOOD_BELAEGNING[0], "dobbelt_raekke", None, fmt="csv")
-    _belaegning("missing_value.csv", ["A-102", "Sølyst", 1, 5, "", ""], "skal_udfyldes", "E", fmt="csv")
+    _belaegning(
+        "missing_value.csv", ["A-102", "Sølyst", 1, 5, "", ""], "skal_udfyldes", "E", fmt="csv"
+    )
     regnskab = ["tilbud_id", "regnskab", "belaegning", "over_underskud"]
     bad(
         "parentheses.csv",
