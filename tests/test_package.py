@@ -68,11 +68,22 @@ def test_installed_wheel_runs_from_an_unrelated_folder(wheel: Path, tmp_path: Pa
     venv.create(env_dir, with_pip=False)
     python = env_dir / "bin" / "python"
     # The fresh venv gets the wheel itself; its dependencies are borrowed from the test's own
-    # environment by a plain path entry (which does not run that environment's editable hook).
+    # environment by a plain path entry (which does not run that environment's editable hook);
+    # that environment's own rammetal (editable) is then visible too: --ignore-installed.
     (purelib,) = Path(env_dir / "lib").glob("python3*/site-packages")
     (purelib / "deps.pth").write_text(site.getsitepackages()[0] + "\n", encoding="utf-8")
     install = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q"]
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--ignore-installed",
+            "-q",
+        ]
         + [str(wheel)],
         capture_output=True,
         text=True,

@@ -280,7 +280,6 @@ def test_stored_file_names_are_base_names_without_control_or_bidi_characters(
     downloads, byte for byte."""
     offer = make_offer(env.database, org="657")
     period = make_period(env.database, stream="belaegning", aar=2017, kvartal=1)
-    data = f"tilbud_id;normering;forbrug\r\n{offer};10;801\r\n".encode()
     names = {
         "../../../../etc/passwd.csv": "passwd.csv",
         "C:\\Users\\x\\belaegning.csv": "belaegning.csv",
@@ -290,6 +289,8 @@ def test_stored_file_names_are_base_names_without_control_or_bidi_characters(
         "x" * 400 + ".csv": "x" * 251 + ".csv",
     }
     for version, (sent, stored) in enumerate(names.items(), start=1):
+        # a new file each time (the same file again is refused: 409 samme_fil)
+        data = f"tilbud_id;normering;forbrug\r\n{offer};10;{800 + version}\r\n".encode()
         resp = _upload(env, period, {**reporter, "If-Match": f'"{version - 1}"'}, sent, data)
         assert resp.status_code == 201, (sent, resp.get_data(as_text=True)[:300])
         assert resp.json["file_name"] == stored

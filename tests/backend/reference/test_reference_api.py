@@ -165,7 +165,7 @@ def test_statbank_fetch_uses_the_api_and_says_so_when_offline(
 
 def test_folk1a_count_beyond_64_bits_is_422_with_its_row(sqlite_env: Env) -> None:
     env = sqlite_env
-    h = make_token(env.database, org="sekretariat-midt", role="secretariat")
+    h = make_token(env.database, org="sekretariat-midt", role="admin")
     before = (_count(env, ReferenceImport), _count(env, PopulationCount))
     bad = "OMRÅDE;ALDER;TID;INDHOLD\nAarhus;I alt;2017K1;99999999999999999999\n"
     resp = _upload(env, "/api/v1/reference/population?format=folk1a", h, bad.encode())
