@@ -122,6 +122,12 @@ class Env:
     cluster: pg.PgCluster | None = None
     db_name: str | None = None
 
+    def release(self) -> None:
+        """The test is done: close the pool and, on PostgreSQL, drop the database."""
+        self.database.dispose()
+        if self.cluster is not None and self.db_name is not None:
+            self.cluster.release(self.db_name)
+
     @property
     def client(self):  # type: ignore[no-untyped-def]
         return self.app.test_client()  # type: ignore[attr-defined]
@@ -159,21 +165,21 @@ def env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Env]:
     """An app on a fresh copy of the seeded database, on SQLite and on PostgreSQL."""
     e = _make_env(request.param, request, tmp_path)
     yield e
-    e.database.dispose()
+    e.release()
 
 
 @pytest.fixture
 def sqlite_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Env]:
     e = _make_env("sqlite", request, tmp_path)
     yield e
-    e.database.dispose()
+    e.release()
 
 
 @pytest.fixture
 def pg_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Env]:
     e = _make_env("postgres", request, tmp_path)
     yield e
-    e.database.dispose()
+    e.release()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -181,4 +187,4 @@ def full_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Env]:
     """Like ``env``, with the demo's approved accounts and derived occupancy 2016-2017."""
     e = _make_env(request.param, request, tmp_path, full=True)
     yield e
-    e.database.dispose()
+    e.release()

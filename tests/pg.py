@@ -7,9 +7,12 @@ on what an earlier run left behind. ``RAMMETAL_TEST_PG`` overrides the server UR
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
+import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
@@ -44,6 +47,11 @@ class PgCluster:
     owner: str
     app_role: str
     databases: list[str]
+    #: databases a finished test released, dropped by a background thread while the next
+    #: tests run (DROP DATABASE waits for a checkpoint: at the session's end, one after the
+    #: other, they were minutes of a worker's time)
+    _released: queue.Queue[str | None] = field(default_factory=queue.Queue)
+    _dropper: threading.Thread | None = None
 
     @classmethod
     def create(cls) -> PgCluster:
@@ -88,15 +96,32 @@ class PgCluster:
         self.databases.append(name)
         return name
 
+    def _drop_one(self, conn: sa.Connection, name: str) -> None:
+        conn.execute(
+            sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+
+    def _drop_released(self) -> None:
+        with self._admin() as conn:
+            while (name := self._released.get()) is not None:
+                with contextlib.suppress(sa.exc.DBAPIError):  # drop() tries it again
+                    self._drop_one(conn, name)
+
+    def release(self, name: str) -> None:
+        """A test is done with database ``name``: drop it in the background."""
+        if self._dropper is None:
+            self._dropper = threading.Thread(target=self._drop_released, daemon=True)
+            self._dropper.start()
+        self._released.put(name)
+
     def drop(self) -> None:
+        if self._dropper is not None:
+            self._released.put(None)
+            self._dropper.join()
         with self._admin() as conn:
             for name in reversed(self.databases):
-                conn.execute(
-                    sa.text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-                    ),
-                    {"n": name},
-                )
-                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+                self._drop_one(conn, name)  # IF EXISTS: the released ones are gone already
             for role in (self.app_role, self.owner):
                 conn.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
