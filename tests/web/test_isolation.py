@@ -30,11 +30,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from backend.app import create_app
 from backend.config import Settings
+from backend.organisations.models import Organisation
 from backend.organisations.service import sync_tenants
+from backend.web.indberetning.routes import ERRORS_SALT
 from backend.web.session import start_page
 from tests.backend.udgiftsbehov.support import (
     EXPLAINING_RUN,
@@ -183,6 +187,39 @@ MATRIX: dict[str, list[Case]] = {
             statuses({"reporter_nord"}, unknown=MIDT_UPLOADERS),
         ),
         get("/indberetning/{pid}/versioner.pdf", statuses(MIDT_UPLOADERS, 404, reporter_nord=404)),
+    ],
+    "indberetning.fejl_download": [
+        # Herning's signed errors: Herning's users get the file, Aarhus's reporter (same
+        # period, other organisation) 400, Nordjylland does not know the period
+        post(
+            "/indberetning/{pid}/fejl.csv",
+            statuses({"reporter", "org_admin"}, unknown={"reporter_nord"}, reporter_aarhus=400),
+            {"fejl": "{herning_errors}"},
+            shows={
+                "reporter": ("Ark;Række;Kolonne;Overskrift;Værdi;Fejl", "Herning-hemmelig-fejl")
+            },
+        ),
+        post(
+            "/indberetning/{pid}/fejl.xlsx",
+            statuses({"reporter", "org_admin"}, unknown={"reporter_nord"}, reporter_aarhus=400),
+            {"fejl": "{herning_errors}"},
+            shows={"org_admin": ("Herning-hemmelig-fejl",)},
+        ),
+        post(
+            "/indberetning/{pid}/fejl.csv",
+            statuses(MIDT_UPLOADERS, 400, unknown={"reporter_nord"}),
+            {"fejl": "{herning_errors}x"},
+        ),
+        post(
+            "/indberetning/{nord_pid}/fejl.csv",
+            statuses(unknown=MIDT_UPLOADERS, reporter_nord=400),
+            {"fejl": "{herning_errors}"},
+        ),
+        post(
+            "/indberetning/{pid}/fejl.pdf",
+            statuses(MIDT_UPLOADERS, 404, reporter_nord=404),
+            {"fejl": "{herning_errors}"},
+        ),
     ],
     "indberetning.skabelon": [
         get(
@@ -496,7 +533,23 @@ def build_world(env: Env) -> dict[str, Any]:
     make_offer(env.database, org="751", navn="Aarhus Hemmelige Hus")
     make_offer(env.database, org="851", navn="Aalborg Skjulte Sted")
     make_offer(env.database, org="657", navn="Herning Bo Hemmelig")
+    with env.database.unit_of_work() as session:
+        herning_org = session.scalar(sa.select(Organisation.id).where(Organisation.kode == "657"))
+    errors = [
+        {
+            "sheet": "Regnskab",
+            "row": 2,
+            "column": "C",
+            "header": "Årets omkostninger (kr.)",
+            "value": "Herning-hemmelig-fejl",
+            "message": "Værdien er ikke et tal.",
+        }
+    ]
+    herning_errors = URLSafeTimedSerializer(env.app.secret_key, salt=ERRORS_SALT).dumps(
+        {"p": pid, "o": str(herning_org), "e": errors}
+    )
     return {
+        "herning_errors": herning_errors,
         "run": run,
         "draft": draft,
         "pid": pid,

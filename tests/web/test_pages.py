@@ -343,3 +343,42 @@ def test_version_history_downloads_with_real_numbers_and_the_comment(web_env: En
     assert re.search(
         r'^1;[^;]+;\d+;\d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d;Afvist;"Tjek linje 3; beløb"', csv, re.M
     ), csv
+
+
+def test_upload_errors_download_as_xlsx_and_csv_signed_not_stored(web_env: Env) -> None:
+    from openpyxl import load_workbook
+
+    pid = make_period(web_env.database, stream="regnskab", aar=2018)
+    web = login(web_env.app, *DEMO["herning"])
+    bad = _upload(web, pid, _filled(_template(web, pid), bad=True))
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert f'action="/indberetning/{pid}/fejl.xlsx"' in html
+    assert f'action="/indberetning/{pid}/fejl.csv"' in html
+    signed = re.search(r'name="fejl" value="([^"]+)"', html).group(1)
+
+    xlsx = web.post(f"/indberetning/{pid}/fejl.xlsx", {"fejl": signed})
+    assert xlsx.status_code == 200 and xlsx.headers["Cache-Control"] == "no-store"
+    ws = load_workbook(io.BytesIO(xlsx.data)).active
+    assert [c.value for c in ws[2]] == ["Ark", "Række", "Kolonne", "Overskrift", "Værdi", "Fejl"]
+    row = [c.value for c in ws[3]]
+    assert row[1] == 2 and isinstance(row[1], int)  # the row number is a number
+    assert row[2:5] == ["C", "Årets omkostninger (kr.) *", "abc"]  # as the page shows it
+    assert f"<td>{row[3]}</td>" in html
+    assert "ikke et tal" in row[5]
+    errors = [r for r in ws.iter_rows(min_row=3, values_only=True) if isinstance(r[1], int)]
+    assert len(errors) == 1  # the one error the page shows
+
+    csv = web.post(f"/indberetning/{pid}/fejl.csv", {"fejl": signed})
+    assert csv.status_code == 200 and csv.headers["Cache-Control"] == "no-store"
+    text = csv.get_data(as_text=True)
+    assert "Ark;Række;Kolonne;Overskrift;Værdi;Fejl" in text
+    assert re.search(r"^[^;]*;2;C;Årets omkostninger \(kr\.\) \*;abc;[^\n]*ikke et tal", text, re.M)
+
+    tampered = web.post(f"/indberetning/{pid}/fejl.csv", {"fejl": signed[:-2] + "xx"})
+    assert tampered.status_code == 400
+    assert "ændret eller for gammel" in tampered.get_data(as_text=True)
+    # nothing was stored by the failed upload nor by the downloads
+    assert "Der er endnu ikke indlæst en fil" in web.get(f"/indberetning/{pid}").get_data(
+        as_text=True
+    )

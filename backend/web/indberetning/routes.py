@@ -9,8 +9,10 @@ comments. The same service calls as ``/api/v1/periods/…/submissions`` and ``�
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from backend.errors import DomainError, NotFound
 from backend.http import database, principal, session
@@ -18,7 +20,7 @@ from backend.organisations.models import Organisation
 from backend.periods import service as periods
 from backend.submissions import service as submissions
 from backend.submissions import workflow
-from backend.web.blueprint import web_blueprint
+from backend.web.blueprint import error_page, web_blueprint
 from backend.web.downloads import attachment
 from backend.web.format import danish_datetime
 from backend.web.labels import MIMETYPES, STREAM_LABELS, SUBMISSION_STATUS, period_label
@@ -62,6 +64,25 @@ def _versions(period) -> list:
     return page.items
 
 
+#: The errors of a failed upload travel back in the download form, signed; they are never stored.
+ERRORS_SALT = "rammetal.web.indberetning.upload-fejl"
+ERRORS_MAX_AGE = 30 * 60  # seconds: long enough to read the page and click, short to replay
+ERROR_KEYS = ("sheet", "row", "column", "header", "value", "message")
+
+
+def _errors_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key or "", salt=ERRORS_SALT)
+
+
+def _signed_errors(period, errors: list[dict[str, Any]]) -> str:
+    """The errors (as the page shows them), bound to the period and organisation."""
+    rows = [
+        {k: (e.get(k) if k == "row" or e.get(k) is None else str(e.get(k))) for k in ERROR_KEYS}
+        for e in errors
+    ]
+    return _errors_signer().dumps({"p": period.id, "o": str(principal().org_id), "e": rows})
+
+
 def _page(period, *, errors=None, problem=None, status=200):
     versions = _versions(period)
     latest = versions[0] if versions else None
@@ -73,6 +94,7 @@ def _page(period, *, errors=None, problem=None, status=200):
             versions=versions,
             latest=latest,
             upload_errors=errors or [],
+            signed_errors=_signed_errors(period, errors) if errors else None,
             problem=problem,
             org=_own_org(),
         ),
@@ -106,7 +128,7 @@ def skabelon(period_id: int, fmt: str):
 def versioner_download(period_id: int, fmt: str):
     """The own organisation's versions of the period (newest first) as XLSX or CSV: the
     version and row count as numbers, the status in words, the secretariat's comment.
-    (The errors of a failed upload are not stored, so they are not downloadable.)"""
+    (The errors of a failed upload are not stored: see :func:`fejl_download`.)"""
     if fmt not in MIMETYPES:
         raise NotFound("Versionerne findes kun som XLSX og CSV.")
     period = _period(period_id)
@@ -133,6 +155,55 @@ def versioner_download(period_id: int, fmt: str):
     )
     data = t.table_xlsx(table, sheet="Versioner") if fmt == "xlsx" else t.table_csv(table)
     return attachment(data, MIMETYPES[fmt], f"Versioner {label} - {org.navn}.{fmt}")
+
+
+@bp.post("/indberetning/<int:period_id>/fejl.<fmt>")
+@login_required(*UPLOADERS)
+def fejl_download(period_id: int, fmt: str):
+    """The errors of a failed upload as XLSX or CSV. Nothing was stored: the page's form
+    carries them back signed with the app's secret (own salt, 30 minutes); a tampered,
+    expired or other period's payload is refused with 400."""
+    if fmt not in MIMETYPES:
+        raise NotFound("Fejlene findes kun som XLSX og CSV.")
+    period = _period(period_id)
+    org = _own_org()
+    try:
+        payload = _errors_signer().loads(request.form.get("fejl", ""), max_age=ERRORS_MAX_AGE)
+    except BadSignature:
+        return error_page(
+            400,
+            "Fejllisten kunne ikke hentes, fordi den er ændret eller for gammel. "
+            "Indlæs filen igen for at se fejlene.",
+        )
+    if (
+        not isinstance(payload, dict)
+        or payload.get("p") != period.id
+        or payload.get("o") != str(org.id)
+    ):
+        return error_page(400, "Fejllisten hører til en anden periode. Indlæs filen igen.")
+    errors = payload.get("e") or []
+    label = period_label(period)
+    table = t.Table(
+        key="fejl",
+        caption=f"Fejl i filen ({len(errors)}), {label}, {org.navn}",
+        headers=("Ark", "Række", "Kolonne", "Overskrift", "Værdi", "Fejl"),
+        rows=tuple(
+            t.Row(
+                (
+                    t.text(e.get("sheet") or ""),
+                    t.integer(e["row"]) if isinstance(e.get("row"), int) else t.text(""),
+                    t.text(e.get("column") or ""),
+                    t.text(e.get("header") or ""),
+                    t.text(e.get("value") if e.get("value") is not None else ""),
+                    t.text(e.get("message") or ""),
+                )
+            )
+            for e in errors
+        ),
+        numeric=(False, True, False, False, False, False),
+    )
+    data = t.table_xlsx(table, sheet="Fejl") if fmt == "xlsx" else t.table_csv(table)
+    return attachment(data, MIMETYPES[fmt], f"Fejl i filen {label} - {org.navn}.{fmt}")
 
 
 @bp.post("/indberetning/<int:period_id>")
