@@ -382,3 +382,17 @@ def test_upload_errors_download_as_xlsx_and_csv_signed_not_stored(web_env: Env) 
     assert "Der er endnu ikke indlæst en fil" in web.get(f"/indberetning/{pid}").get_data(
         as_text=True
     )
+
+
+def test_upload_errors_download_refuses_an_expired_payload(web_env: Env, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from backend.web.indberetning import routes
+
+    pid = make_period(web_env.database, stream="regnskab", aar=2018)
+    web = login(web_env.app, *DEMO["herning"])
+    bad = _upload(web, pid, _filled(_template(web, pid), bad=True))
+    signed = re.search(r'name="fejl" value="([^"]+)"', bad.get_data(as_text=True)).group(1)
+    assert web.post(f"/indberetning/{pid}/fejl.csv", {"fejl": signed}).status_code == 200
+    monkeypatch.setattr(routes, "ERRORS_MAX_AGE", -1)  # the payload is now older than allowed
+    resp = web.post(f"/indberetning/{pid}/fejl.csv", {"fejl": signed})
+    assert resp.status_code == 400
+    assert "ændret eller for gammel" in resp.get_data(as_text=True)
