@@ -224,7 +224,7 @@ def _response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Re
     return resp
 
 
-def _too_large_detail() -> str | None:
+def too_large_detail() -> str | None:
     """The 413 names the configured limit in Danish, e.g. "20 MB" or "1,5 MB"."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if not limit:
@@ -246,7 +246,7 @@ def handle_http_exception(exc: HTTPException) -> Response:
     if status == 400 and "Invalid JSON body." in str(data.get("messages", "")):
         code, detail = "ugyldig_json", "Anmodningens indhold er ikke gyldig JSON."
     if status == 413 and not isinstance(detail, str):
-        detail = _too_large_detail()
+        detail = too_large_detail()
     if not isinstance(detail, str):
         detail = None
     headers = dict(data.get("headers") or {})
