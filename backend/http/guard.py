@@ -25,7 +25,7 @@ from werkzeug.wsgi import get_content_length
 
 from backend.errors import json_error_text
 from backend.fields import FORBIDDEN_CHARACTERS
-from backend.http.problems import abort
+from backend.http.problems import abort, too_large_detail
 
 #: JSON nesting deeper than this is refused (the API's deepest document has 3 levels).
 MAX_DEPTH = 32
@@ -140,7 +140,7 @@ def buffer_streamed_body() -> None:
             break
         size += len(chunk)
         if limit is not None and size > limit:
-            abort(413, "for_stor", f"Anmodningen er større end grænsen på {limit} bytes.")
+            abort(413, "for_stor", too_large_detail())
         chunks.append(chunk)
     body = b"".join(chunks)
     environ["wsgi.input"] = io.BytesIO(body)

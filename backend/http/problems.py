@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from flask import Flask, Response, json
+from flask import Flask, Response, current_app, json
 from flask_smorest import abort as smorest_abort
 from werkzeug.exceptions import HTTPException
 
@@ -224,6 +224,15 @@ def _response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Re
     return resp
 
 
+def too_large_detail() -> str | None:
+    """The 413 names the configured limit in Danish, e.g. "20 MB" or "1,5 MB"."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if not limit:
+        return None
+    size = f"{limit / (1024 * 1024):.1f}".removesuffix(".0").replace(".", ",")
+    return f"Filen er større end {size} MB, som er grænsen."
+
+
 def handle_http_exception(exc: HTTPException) -> Response:
     status = exc.code or 500
     data = getattr(exc, "data", {}) or {}
@@ -236,6 +245,8 @@ def handle_http_exception(exc: HTTPException) -> Response:
         detail = detail if isinstance(detail, str) else None
     if status == 400 and "Invalid JSON body." in str(data.get("messages", "")):
         code, detail = "ugyldig_json", "Anmodningens indhold er ikke gyldig JSON."
+    if status == 413 and not isinstance(detail, str):
+        detail = too_large_detail()
     if not isinstance(detail, str):
         detail = None
     headers = dict(data.get("headers") or {})

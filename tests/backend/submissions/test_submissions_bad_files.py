@@ -201,6 +201,7 @@ def test_file_over_the_size_limit_is_413_and_changes_nothing(
         resp = env.client.post(url, headers=headers, data=big, content_type="text/csv")
     assert resp.status_code == 413 and resp.mimetype == "application/problem+json"
     assert resp.json["code"] == "for_stor"
+    assert resp.json["detail"] == "Filen er større end 1 MB, som er grænsen."
     assert tenant_checksum(env.database) == before
 
 
