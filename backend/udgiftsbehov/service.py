@@ -375,25 +375,26 @@ def run_model(
     )
     session.add(run)
     session.flush()
-    audit.record(
-        session,
-        org_id=actor_org_id,
-        action="create",
-        entity="model_run",
-        entity_id=str(run.id),
-        after=_audited_state(run),
-    )
+    _record(session, actor_org_id, "create", run)
     return run
 
 
-def _audited_state(run: ModelRun) -> dict[str, Any]:
-    return {
-        "noegletal": run.noegletal,
-        "maalgruppe": run.maalgruppe,
-        "aar": run.years,
-        "status": run.status,
-        "inputs_sha256": run.inputs_sha256,
-    }
+def _record(session: Session, actor_org_id: int, action: str, run: ModelRun) -> None:
+    """A run's creation or publication, recorded in the acting (secretariat's) organisation."""
+    audit.record(
+        session,
+        org_id=actor_org_id,
+        action=action,
+        entity="model_run",
+        entity_id=str(run.id),
+        after={
+            "noegletal": run.noegletal,
+            "maalgruppe": run.maalgruppe,
+            "aar": run.years,
+            "status": run.status,
+            "inputs_sha256": run.inputs_sha256,
+        },
+    )
 
 
 def get_run(session: Session, rammeaftale_id: int, run_id: int, *, drafts: bool) -> ModelRun:
@@ -441,14 +442,7 @@ def publish_run(
         )
     run.status, run.published_at = "offentliggjort", utcnow()
     session.flush()
-    audit.record(
-        session,
-        org_id=actor_org_id,
-        action="publish",
-        entity="model_run",
-        entity_id=str(run.id),
-        after=_audited_state(run),
-    )
+    _record(session, actor_org_id, "publish", run)
     return run
 
 
