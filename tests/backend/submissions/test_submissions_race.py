@@ -127,3 +127,32 @@ def test_same_next_version_is_decided_by_the_unique_constraint(race_world, monke
             results.append((resp.status_code, resp.json.get("code"), data))
     assert results[1][:2] == (409, "samtidig_indberetning")
     _assert_one_winner(env, results, {"samtidig_indberetning"})
+
+
+def test_rounds_of_races_leave_consecutive_versions(race_world) -> None:  # type: ignore[no-untyped-def]
+    """Three rounds; in each both clients send their own (different) file with If-Match the
+    version they just read. Each round has exactly one winner, every loser is refused and
+    audited, and the stored versions are 1, 2, 3 with no gap and no duplicate."""
+    env, _files_, period_id, headers = race_world
+    offer = _files_[0].decode().split("\r\n")[1].split(";")[0]
+    winners: list[bytes] = []
+    for round_ in range(3):
+        files = [
+            f"tilbud_id;normering;forbrug\r\n{offer};10;{700 + 10 * round_ + n}\r\n".encode()
+            for n in (1, 2)
+        ]
+        results = _race(env, files, period_id, headers, {"If-Match": f'"{round_}"'})
+        assert [r[0] for r in results][0] == 201 and results[1][0] in (409, 412), results
+        assert results[1][1] in {"foraeldet_version", "samtidig_indberetning"}
+        winners.append(results[0][2])
+    with env.database.unit_of_work() as session:
+        org_id = get_by_code(session, "657").id
+        with scoped(session, TenantScope.single(org_id)):
+            stored = session.execute(
+                sa.select(Submission.version, Submission.file_sha256).order_by(Submission.version)
+            ).all()
+    assert [tuple(s) for s in stored] == [
+        (i + 1, hashlib.sha256(w).hexdigest()) for i, w in enumerate(winners)
+    ]
+    _versions, rejected = _accounting(env)
+    assert len(rejected) == 3

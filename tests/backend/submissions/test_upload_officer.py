@@ -487,3 +487,53 @@ def test_xlsx_template_is_prefilled_marked_greyed_and_explained(world) -> None: 
     stored = _post(env, headers, periods["belaegning"], "belaegning", out.getvalue(), "b.xlsx")
     [line] = [x for x in _lines(env, headers, stored) if x["tilbud_id"] == offer]
     assert (Decimal(line["normering"]), Decimal(line["forbrug"])) == (10, 300)
+
+
+def test_parse_slower_than_the_limit_is_422_naming_the_limit(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The read stops when the time bound is spent, with a Danish message that names the
+    limit and the row reached. The clock is made to run 40 s per look, so a file of a few
+    thousand rows is "slow" without the test waiting."""
+    from backend.submissions.intake import validation
+
+    class Clock:
+        now = 0.0
+
+        @classmethod
+        def monotonic(cls) -> float:
+            cls.now += 40.0
+            return cls.now
+
+    monkeypatch.setattr(validation, "time", Clock)
+    env, offer, periods, headers = world
+    before = tenant_checksum(env.database)
+    data = ("Tilbuds-ID;Forbrug (dage)\r\n" + f"{offer};1\r\n" * 3000).encode()
+    [error] = _refused(
+        env, _post(env, headers, periods["belaegning"], "belaegning", data, "b.csv"), before
+    )
+    assert error["code"] == "for_lang_indlaesning"
+    assert error["message"].startswith(
+        "Filen tager for lang tid at læse: efter 30 sekunder var kun række 1.024 nået."
+    )
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ("[" * 5000 + "]" * 5000, "Ugyldig JSON: filen er indlejret for mange niveauer."),
+        (
+            '[{"Tilbuds-ID": "x", "Forbrug (dage)": ' + "9" * 5000 + "}]",
+            "Ugyldig JSON: et tal har for mange cifre.",
+        ),
+    ],
+    ids=["nested", "digits"],
+)
+def test_json_file_the_decoder_cannot_hold_is_refused_as_ugyldig_json(
+    world, document: str, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13 item 5 for the upload itself: an uploaded JSON file nested 5.000 levels deep,
+    or with an integer literal beyond Python's 4.300 digits, is a 422 naming the problem."""
+    env, _offer, periods, headers = world
+    before = tenant_checksum(env.database)
+    resp = _post(env, headers, periods["belaegning"], "belaegning", document.encode(), "b.json")
+    [error] = _refused(env, resp, before)
+    assert (error["code"], error["message"]) == ("ugyldig_json", message)
