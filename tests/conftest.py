@@ -97,6 +97,9 @@ def _pg_template(pg_cluster: pg.PgCluster | None, *, streams: bool) -> str | Non
             conn.exec_driver_sql(stmt)
     owner.dispose()
     seed(pg_cluster.app_url(name), streams=streams)
+    with owner.connect() as conn:  # planner statistics, copied with the template
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+    owner.dispose()
     return name
 
 
