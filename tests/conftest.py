@@ -142,16 +142,33 @@ def _make_env(
     suffix = "_full" if full else ""
     if kind == "sqlite":
         template = request.getfixturevalue("sqlite_template" + suffix)
-        path = tmp_path / "rammetal.sqlite3"
-        shutil.copy(template, path)
-        url = owner_url = f"sqlite:///{path}"
-        cluster = db_name = None
-    else:
-        require_pg()
-        cluster = request.getfixturevalue("pg_cluster")
-        template = request.getfixturevalue("pg_template" + suffix)
-        db_name = cluster.create_database(template=template)
-        url, owner_url = cluster.app_url(db_name), cluster.owner_url(db_name)
+        return _sqlite_env(template, tmp_path)
+    require_pg()
+    return _pg_env(
+        request.getfixturevalue("pg_cluster"), request.getfixturevalue("pg_template" + suffix)
+    )
+
+
+def _sqlite_env(template: Path, tmp_path: Path) -> Env:
+    path = tmp_path / "rammetal.sqlite3"
+    shutil.copy(template, path)
+    return _env_for("sqlite", f"sqlite:///{path}", f"sqlite:///{path}")
+
+
+def _pg_env(cluster: pg.PgCluster, template: str) -> Env:
+    db_name = cluster.create_database(template=template)
+    return _env_for(
+        "postgres", cluster.app_url(db_name), cluster.owner_url(db_name), cluster, db_name
+    )
+
+
+def _env_for(
+    kind: str,
+    url: str,
+    owner_url: str,
+    cluster: pg.PgCluster | None = None,
+    db_name: str | None = None,
+) -> Env:
     settings = Settings(
         database_url=url,
         migration_database_url=owner_url,
@@ -161,6 +178,18 @@ def _make_env(
     database = Database(url)
     app = create_app(settings, database)
     return Env(kind, url, owner_url, database, app, cluster, db_name)
+
+
+def copy_of(base: Env, tmp_path: Path) -> Env:
+    """A fresh database copied from ``base``: a module builds its world once (in
+    ``module_env``) and each test that writes gets its own copy, with the same ids and
+    tokens. The base's connections are closed first (PostgreSQL copies only an unused
+    database)."""
+    base.database.dispose()
+    if base.kind == "sqlite":
+        return _sqlite_env(Path(base.url.removeprefix("sqlite:///")), tmp_path)
+    assert base.cluster is not None and base.db_name is not None
+    return _pg_env(base.cluster, base.db_name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -189,5 +218,28 @@ def pg_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Env]:
 def full_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Env]:
     """Like ``env``, with the demo's approved accounts and derived occupancy 2016-2017."""
     e = _make_env(request.param, request, tmp_path, full=True)
+    yield e
+    e.release()
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def module_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Like ``env``, but one database for all the tests of a module (and backend): a
+    module builds its world in it once; tests that only read use it as it is, tests that
+    write take a :func:`copy_of` it. A fresh world per test would cost the suite minutes
+    and prove nothing more."""
+    e = _make_env(request.param, request, tmp_path_factory.mktemp("module_env"))
+    yield e
+    e.release()
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def module_full_env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Like ``module_env``, with the demo's approved accounts and derived occupancy."""
+    e = _make_env(request.param, request, tmp_path_factory.mktemp("module_env"), full=True)
     yield e
     e.release()

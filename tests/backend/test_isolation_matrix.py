@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from backend.organisations.service import sync_tenants
-from tests.conftest import Env
+from tests.conftest import Env, copy_of
 from tests.factories import make_offer, make_period, make_token
 
 ROLES = ("reporter", "org_admin", "secretariat", "viewer", "admin")
@@ -26,8 +26,7 @@ HOME_OF = {
 NORD = Path(__file__).resolve().parents[1] / "data" / "tenants_nord"
 
 
-@pytest.fixture
-def world(env: Env):  # type: ignore[no-untyped-def]
+def _world(env: Env):  # type: ignore[no-untyped-def]
     with env.database.unit_of_work() as session:
         sync_tenants(session, NORD)
     offers = {
@@ -37,6 +36,20 @@ def world(env: Env):  # type: ignore[no-untyped-def]
     }
     headers = {role: make_token(env.database, org=HOME_OF[role], role=role) for role in ROLES}
     return env, offers, headers
+
+
+@pytest.fixture(scope="module")
+def read_world(module_env: Env):  # type: ignore[no-untyped-def]
+    """Built once per module and backend; the tests that only read use it as it is."""
+    return _world(module_env)
+
+
+@pytest.fixture
+def world(read_world, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A copy of the module's world for each test that writes."""
+    env = copy_of(read_world[0], tmp_path)
+    yield (env, *read_world[1:])
+    env.release()
 
 
 def _no_leak(body: str, offers: dict[str, str], *allowed: str) -> None:
@@ -52,8 +65,8 @@ LIST_EXPECT = {"reporter": 200, "org_admin": 200, "secretariat": 200, "viewer": 
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_offer_list(world, role: str) -> None:  # type: ignore[no-untyped-def]
-    env, offers, headers = world
+def test_offer_list(read_world, role: str) -> None:  # type: ignore[no-untyped-def]
+    env, offers, headers = read_world
     resp = env.client.get("/api/v1/offers?limit=1000", headers=headers[role])
     assert resp.status_code == LIST_EXPECT[role]
     body = resp.get_data(as_text=True)
@@ -88,8 +101,8 @@ ITEM_EXPECT = {
 
 
 @pytest.mark.parametrize(("role", "which"), sorted(ITEM_EXPECT))
-def test_offer_item_read(world, role: str, which: str) -> None:  # type: ignore[no-untyped-def]
-    env, offers, headers = world
+def test_offer_item_read(read_world, role: str, which: str) -> None:  # type: ignore[no-untyped-def]
+    env, offers, headers = read_world
     resp = env.client.get(f"/api/v1/offers/{offers[which]}", headers=headers[role])
     assert resp.status_code == ITEM_EXPECT[(role, which)]
     if resp.status_code != 200:
@@ -154,8 +167,8 @@ def test_offer_create_lands_in_own_organisation(world, role: str) -> None:  # ty
 @pytest.mark.parametrize(
     "path", ["/api/v1/me", "/api/v1/organisations", "/api/v1/maalgrupper", "/api/v1/auth/tokens"]
 )
-def test_catalogue_and_self_routes(world, role: str, path: str) -> None:  # type: ignore[no-untyped-def]
-    env, offers, headers = world
+def test_catalogue_and_self_routes(read_world, role: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    env, offers, headers = read_world
     resp = env.client.get(path, headers=headers[role])
     assert resp.status_code == 200
     body = resp.get_data(as_text=True)
@@ -192,8 +205,8 @@ def test_token_revocation_is_own_only(world, role: str) -> None:  # type: ignore
         ("post", "/api/v1/periods"),
     ],
 )
-def test_anonymous_gets_401(world, method: str, path: str) -> None:  # type: ignore[no-untyped-def]
-    env, _offers, _headers = world
+def test_anonymous_gets_401(read_world, method: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    env, _offers, _headers = read_world
     resp = getattr(env.client, method)(path, json={} if method == "post" else None)
     assert resp.status_code == 401
     assert resp.json["code"] == "ikke_logget_ind"
@@ -202,8 +215,7 @@ def test_anonymous_gets_401(world, method: str, path: str) -> None:  # type: ign
 # Reporting periods belong to a rammeaftale, not an organisation: every role of Midtjylland
 # reads Midtjylland's periods, only its secretariat changes them, and Nordjylland's periods
 # do not exist for anyone of Midtjylland.
-@pytest.fixture
-def period_world(world):  # type: ignore[no-untyped-def]
+def _period_world(world):  # type: ignore[no-untyped-def]
     env, _offers, headers = world
     periods = {
         "own_agreement": make_period(
@@ -216,9 +228,21 @@ def period_world(world):  # type: ignore[no-untyped-def]
     return env, periods, headers
 
 
+@pytest.fixture(scope="module")
+def read_period_world(read_world):  # type: ignore[no-untyped-def]
+    return _period_world(read_world)
+
+
+@pytest.fixture
+def period_world(read_period_world, tmp_path: Path):  # type: ignore[no-untyped-def]
+    env = copy_of(read_period_world[0], tmp_path)
+    yield (env, *read_period_world[1:])
+    env.release()
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_period_list(period_world, role: str) -> None:  # type: ignore[no-untyped-def]
-    env, periods, headers = period_world
+def test_period_list(read_period_world, role: str) -> None:  # type: ignore[no-untyped-def]
+    env, periods, headers = read_period_world
     resp = env.client.get("/api/v1/periods", headers=headers[role])
     assert resp.status_code == 200
     assert [(p["id"], p["stream"]) for p in resp.json] == [(periods["own_agreement"], "takster")]
@@ -232,8 +256,8 @@ PERIOD_READ_EXPECT = {
 
 
 @pytest.mark.parametrize(("role", "which"), sorted(PERIOD_READ_EXPECT))
-def test_period_item_read(period_world, role: str, which: str) -> None:  # type: ignore[no-untyped-def]
-    env, periods, headers = period_world
+def test_period_item_read(read_period_world, role: str, which: str) -> None:  # type: ignore[no-untyped-def]
+    env, periods, headers = read_period_world
     resp = env.client.get(f"/api/v1/periods/{periods[which]}", headers=headers[role])
     assert resp.status_code == PERIOD_READ_EXPECT[(role, which)]
     if resp.status_code != 200:

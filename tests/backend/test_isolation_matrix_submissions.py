@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from backend.organisations.service import sync_tenants
-from tests.conftest import Env
+from tests.conftest import Env, copy_of
 from tests.factories import make_offer, make_period, make_token, upload_submission
 
 ROLES = ("reporter", "org_admin", "secretariat", "viewer", "admin")
@@ -36,8 +36,7 @@ def _csv(offer: str, marker: int) -> bytes:
     return f"tilbud_id;normering;forbrug\r\n{offer};10;{800 + marker}\r\n".encode()
 
 
-@pytest.fixture
-def world(env: Env):  # type: ignore[no-untyped-def]
+def _world(env: Env):  # type: ignore[no-untyped-def]
     with env.database.unit_of_work() as session:
         sync_tenants(session, NORD)
     periods = {
@@ -73,6 +72,20 @@ def world(env: Env):  # type: ignore[no-untyped-def]
     return env, periods, subs, dict(secrets), headers
 
 
+@pytest.fixture(scope="module")
+def read_world(module_env: Env):  # type: ignore[no-untyped-def]
+    """Built once per module and backend; the tests that only read use it as it is."""
+    return _world(module_env)
+
+
+@pytest.fixture
+def world(read_world, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A copy of the module's world for each test that writes."""
+    env = copy_of(read_world[0], tmp_path)
+    yield (env, *read_world[1:])
+    env.release()
+
+
 def _no_leak(body: str, secrets: dict[str, list[str]], *allowed: str) -> None:
     for which in ("foreign", "other_agreement"):
         if which not in allowed:
@@ -96,8 +109,8 @@ def _read_expect(role: str, which: str) -> int:
 
 @pytest.mark.parametrize("suffix", ["", "/lines", "/file"])
 @pytest.mark.parametrize(("role", "which"), [(r, w) for r in ROLES for w in WHICH])
-def test_read_item_lines_file(world, role: str, which: str, suffix: str) -> None:  # type: ignore[no-untyped-def]
-    env, _periods, subs, secrets, headers = world
+def test_read_item_lines_file(read_world, role: str, which: str, suffix: str) -> None:  # type: ignore[no-untyped-def]
+    env, _periods, subs, secrets, headers = read_world
     resp = env.client.get(f"/api/v1/submissions/{subs[which]}{suffix}", headers=headers[role])
     assert resp.status_code == _read_expect(role, which)
     if resp.status_code != 200:
@@ -109,8 +122,8 @@ LIST_EXPECT = {"reporter": {"657"}, "org_admin": {"657"}, "secretariat": {"657",
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_list(world, role: str) -> None:  # type: ignore[no-untyped-def]
-    env, _periods, _subs, secrets, headers = world
+def test_list(read_world, role: str) -> None:  # type: ignore[no-untyped-def]
+    env, _periods, _subs, secrets, headers = read_world
     resp = env.client.get("/api/v1/submissions?limit=1000", headers=headers[role])
     if role not in LIST_EXPECT:
         assert resp.status_code == 403
@@ -164,8 +177,8 @@ def test_reporter_cannot_upload_another_organisations_offer(world) -> None:  # t
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_template(world, role: str) -> None:  # type: ignore[no-untyped-def]
-    env, periods, _subs, secrets, headers = world
+def test_template(read_world, role: str) -> None:  # type: ignore[no-untyped-def]
+    env, periods, _subs, secrets, headers = read_world
     url = f"/api/v1/periods/{periods['midt']}/templates/belaegning?format=csv"
     own = env.client.get(url, headers=headers[role])
     for_aarhus = env.client.get(url + "&organisation=751", headers=headers[role])
@@ -244,7 +257,7 @@ def test_decide(world, role: str, which: str, step: str) -> None:  # type: ignor
         ("post", "/api/v1/periods/1/submissions/belaegning"),
     ],
 )
-def test_anonymous_gets_401(world, method: str, path: str) -> None:  # type: ignore[no-untyped-def]
-    env = world[0]
+def test_anonymous_gets_401(read_world, method: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    env = read_world[0]
     resp = getattr(env.client, method)(path)
     assert resp.status_code == 401
