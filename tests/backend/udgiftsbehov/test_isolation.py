@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from backend.organisations.service import sync_tenants
-from tests.conftest import Env
+from tests.conftest import Env, copy_of
 from tests.factories import make_token
 
 from .support import EXPLAINING_RUN, URL, upload_extra_indicators
@@ -25,8 +25,7 @@ NORD = Path(__file__).resolve().parents[2] / "data" / "tenants_nord"
 FAST = {**EXPLAINING_RUN, "n_bootstrap": 20}  # a run that may be published
 
 
-@pytest.fixture
-def world(full_env: Env):  # type: ignore[no-untyped-def]
+def _world(full_env: Env):  # type: ignore[no-untyped-def]
     with full_env.database.unit_of_work() as session:
         sync_tenants(session, NORD)
     upload_extra_indicators(full_env.database)
@@ -37,6 +36,19 @@ def world(full_env: Env):  # type: ignore[no-untyped-def]
     published = full_env.client.post(URL, headers=s, json=FAST).json["id"]
     assert full_env.client.post(f"{URL}/{published}/publish", headers=s).status_code == 200
     return full_env, headers, {"draft": draft, "published": published}
+
+
+@pytest.fixture(scope="module")
+def module_world(module_full_env: Env):  # type: ignore[no-untyped-def]
+    return _world(module_full_env)
+
+
+@pytest.fixture
+def world(module_world, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The module's world (built once per backend), copied for each test: they write."""
+    env = copy_of(module_world[0], tmp_path)
+    yield (env, *module_world[1:])
+    env.release()
 
 
 EXPECT = {  # role -> (run, publish a draft, read draft, read published, municipality of published)
