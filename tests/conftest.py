@@ -11,15 +11,24 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher, profiles
 
 from backend import migrate
 from backend.app import create_app
+from backend.auth import service as auth_service
 from backend.config import Settings
 from backend.db.rls import app_role_statements
 from backend.db.session import Database
 from tests import pg
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+#: The suite hashes passwords with argon2's cheapest parameters: every web test logs in,
+#: and the shipped parameters (64 MiB, 3 passes) cost 0,1-0,2 s per hash and per check on
+#: a shared machine. What ships is asserted in tests/backend/auth/test_auth.py; the
+#: subprocess tests (run command, installed wheel) use it unchanged.
+SHIPPED_HASHER = auth_service._hasher
+auth_service._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
 _PG_AVAILABLE: bool | None = None
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from backend.auth.models import ApiToken, User
 from backend.db.base import utcnow
-from tests.conftest import Env
+from tests.conftest import SHIPPED_HASHER, Env
 from tests.factories import make_user
 
 
@@ -114,3 +114,13 @@ def test_last_use_is_stamped_at_most_once_a_minute(sqlite_env: Env) -> None:
         s.scalar(sa.select(ApiToken)).last_used_at = utcnow() - timedelta(minutes=2)
     later = sqlite_env.client.get("/api/v1/auth/tokens", headers=h).json[0]["last_used_at"]
     assert later > first
+
+
+def test_shipped_password_hashes_are_argon2id_with_the_rfc_9106_parameters() -> None:
+    """The product hashes with argon2id, 64 MiB, 3 passes (RFC 9106's second choice); the
+    suite swaps in cheap parameters for speed (tests/conftest.py), so this checks the
+    hasher the product would use."""
+    from argon2 import Type, extract_parameters
+
+    params = extract_parameters(SHIPPED_HASHER.hash("kodeord"))
+    assert (params.type, params.memory_cost, params.time_cost) == (Type.ID, 65536, 3)
