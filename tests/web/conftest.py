@@ -29,7 +29,7 @@ from backend.app import create_app
 from backend.config import Settings
 from backend.db.session import Database
 from backend.demo.service import DEMO_USERS
-from tests.conftest import IN_CI, Env, _make_env
+from tests.conftest import IN_CI, Env, _make_env, _sqlite_env
 from tests.factories import make_user
 
 CHROMIUM = Path(os.environ.get("RAMMETAL_CHROMIUM", "/usr/bin/chromium"))
@@ -111,6 +111,27 @@ def web_env(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Env]:
     e = _make_env("sqlite", request, tmp_path, full=True)
     yield e
     e.database.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template_published(
+    sqlite_template_full: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The full demo template with the 2017 ledelsesinformation published (version 1)."""
+    from tests.web import support
+
+    e = _sqlite_env(sqlite_template_full, tmp_path_factory.mktemp("published"))
+    support.publish(e)
+    e.release()
+    return Path(e.url.removeprefix("sqlite:///"))
+
+
+@pytest.fixture
+def published_web_env(sqlite_template_published: Path, tmp_path: Path) -> Iterator[Env]:
+    """Like ``web_env``, with the 2017 ledelsesinformation published (a copy per test)."""
+    e = _sqlite_env(sqlite_template_published, tmp_path)
+    yield e
+    e.release()
 
 
 @pytest.fixture

@@ -19,8 +19,13 @@ PAGE = "/sammenligning?noegletal=pladser_pr_10000&aar=2017"
 
 
 @pytest.fixture
-def herning(web_env: Env, login_as):  # type: ignore[no-untyped-def]
-    support.publish(web_env)
+def web_env(published_web_env: Env) -> Env:
+    """Every test here starts with 2017 published (version 1); drafts: test_sammenligning_drafts.py."""
+    return published_web_env
+
+
+@pytest.fixture
+def herning(login_as):  # type: ignore[no-untyped-def]
     return login_as(role="viewer", org="657")
 
 
@@ -140,30 +145,6 @@ def test_zero_looks_different_from_a_value(herning) -> None:  # type: ignore[no-
     assert rows["Samsø"]["cells"][1] == "0,0" and "v-zero" in rows["Samsø"]["kinds"][1]
     assert rows["Viborg"]["kinds"][1] == ""  # a plain value
     assert "v-na" in rows["Region Midtjylland"]["kinds"][2]  # not a municipality: no place
-
-
-def test_drafts_never_show(web_env: Env, login_as) -> None:  # type: ignore[no-untyped-def]
-    from tests.backend.udgiftsbehov.support import upload_pl_index
-    from tests.factories import make_token
-
-    upload_pl_index(web_env.database)
-    secretariat = make_token(web_env.database, org="sekretariat-midt", role="secretariat")
-    # the drafts of 2016 and 2017 exist for the secretariat …
-    for year in (2016, 2017):
-        draft = web_env.client.get(f"/api/v1/noegletal?aar={year}", headers=secretariat)
-        assert draft.status_code == 200 and draft.get_json()["noegletal"]
-    viewer = login_as(role="viewer", org="657")
-    html = _page(viewer, "/sammenligning")
-    assert "endnu ikke offentliggjort" in html and "<svg" not in html
-    # … only 2017 is published: 2016 stays a draft and is absent for every role
-    support.publish(web_env, 2017)
-    html = _page(viewer, "/sammenligning")
-    assert '<option value="2017"' in html and '<option value="2016"' not in html
-    for client in (viewer, login_as(role="secretariat", org="sekretariat-midt")):
-        resp = client.get("/sammenligning?aar=2016")
-        assert resp.status_code == 404
-        assert "Der er ikke offentliggjort nøgletal for 2016" in resp.get_data(as_text=True)
-        assert client.get("/sammenligning/tabel.csv?aar=2016").status_code == 404
 
 
 def test_a_new_publication_replaces_the_cached_page(web_env: Env, herning) -> None:  # type: ignore[no-untyped-def]
