@@ -17,6 +17,9 @@ from typing import Any
 from backend.organisations.aliases import AreaAliases
 from backend.tabular import fold
 
+#: The tilbudstyper in the order the templates and messages list them.
+TILBUDSTYPE_ORDER = ("dag", "doegn", "aaben", "sikret")
+
 
 @dataclass(frozen=True, slots=True)
 class Maalgruppe:
@@ -25,6 +28,12 @@ class Maalgruppe:
     kode: str
     navn: str
     tilbudstyper: frozenset[str] = frozenset({"dag", "doegn"})
+
+    def ordered_tilbudstyper(self) -> tuple[str, ...]:
+        """The allowed tilbudstyper in `TILBUDSTYPE_ORDER` (the template's drop-down for this
+        målgruppe and the upload's refusal list the same types in the same order)."""
+        known = tuple(t for t in TILBUDSTYPE_ORDER if t in self.tilbudstyper)
+        return known + tuple(sorted(self.tilbudstyper - set(TILBUDSTYPE_ORDER)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,6 +59,11 @@ def _fmt(number: Decimal) -> str:
     return text.replace(",", "X").replace(".", ",").replace("X", ".")
 
 
+def _danish_list(words: list[str]) -> str:
+    """ "dag og døgn", "dag, døgn, åben og sikret"."""
+    return " og ".join(filter(None, (", ".join(words[:-1]), words[-1]))) if words else ""
+
+
 class _Rule:
     key_label = "samme tilbud"
 
@@ -276,7 +281,7 @@ class TilbudRule(_Rule):
                 Code.INVALID_TILBUDSTYPE,
                 f"Tilbudstypen '{TILBUDSTYPE_NAVNE[f['tilbudstype']]}' findes ikke for "
                 f"målgruppen '{gruppe.navn}'; den har "
-                + " og ".join(TILBUDSTYPE_NAVNE[t] for t in sorted(gruppe.tilbudstyper))
+                + _danish_list([TILBUDSTYPE_NAVNE.get(t, t) for t in gruppe.ordered_tilbudstyper()])
                 + ".",
                 number,
                 self.columns["tilbudstype"],

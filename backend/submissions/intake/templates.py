@@ -4,7 +4,8 @@ Header decision: row 1 holds the Danish labels (what finance staff read); each h
 cell carries a comment with the ASCII key and a short help text. The reader accepts the
 label, the key and a few aliases, so a user who retypes a header with the key still
 passes. The XLSX template has a hidden sheet "Lister" with the målgruppe names and
-tilbudstyper that feed drop-down validations, a frozen header row, column widths and
+tilbudstyper that feed drop-down validations (the tilbudstype list depends on the row's
+målgruppe), a frozen header row, column widths and
 number formats; the CSV template is semicolon-separated UTF-8 with BOM.
 """
 
@@ -26,10 +27,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from backend.tabular import danish_number_text, neutralise_cell, set_text_cell
 
+from .cells import TILBUDSTYPE_NAVNE
 from .context import IntakeContext, OfferInfo
 from .streams import Column, Kind, Stream, get_stream
 
-TILBUDSTYPE_LABELS = {"dag": "dag", "doegn": "døgn", "aaben": "åben", "sikret": "sikret"}
+TILBUDSTYPE_LABELS = TILBUDSTYPE_NAVNE
 LISTS_SHEET = "Lister"
 DATE_FORMAT = "dd-mm-yyyy"
 #: Blank rows below the pre-filled ones that still get formats and drop-downs.
@@ -147,8 +149,16 @@ def _write_guide(wb: Workbook, stream: Stream) -> None:
     ws.column_dimensions["A"].width = 20
 
 
-def _write_lists(wb: Workbook, context: IntakeContext) -> tuple[str, str]:
-    """Hidden sheet with the drop-down lists; returns the two list formulas."""
+#: Lister: column A the målgrupper, B every tilbudstype, and from `_TYPE_COLUMN` on one
+#: column per målgruppe (in catalogue order): its name, the number of its tilbudstyper, then
+#: the tilbudstyper themselves.
+_TYPE_COLUMN = 4
+_TYPE_FIRST_ROW = 3
+
+
+def _write_lists(wb: Workbook, context: IntakeContext) -> None:
+    """Hidden sheet with the drop-down lists. The per-målgruppe columns come from the same
+    catalogue entries (`Maalgruppe.tilbudstyper`) the upload checks a row against."""
     lists = wb.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
     lists["A1"], lists["B1"] = "Målgruppe", "Tilbudstype"
@@ -156,17 +166,49 @@ def _write_lists(wb: Workbook, context: IntakeContext) -> tuple[str, str]:
         set_text_cell(lists.cell(row=row, column=1), gruppe.navn)
     for row, label in enumerate(TILBUDSTYPE_LABELS.values(), start=2):
         lists.cell(row=row, column=2, value=label)
+    for offset, gruppe in enumerate(context.maalgrupper):
+        column = _TYPE_COLUMN + offset
+        set_text_cell(lists.cell(row=1, column=column), gruppe.navn)
+        types = gruppe.ordered_tilbudstyper()
+        lists.cell(row=2, column=column, value=len(types))
+        for row, kode in enumerate(types, start=_TYPE_FIRST_ROW):
+            lists.cell(row=row, column=column, value=TILBUDSTYPE_LABELS.get(kode, kode))
+
+
+def list_formulas(context: IntakeContext, maalgruppe_cell: str | None) -> dict[Kind, str]:
+    """The drop-down formulas. The tilbudstype list depends on the row's målgruppe
+    (``maalgruppe_cell``, e.g. ``$D2``, relative to the first data row): OFFSET picks the
+    målgruppe's column in Lister, as high as its count. Blank or not a catalogue name:
+    every tilbudstype (the upload refuses the målgruppe anyway). OFFSET, MATCH, INDEX and
+    IF are accepted in a list validation by Excel and LibreOffice alike; INDIRECT on a
+    defined name per målgruppe would need names that Danish målgruppe names are not."""
     last_gruppe = max(2, len(context.maalgrupper) + 1)
-    last_type = len(TILBUDSTYPE_LABELS) + 1
-    return (f"{LISTS_SHEET}!$A$2:$A${last_gruppe}", f"{LISTS_SHEET}!$B$2:$B${last_type}")
+    gruppe_range = f"{LISTS_SHEET}!$A$2:$A${last_gruppe}"
+    all_types = f"{LISTS_SHEET}!$B$2:$B${len(TILBUDSTYPE_LABELS) + 1}"
+    formulas = {Kind.MAALGRUPPE: gruppe_range, Kind.TILBUDSTYPE: all_types}
+    if maalgruppe_cell is None or not context.maalgrupper:
+        return formulas
+    match = f"MATCH({maalgruppe_cell},{gruppe_range},0)"
+    first, last = (
+        get_column_letter(_TYPE_COLUMN),
+        get_column_letter(_TYPE_COLUMN + len(context.maalgrupper) - 1),
+    )
+    base = f"{LISTS_SHEET}!${get_column_letter(_TYPE_COLUMN - 1)}${_TYPE_FIRST_ROW}"
+    counts = f"{LISTS_SHEET}!${first}$2:${last}$2"
+    formulas[Kind.TILBUDSTYPE] = (
+        f"IF(ISNA({match}),{all_types},OFFSET({base},0,{match},INDEX({counts},{match}),1))"
+    )
+    return formulas
 
 
 def _add_validations(
-    ws: Worksheet, columns: tuple[Column, ...], formulas: tuple[str, str], last_row: int
+    ws: Worksheet, columns: tuple[Column, ...], context: IntakeContext, last_row: int
 ) -> None:
-    kinds = {Kind.MAALGRUPPE: formulas[0], Kind.TILBUDSTYPE: formulas[1]}
+    _write_lists(ws.parent, context)
+    gruppe = next((i for i, c in enumerate(columns, 1) if c.kind is Kind.MAALGRUPPE), None)
+    formulas = list_formulas(context, None if gruppe is None else f"${get_column_letter(gruppe)}2")
     for index, column in enumerate(columns, start=1):
-        formula = kinds.get(column.kind)
+        formula = formulas.get(column.kind)
         if formula is None:
             continue
         validation = DataValidation(
@@ -175,7 +217,11 @@ def _add_validations(
             allow_blank=True,
             showErrorMessage=True,
             errorTitle="Ugyldig værdi",
-            error="Vælg en værdi fra listen.",
+            error=(
+                "Vælg en tilbudstype fra listen; den viser de typer, målgruppen har."
+                if column.kind is Kind.TILBUDSTYPE and gruppe is not None
+                else "Vælg en værdi fra listen."
+            ),
         )
         letter = get_column_letter(index)
         validation.add(f"{letter}2:{letter}{last_row}")
@@ -208,7 +254,7 @@ def build_xlsx_template(stream: str | Stream, context: IntakeContext) -> bytes:
             if info:
                 cell.fill, cell.font = _INFO_FILL, _INFO_FONT
     if any(c.kind in (Kind.MAALGRUPPE, Kind.TILBUDSTYPE) for c in spec.columns):
-        _add_validations(ws, spec.columns, _write_lists(wb, context), last_row)
+        _add_validations(ws, spec.columns, context, last_row)
     _write_guide(wb, spec)
     out = io.BytesIO()
     wb.save(out)

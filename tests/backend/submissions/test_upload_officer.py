@@ -454,6 +454,77 @@ def test_typos_in_maalgruppe_and_tilbudstype_get_a_suggestion(world) -> None:  #
     )
 
 
+def _dropdown_types(lists, maalgruppe: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """What Excel shows in the tilbudstype drop-down of a row with ``maalgruppe``: the
+    formula's OFFSET(Lister!$C$3, 0, MATCH(...), INDEX(counts, MATCH(...)), 1), resolved."""
+    names = [c.value for c in lists["A"][1:] if c.value]
+    if maalgruppe not in names:
+        return [c.value for c in lists["B"][1:] if c.value]
+    column = 3 + names.index(maalgruppe) + 1  # C is column 3; MATCH is 1-based
+    count = lists.cell(row=2, column=column).value
+    return [lists.cell(row=row, column=column).value for row in range(3, 3 + count)]
+
+
+def test_tilbudstype_dropdown_depends_on_the_maalgruppe(world) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    env, offer, periods, headers = world
+    resp = env.client.get(
+        f"/api/v1/periods/{periods['tilbud']}/templates/tilbud?format=xlsx", headers=headers
+    )
+    assert resp.status_code == 200
+    wb = load_workbook(io.BytesIO(resp.get_data()))
+    ws, lists = wb["Tilbud"], wb["Lister"]
+    formulas = {
+        str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation
+    }
+    assert formulas["D2"] == "Lister!$A$2:$A$9"
+    match = "MATCH($D2,Lister!$A$2:$A$9,0)"
+    assert formulas["E2"] == (
+        f"IF(ISNA({match}),Lister!$B$2:$B$5,"
+        f"OFFSET(Lister!$C$3,0,{match},INDEX(Lister!$D$2:$K$2,{match}),1))"
+    )
+    # the catalogue the upload checks rows against (the API's målgrupper)
+    catalogue = env.client.get("/api/v1/maalgrupper", headers=headers).json
+    danish = {"dag": "dag", "doegn": "døgn", "aaben": "åben", "sikret": "sikret"}
+    order = list(danish)
+    expected = {
+        g["navn"]: [danish[t] for t in sorted(g["tilbudstyper"], key=order.index)]
+        for g in catalogue
+    }
+    shown = {navn: _dropdown_types(lists, navn) for navn in expected}
+    assert shown == expected
+    assert shown["Personer med psykisk handicap inkl. autister"] == ["dag", "døgn"]
+    assert shown["Sikrede institutioner for børn og unge"] == ["dag", "døgn", "åben", "sikret"]
+    assert _dropdown_types(lists, "") == ["dag", "døgn", "åben", "sikret"]
+
+
+def test_typed_tilbudstype_not_allowed_for_the_maalgruppe_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    env, offer, periods, headers = world
+    before = tenant_checksum(env.database)
+    template = env.client.get(
+        f"/api/v1/periods/{periods['tilbud']}/templates/tilbud?format=xlsx", headers=headers
+    )
+    wb = load_workbook(io.BytesIO(template.get_data()))
+    ws = wb["Tilbud"]
+    [row] = [c.row for c in ws["A"] if c.value == offer]
+    ws[f"E{row}"] = "sikret"  # typed past the drop-down (Excel lets a paste through)
+    for cell in ws["I"][1:]:  # what the registry does not know yet
+        if ws[f"A{cell.row}"].value and cell.value is None:
+            cell.value = "01-01-2017"
+    out = io.BytesIO()
+    wb.save(out)
+    resp = _post(env, headers, periods["tilbud"], "tilbud", out.getvalue(), "tilbud.xlsx")
+    [error] = _refused(env, resp, before)
+    assert error["message"] == (
+        "Tilbudstypen 'sikret' findes ikke for målgruppen 'Personer med psykisk handicap inkl. "
+        "autister'; den har dag og døgn."
+    )
+    assert (error["row"], error["column"]) == (row, "E")
+
+
 # --- item 8: templates that know the registry ---------------------------------------------
 def test_xlsx_template_is_prefilled_marked_greyed_and_explained(world) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import load_workbook
