@@ -75,6 +75,8 @@ class IntakeContext:
       `backend.organisations.aliases.fold_municipality_name`); build it with
       `kommune_alias_map`.
     - ``previous_takster``: basistakst of the previous budget year by tilbud_id.
+    - ``previous_normering``: the normering approved for ``year`` - 1 by tilbud_id (see
+      `backend.submissions.history.previous_normering`).
     - ``open``: whether the period accepts uploads; the service layer rejects a closed
       period with ``periode_lukket`` before parsing.
     """
@@ -87,6 +89,7 @@ class IntakeContext:
     maalgrupper: tuple[Maalgruppe, ...] = ()
     kommune_aliases: Mapping[str, str] = field(default_factory=dict)
     previous_takster: Mapping[str, Decimal] = field(default_factory=dict)
+    previous_normering: Mapping[str, Decimal] = field(default_factory=dict)
     open: bool = True
 
     def __post_init__(self) -> None:
@@ -95,6 +98,7 @@ class IntakeContext:
         object.__setattr__(self, "offers", _freeze(self.offers))
         object.__setattr__(self, "kommune_aliases", _freeze(self.kommune_aliases))
         object.__setattr__(self, "previous_takster", _freeze(self.previous_takster))
+        object.__setattr__(self, "previous_normering", _freeze(self.previous_normering))
         object.__setattr__(self, "foreign_offer_ids", frozenset(self.foreign_offer_ids))
         object.__setattr__(self, "maalgrupper", tuple(self.maalgrupper))
 

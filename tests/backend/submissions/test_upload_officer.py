@@ -434,6 +434,66 @@ def test_dotted_normering_far_from_the_registry_is_warned_with_its_reading(world
     )
 
 
+def _approve_belaegning(env: Env, headers: dict[str, str], offer: str, normering: str) -> None:
+    """Last year's (2016) Q4 belægning of ``offer``, uploaded, submitted and approved."""
+    period = make_period(env.database, stream="belaegning", aar=2016, kvartal=4)
+    data = f"Tilbuds-ID;Normering (pladser);Forbrug (dage)\r\n{offer};{normering};3.800\r\n"
+    resp = _post(env, headers, period, "belaegning", data.encode(), "b2016.csv")
+    assert resp.status_code == 201, resp.get_data(as_text=True)[:800]
+    submitted = env.client.post(f"/api/v1/submissions/{resp.json['id']}/submit", headers=headers)
+    assert submitted.status_code == 200
+    secretariat = make_token(env.database, org="sekretariat-midt", role="secretariat")
+    approved = env.client.post(
+        f"/api/v1/submissions/{resp.json['id']}/approve", headers=secretariat, json={}
+    )
+    assert approved.status_code == 200
+
+
+def test_dotted_normering_far_from_last_years_approved_is_warned(world) -> None:  # type: ignore[no-untyped-def]
+    env, _offer, periods, headers = world
+    offer = make_offer(env.database, org="751", historik=[])  # no registry normering for 2017
+    _approve_belaegning(env, headers, offer, "44")
+    data = f"Tilbuds-ID;Normering (pladser);Forbrug (dage)\r\n{offer};1.250;3.900\r\n".encode()
+    resp = _post(env, headers, periods["belaegning"], "belaegning", data, "b.csv")
+    [line] = _lines(env, headers, resp)
+    assert Decimal(line["normering"]) == 1250  # stored as read, but not silently
+    [jump] = [w for w in resp.json["warnings"] if w["code"] == "normering_spring"]
+    assert jump["message"] == (
+        "Normeringen er læst som 1.250 pladser; sidste år (2016) var normeringen 44. Er et "
+        "punktum læst som tusindtalsseparator (1.250 er 1250)? Skriv decimaler med komma (12,50)."
+    )
+    assert (jump["row"], jump["column"]) == (2, "B")
+    usual = f"Tilbuds-ID;Normering (pladser);Forbrug (dage)\r\n{offer};42;3.700\r\n".encode()
+    resp = _post(env, headers, periods["belaegning"], "belaegning", usual, "b.csv")
+    assert resp.status_code == 201
+    assert [w for w in resp.json["warnings"] if w["code"] == "normering_spring"] == []
+
+
+def test_normering_far_from_both_the_registry_and_last_year_names_both(world) -> None:  # type: ignore[no-untyped-def]
+    env, offer, periods, headers = world  # the registry has 10 places for 2017
+    _approve_belaegning(env, headers, offer, "9,5")
+    data = f"Tilbuds-ID;Normering (pladser);Forbrug (dage)\r\n{offer};1.250;900\r\n".encode()
+    resp = _post(env, headers, periods["belaegning"], "belaegning", data, "b.csv")
+    [jump] = [w for w in resp.json["warnings"] if w["code"] == "normering_spring"]
+    assert jump["message"].startswith(
+        "Normeringen er læst som 1.250 pladser, men registret har 10 pladser for 2017; sidste "
+        "år (2016) var normeringen 9,5."
+    )
+
+
+def test_last_years_registry_normering_is_the_fallback(world) -> None:  # type: ignore[no-untyped-def]
+    env, _offer, periods, headers = world
+    offer = make_offer(
+        env.database, org="751", historik=[{"aar": 2016, "normering": 44, "omfattet": True}]
+    )
+    data = f"Tilbuds-ID;Normering (pladser);Forbrug (dage)\r\n{offer};4,4;300\r\n".encode()
+    resp = _post(env, headers, periods["belaegning"], "belaegning", data, "b.csv")
+    [jump] = [w for w in resp.json["warnings"] if w["code"] == "normering_spring"]
+    assert jump["message"].startswith(
+        "Normeringen er læst som 4,4 pladser; sidste år (2016) var normeringen 44."
+    )
+
+
 # --- item 7: suggestions for typos -----------------------------------------------------
 def test_typos_in_maalgruppe_and_tilbudstype_get_a_suggestion(world) -> None:  # type: ignore[no-untyped-def]
     env, offer, periods, headers = world
