@@ -44,6 +44,9 @@ _INFO_FONT = Font(color="595959")
 GUIDE_SHEET = "Vejledning"
 #: Marks a required column in the header; the reader ignores it (headers are folded).
 REQUIRED_MARK = " *"
+#: Key of a prefilled row's cell comments (column key → text), e.g. where a value is last
+#: year's; the CSV template has no comments and writes the value alone.
+NOTES = "_notes"
 #: A 36-character offer id (UUID) is readable at this width.
 ID_WIDTH = 38
 _REGNSKAB_EXAMPLE = (
@@ -72,7 +75,8 @@ def _width(column: Column) -> int:
 
 
 def _prefill(stream: Stream, context: IntakeContext) -> list[dict[str, Any]]:
-    """Rows the template starts with: the organisation's offers (per quarter, for belægning)."""
+    """Rows the template starts with: the organisation's offers (per quarter, for belægning,
+    with the registry's normering for the year, else the one approved for the year before)."""
     offers: Iterable[OfferInfo] = sorted(context.offers.values(), key=lambda o: o.tilbud_id)
     names = {g.kode: g.navn for g in context.maalgrupper}
     rows: list[dict[str, Any]] = []
@@ -80,7 +84,11 @@ def _prefill(stream: Stream, context: IntakeContext) -> list[dict[str, Any]]:
         base: dict[str, Any] = {"tilbud_id": offer.tilbud_id, "tilbudsnavn": offer.navn}
         if stream.key == "belaegning":
             quarters = [context.quarter] if context.quarter else [1, 2, 3, 4]
-            base["normering"] = offer.normering  # the registry's, for the period's year
+            base["normering"] = _trimmed(offer.normering)  # the registry's, for the year
+            last_year = context.previous_normering.get(offer.tilbud_id)
+            if offer.normering is None and last_year is not None:
+                base["normering"] = _trimmed(last_year)
+                base[NOTES] = {"normering": _last_year_note(context)}
             rows.extend({**base, "kvartal": q} for q in quarters)
         elif stream.key == "tilbud":
             rows.append(
@@ -102,6 +110,23 @@ def _prefill(stream: Stream, context: IntakeContext) -> list[dict[str, Any]]:
     return rows
 
 
+def _trimmed(number: Decimal | None) -> Decimal | None:
+    """Without the storage scale's trailing zeros (10,00 → 10; 7,5000 → 7,5)."""
+    if number is None:
+        return None
+    return (
+        number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+    )
+
+
+def _last_year_note(context: IntakeContext) -> str:
+    return (
+        f"Sidste års normering: det er den godkendte normering for {context.year - 1}; "
+        f"registret har ingen for {context.year}. Ret den, hvis tilbuddet har fået et andet "
+        "antal pladser."
+    )
+
+
 def _write_header(ws: Worksheet, stream: Stream) -> None:
     for index, column in enumerate(stream.columns, start=1):
         cell = ws.cell(row=1, column=index, value=header_label(column))
@@ -117,7 +142,7 @@ def _write_header(ws: Worksheet, stream: Stream) -> None:
     ws.freeze_panes = "A2"
 
 
-def _write_guide(wb: Workbook, stream: Stream) -> None:
+def _write_guide(wb: Workbook, stream: Stream, context: IntakeContext) -> None:
     """A visible sheet after the data sheet that says what the marks mean (the reader picks
     the data sheet by its name, never this one)."""
     ws = wb.create_sheet(GUIDE_SHEET)
@@ -130,6 +155,13 @@ def _write_guide(wb: Workbook, stream: Stream) -> None:
         "%-formateret felt (96 %).",
         f"Indlæs arket '{stream.sheet_title}'; dette ark læses ikke.",
     ]
+    if stream.key == "belaegning":
+        lines += [
+            "",
+            f"Normeringen er udfyldt fra registret for {context.year}. Har registret ingen for "
+            f"{context.year}, er den godkendte normering for {context.year - 1} udfyldt; cellen "
+            "har da en kommentar, der siger det.",
+        ]
     if stream.key == "regnskab":
         lines += [
             "",
@@ -246,16 +278,20 @@ def build_xlsx_template(stream: str | Stream, context: IntakeContext) -> bytes:
         info = _info_only(spec, column)
         for row in range(2, last_row + 1):
             cell = ws.cell(row=row, column=index)
-            value = rows[row - 2].get(column.key) if row - 2 < len(rows) else None
+            prefilled = rows[row - 2] if row - 2 < len(rows) else {}
+            value = prefilled.get(column.key)
             if value is not None:
                 set_text_cell(cell, value)
+            note = prefilled.get(NOTES, {}).get(column.key)
+            if note:
+                cell.comment = Comment(note, "Rammetal", width=260, height=90)
             if fmt:
                 cell.number_format = fmt
             if info:
                 cell.fill, cell.font = _INFO_FILL, _INFO_FONT
     if any(c.kind in (Kind.MAALGRUPPE, Kind.TILBUDSTYPE) for c in spec.columns):
         _add_validations(ws, spec.columns, context, last_row)
-    _write_guide(wb, spec)
+    _write_guide(wb, spec, context)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

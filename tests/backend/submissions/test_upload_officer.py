@@ -618,3 +618,35 @@ def test_xlsx_template_is_prefilled_marked_greyed_and_explained(world) -> None: 
     stored = _post(env, headers, periods["belaegning"], "belaegning", out.getvalue(), "b.xlsx")
     [line] = [x for x in _lines(env, headers, stored) if x["tilbud_id"] == offer]
     assert (Decimal(line["normering"]), Decimal(line["forbrug"])) == (10, 300)
+
+
+def test_belaegning_template_falls_back_to_last_years_approved_normering(world) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    env, offer, periods, headers = world  # the registry has 10 places for 2017
+    registry_2016 = make_offer(
+        env.database, org="751", historik=[{"aar": 2016, "normering": 44, "omfattet": True}]
+    )
+    approved_2016 = make_offer(env.database, org="751", historik=[])
+    _approve_belaegning(env, headers, approved_2016, "7,5")
+    url = f"/api/v1/periods/{periods['belaegning']}/templates/belaegning"
+    wb = load_workbook(io.BytesIO(env.client.get(f"{url}?format=xlsx", headers=headers).data))
+    ws = wb["Belægning"]
+    rows = {c.value: c.row for c in ws["A"][1:] if c.value}
+    cells = {o: ws[f"D{rows[o]}"] for o in (offer, registry_2016, approved_2016)}
+    assert {o: Decimal(str(c.value)) for o, c in cells.items()} == {
+        offer: 10,
+        registry_2016: 44,
+        approved_2016: Decimal("7.5"),
+    }
+    assert cells[offer].comment is None  # this year's registry value needs no remark
+    for fallback in (registry_2016, approved_2016):
+        assert cells[fallback].comment.text == (
+            "Sidste års normering: det er den godkendte normering for 2016; registret har "
+            "ingen for 2017. Ret den, hvis tilbuddet har fået et andet antal pladser."
+        )
+    guide = [c.value for c in wb["Vejledning"]["A"] if c.value]
+    assert any("er den godkendte normering for 2016 udfyldt" in str(t) for t in guide)
+    csv_rows = env.client.get(f"{url}?format=csv", headers=headers).data.decode("utf-8-sig")
+    by_id = {line.split(";")[0]: line.split(";")[3] for line in csv_rows.splitlines()[1:]}
+    assert (by_id[offer], by_id[registry_2016], by_id[approved_2016]) == ("10", "44", "7,5")
