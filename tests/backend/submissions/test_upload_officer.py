@@ -141,6 +141,33 @@ def test_data_on_the_second_sheet_is_found(world) -> None:  # type: ignore[no-un
     assert [Decimal(x["forbrug"]) for x in _lines(env, headers, resp)] == [12]
 
 
+# --- item 12: hidden rows are read, and said -------------------------------------------
+def test_rows_hidden_in_excel_are_read_and_named(world) -> None:  # type: ignore[no-untyped-def]
+    env, offer, periods, headers = world
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Belægning"
+    ws.append(["Tilbuds-ID", "Køberkommune", "Forbrug (dage)"])
+    buyers = ["751", "851", "101", "657", "661", "615", "740", "746", "706"]
+    for buyer in buyers:  # rows 2-10
+        ws.append([offer, buyer, 10])
+    for row in (7, 9, 12):  # 12 is hidden but empty: nothing is read there
+        ws.row_dimensions[row].hidden = True
+    out = io.BytesIO()
+    wb.save(out)
+    resp = _post(env, headers, periods["belaegning"], "belaegning", out.getvalue(), "b.xlsx")
+    lines = _lines(env, headers, resp)
+    assert [x["line_no"] for x in lines] == list(range(2, 11))  # the hidden rows too
+    assert [w for w in resp.json["warnings"] if w["code"] == "skjulte_raekker"] == [
+        {
+            "code": "skjulte_raekker",
+            "message": "Række 7 og 9 er skjult i Excel, men er læst med. Slet rækkerne, hvis de "
+            "ikke skal indberettes.",
+            "sheet": "Belægning",
+        }
+    ]
+
+
 # --- item 5: the header row and Danish headers in messages ------------------------------
 def test_missing_column_names_the_danish_header_and_the_header_row(world) -> None:  # type: ignore[no-untyped-def]
     env, offer, periods, headers = world
