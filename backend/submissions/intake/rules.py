@@ -61,7 +61,7 @@ def _fmt(number: Decimal) -> str:
 
 
 def _danish_list(words: list[str]) -> str:
-    """ "dag og døgn", "dag, døgn, åben og sikret"."""
+    """Words joined the Danish way: "dag og døgn", "dag, døgn, åben og sikret"."""
     return " og ".join(filter(None, (", ".join(words[:-1]), words[-1]))) if words else ""
 
 

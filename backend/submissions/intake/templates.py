@@ -5,8 +5,8 @@ cell carries a comment with the ASCII key and a short help text. The reader acce
 label, the key and a few aliases, so a user who retypes a header with the key still
 passes. The XLSX template has a hidden sheet "Lister" with the målgruppe names and
 tilbudstyper that feed drop-down validations (the tilbudstype list depends on the row's
-målgruppe), a frozen header row, column widths and
-number formats; the CSV template is semicolon-separated UTF-8 with BOM.
+målgruppe), a frozen header row, column widths and number formats; the CSV template is
+semicolon-separated UTF-8 with BOM.
 """
 
 from __future__ import annotations
@@ -210,10 +210,12 @@ def _write_lists(wb: Workbook, context: IntakeContext) -> None:
 def list_formulas(context: IntakeContext, maalgruppe_cell: str | None) -> dict[Kind, str]:
     """The drop-down formulas. The tilbudstype list depends on the row's målgruppe
     (``maalgruppe_cell``, e.g. ``$D2``, relative to the first data row): OFFSET picks the
-    målgruppe's column in Lister, as high as its count. Blank or not a catalogue name:
-    every tilbudstype (the upload refuses the målgruppe anyway). OFFSET, MATCH, INDEX and
-    IF are accepted in a list validation by Excel and LibreOffice alike; INDIRECT on a
-    defined name per målgruppe would need names that Danish målgruppe names are not."""
+    målgruppe's column in Lister, as high as its count. Blank or not a catalogue name (a
+    typo, or the ASCII code): every tilbudstype; the upload still checks the type against
+    the målgruppe. OFFSET, MATCH, INDEX and IF work in a list validation in Excel and in
+    LibreOffice (which imports the formula and marks a type outside the målgruppe's list
+    as invalid); INDIRECT on a defined name per målgruppe would need names that Danish
+    målgruppe names are not."""
     last_gruppe = max(2, len(context.maalgrupper) + 1)
     gruppe_range = f"{LISTS_SHEET}!$A$2:$A${last_gruppe}"
     all_types = f"{LISTS_SHEET}!$B$2:$B${len(TILBUDSTYPE_LABELS) + 1}"
