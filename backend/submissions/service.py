@@ -31,6 +31,7 @@ from backend.organisations import service as organisations
 from backend.organisations.aliases import buyer_aliases
 from backend.organisations.models import Organisation, OrganisationAlias
 from backend.periods.models import ReportingPeriod
+from backend.submissions import history
 from backend.submissions.intake import (
     Code,
     IntakeContext,
@@ -189,6 +190,9 @@ def build_context(session: Session, org: Organisation, period: ReportingPeriod) 
         maalgrupper=maalgrupper,
         kommune_aliases=_kommune_aliases(session),
         previous_takster=_previous_takster(session, org, period),
+        previous_normering=history.previous_normering(
+            session, org_id=org.id, rammeaftale_id=period.rammeaftale_id, year=period.aar
+        ),
         open=period.status == "aaben",
     )
 

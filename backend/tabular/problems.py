@@ -31,6 +31,7 @@ class TableCode(StrEnum):
     NO_ROWS = "ingen_raekker"
     WORKBOOK_WARNING = "projektmappe_bemaerkning"
     HIDDEN_SHEET = "skjult_ark"
+    HIDDEN_ROWS = "skjulte_raekker"
     TOO_MANY_ROWS = "for_mange_raekker"
     TOO_MANY_COLUMNS = "for_mange_kolonner"
     TOO_SLOW = "for_lang_indlaesning"

@@ -13,8 +13,8 @@ Values are read with python-calamine (a Rust reader, several times faster than o
 read-only mode). Calamine does not tell a cell's number format or whether it is an error
 value, so those are read from the XML cheaply: ``xl/styles.xml`` says which cell styles
 show a percentage, and a byte scan of the sheet decides whether it needs parsing at all
-(only sheets with formulas, error values or percent-styled cells are streamed with
-iterparse). Sheet names and visibility come from ``xl/workbook.xml``. openpyxl is kept for
+(only sheets with formulas, error values, percent-styled cells or ``hidden=`` attributes
+are streamed with iterparse; rows hidden in Excel are read and named in a warning). Sheet names and visibility come from ``xl/workbook.xml``. openpyxl is kept for
 writing templates and exports.
 """
 
@@ -264,10 +264,24 @@ def _formula_in(text: bytes) -> bool:
     return bool(_FORMULA_TAG.search(text))
 
 
-def _scan(zf: zipfile.ZipFile, path: str, percent: frozenset[int]) -> tuple[bool, bool, bool]:
-    """Cheap chunked byte scan of a worksheet: (formulas, error cells, percent cells)."""
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """What the byte scan of a worksheet found (each may be a false positive; never a miss)."""
+
+    formulas: bool
+    errors: bool
+    percent: bool
+    hidden: bool
+
+    def any(self) -> bool:
+        return self.formulas or self.errors or self.percent or self.hidden
+
+
+def _scan(zf: zipfile.ZipFile, path: str, percent: frozenset[int]) -> _Found:
+    """Cheap chunked byte scan of a worksheet: formulas, error cells, percent cells and
+    ``hidden=`` attributes (of rows; a hidden column matches too and only costs a parse)."""
     needles = _style_needles(percent)
-    formulas = errors = False
+    formulas = errors = hidden = False
     styled = not needles
     tail = b""
     for chunk in _chunks(zf, path):
@@ -275,24 +289,27 @@ def _scan(zf: zipfile.ZipFile, path: str, percent: frozenset[int]) -> tuple[bool
         formulas = formulas or _formula_in(text)
         errors = errors or b't="e"' in text or b"t='e'" in text
         styled = styled or any(needle in text for needle in needles)
-        if formulas and errors and styled:
+        hidden = hidden or b"hidden=" in text
+        if formulas and errors and styled and hidden:
             break
         tail = chunk[-64:]
-    return formulas, errors, bool(needles) and styled
+    return _Found(formulas, errors, bool(needles) and styled, hidden)
 
 
 def has_formulas(zf: zipfile.ZipFile, path: str) -> bool:
     """Cheap byte scan of a worksheet part for ``<f>`` elements (chunked, bounded memory)."""
-    return _scan(zf, path, frozenset())[0]
+    return _scan(zf, path, frozenset()).formulas
 
 
 @dataclass
 class SheetCells:
-    """What the values alone do not tell: formulas, error cells and percent-formatted cells."""
+    """What the values alone do not tell: formulas, error cells, percent-formatted cells and
+    the rows hidden in Excel (1-based row numbers, in sheet order)."""
 
     formulas: dict[str, bool] = field(default_factory=dict)
     errors: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
     percent: dict[int, list[int]] = field(default_factory=dict)
+    hidden_rows: list[int] = field(default_factory=list)
 
 
 def _column_index(letters: str) -> int:
@@ -305,18 +322,25 @@ def _column_index(letters: str) -> int:
 def sheet_cells(
     zf: zipfile.ZipFile, path: str, percent: frozenset[int] = frozenset()
 ) -> SheetCells:
-    """Formulas (with whether they have a cached value), error values and percent cells of
-    one sheet. A byte scan decides first whether the part needs parsing at all; then it is
-    streamed with iterparse, clearing elements as it goes."""
-    has_f, has_e, has_p = _scan(zf, path, percent)
+    """Formulas (with whether they have a cached value), error values, percent cells and
+    hidden rows (``<row hidden="1">``) of one sheet. A byte scan decides first whether the
+    part needs parsing at all; then it is streamed with iterparse, clearing elements as it
+    goes (never a DOM of the whole sheet)."""
+    found = _scan(zf, path, percent)
     cells = SheetCells()
-    if not (has_f or has_e or has_p):
+    if not found.any():
         return cells
-    styles = {str(s) for s in percent} if has_p else set()
+    styles = {str(s) for s in percent} if found.percent else set()
+    last_row = 0
     with zf.open(path) as member:
         for _event, element in iterparse(member, events=("end",)):
             tag = _local(element.tag)
             if tag == "row":
+                # ``r`` is optional: a row without it follows the previous one
+                number = element.get("r", "")
+                last_row = int(number) if number.isdigit() else last_row + 1
+                if element.get("hidden") in ("1", "true"):
+                    cells.hidden_rows.append(last_row)
                 element.clear()
             if tag != "c":
                 continue
@@ -441,8 +465,43 @@ def read_xlsx(
         formula_cells=cells.formulas,
     )
     table.issues.extend(notes)
+    hidden = [
+        row
+        for row in cells.hidden_rows
+        if header_row <= row <= len(values) and _nonempty(values[row - 1])
+    ]
+    if hidden:
+        table.issues.append(_hidden_rows_issue(info.title, hidden))
     table.rows = _xlsx_rows(values, header_index, cells)
     return table
+
+
+#: Hidden rows named one by one in the warning; the rest are counted.
+HIDDEN_ROWS_NAMED = 10
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _hidden_rows_issue(title: str, rows: list[int]) -> TableIssue:
+    """ "Række 7 og 9 er skjult i Excel, men er læst med." (rows with values only)."""
+    named = [_thousands(row) for row in rows[:HIDDEN_ROWS_NAMED]]
+    rest = len(rows) - len(named)
+    if rest:
+        listed = f"{', '.join(named)} og {_thousands(rest)} rækker mere"
+    else:
+        listed = " og ".join(filter(None, (", ".join(named[:-1]), named[-1])))
+    return TableIssue(
+        TableCode.HIDDEN_ROWS,
+        f"Række {listed} er skjult i Excel, men er læst med. "
+        + (
+            "Slet rækken, hvis den ikke skal indberettes."
+            if len(rows) == 1
+            else "Slet rækkerne, hvis de ikke skal indberettes."
+        ),
+        sheet=title,
+    )
 
 
 def _loader(workbook: Any) -> Any:

@@ -77,6 +77,7 @@ class Code(StrEnum):
     FORMULA_CELL = "formel"
     WORKBOOK_WARNING = "projektmappe_bemaerkning"
     HIDDEN_SHEET = "skjult_ark"
+    HIDDEN_ROWS = "skjulte_raekker"
     HIGH_OCCUPANCY = "hoej_belaegning"
     LOW_OCCUPANCY = "lav_belaegning"
     NORMERING_JUMP = "normering_spring"
@@ -92,6 +93,7 @@ WARNING_CODES: frozenset[Code] = frozenset(
         Code.FORMULA_CELL,
         Code.WORKBOOK_WARNING,
         Code.HIDDEN_SHEET,
+        Code.HIDDEN_ROWS,
         Code.HIGH_OCCUPANCY,
         Code.LOW_OCCUPANCY,
         Code.NORMERING_JUMP,

@@ -17,6 +17,9 @@ from typing import Any
 from backend.organisations.aliases import AreaAliases
 from backend.tabular import fold
 
+#: The tilbudstyper in the order the templates and messages list them.
+TILBUDSTYPE_ORDER = ("dag", "doegn", "aaben", "sikret")
+
 
 @dataclass(frozen=True, slots=True)
 class Maalgruppe:
@@ -25,6 +28,12 @@ class Maalgruppe:
     kode: str
     navn: str
     tilbudstyper: frozenset[str] = frozenset({"dag", "doegn"})
+
+    def ordered_tilbudstyper(self) -> tuple[str, ...]:
+        """The allowed tilbudstyper in `TILBUDSTYPE_ORDER` (the template's drop-down for this
+        målgruppe and the upload's refusal list the same types in the same order)."""
+        known = tuple(t for t in TILBUDSTYPE_ORDER if t in self.tilbudstyper)
+        return known + tuple(sorted(self.tilbudstyper - set(TILBUDSTYPE_ORDER)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +75,8 @@ class IntakeContext:
       `backend.organisations.aliases.fold_municipality_name`); build it with
       `kommune_alias_map`.
     - ``previous_takster``: basistakst of the previous budget year by tilbud_id.
+    - ``previous_normering``: the normering approved for ``year`` - 1 by tilbud_id (see
+      `backend.submissions.history.previous_normering`).
     - ``open``: whether the period accepts uploads; the service layer rejects a closed
       period with ``periode_lukket`` before parsing.
     """
@@ -78,6 +89,7 @@ class IntakeContext:
     maalgrupper: tuple[Maalgruppe, ...] = ()
     kommune_aliases: Mapping[str, str] = field(default_factory=dict)
     previous_takster: Mapping[str, Decimal] = field(default_factory=dict)
+    previous_normering: Mapping[str, Decimal] = field(default_factory=dict)
     open: bool = True
 
     def __post_init__(self) -> None:
@@ -86,6 +98,7 @@ class IntakeContext:
         object.__setattr__(self, "offers", _freeze(self.offers))
         object.__setattr__(self, "kommune_aliases", _freeze(self.kommune_aliases))
         object.__setattr__(self, "previous_takster", _freeze(self.previous_takster))
+        object.__setattr__(self, "previous_normering", _freeze(self.previous_normering))
         object.__setattr__(self, "foreign_offer_ids", frozenset(self.foreign_offer_ids))
         object.__setattr__(self, "maalgrupper", tuple(self.maalgrupper))
 

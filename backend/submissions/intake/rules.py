@@ -25,7 +25,8 @@ from .streams import REGNSKAB, BelaegningRecord, RegnskabRecord, TakstRecord, Ti
 OCCUPANCY_LIMIT = Decimal("1.10")
 #: forbrug below this share of normering × days gives a lav_belaegning warning.
 OCCUPANCY_FLOOR = Decimal("0.01")
-#: normering more than this factor above or below the registry's gives normering_spring.
+#: normering more than this factor above or below the registry's, or last year's approved,
+#: gives normering_spring.
 NORMERING_JUMP = Decimal(5)
 #: takst change against the previous year above this share gives a takst_change warning.
 TAKST_CHANGE_LIMIT = Decimal("0.10")
@@ -57,6 +58,11 @@ def _fmt(number: Decimal) -> str:
     else:
         text = f"{number:,.1f}"
     return text.replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _danish_list(words: list[str]) -> str:
+    """Words joined the Danish way: "dag og døgn", "dag, døgn, åben og sikret"."""
+    return " og ".join(filter(None, (", ".join(words[:-1]), words[-1]))) if words else ""
 
 
 class _Rule:
@@ -133,21 +139,36 @@ class BelaegningRule(_Rule):
     def _normering_jump(
         self, number: int, tilbud_id: str, normering: Decimal, out: Collector
     ) -> None:
+        """Warn when the normering is more than `NORMERING_JUMP` times off the registry's
+        for the year or the one approved for the year before; the message names the reading
+        and each value it is far from."""
         offer = self.context.offers.get(tilbud_id)
         known = offer.normering if offer is not None else None
-        if not known or not (
-            normering > NORMERING_JUMP * known or normering * NORMERING_JUMP < known
-        ):
+        last_year = self.context.previous_normering.get(tilbud_id)
+        if not (_jumps(normering, known) or _jumps(normering, last_year)):
             return
+        year = self.context.year
+        text = f"Normeringen er læst som {_fmt(normering)} pladser"
+        if known is not None and _jumps(normering, known):
+            text += f", men registret har {_fmt(known)} pladser for {year}"
+        if last_year is not None and _jumps(normering, last_year):
+            text += f"; sidste år ({year - 1}) var normeringen {_fmt(last_year)}"
         out.at(
             Code.NORMERING_JUMP,
-            f"Normeringen er læst som {_fmt(normering)} pladser, men registret har "
-            f"{_fmt(known)} pladser for {self.context.year}. Er et punktum læst som "
-            "tusindtalsseparator (1.250 er 1250)? Skriv decimaler med komma (12,50).",
+            f"{text}. Er et punktum læst som tusindtalsseparator (1.250 er 1250)? Skriv "
+            "decimaler med komma (12,50).",
             number,
             self.columns["normering"],
             normering,
         )
+
+
+def _jumps(normering: Decimal, other: Decimal | None) -> bool:
+    """``normering`` more than `NORMERING_JUMP` times above or below ``other`` (a known,
+    non-zero normering)."""
+    if not other:
+        return False
+    return normering > NORMERING_JUMP * other or normering * NORMERING_JUMP < other
 
 
 _LABELS = {c.key: c.label for c in REGNSKAB.columns}
@@ -276,7 +297,7 @@ class TilbudRule(_Rule):
                 Code.INVALID_TILBUDSTYPE,
                 f"Tilbudstypen '{TILBUDSTYPE_NAVNE[f['tilbudstype']]}' findes ikke for "
                 f"målgruppen '{gruppe.navn}'; den har "
-                + " og ".join(TILBUDSTYPE_NAVNE[t] for t in sorted(gruppe.tilbudstyper))
+                + _danish_list([TILBUDSTYPE_NAVNE.get(t, t) for t in gruppe.ordered_tilbudstyper()])
                 + ".",
                 number,
                 self.columns["tilbudstype"],

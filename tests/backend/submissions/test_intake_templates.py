@@ -133,7 +133,8 @@ def test_xlsx_template_structure():
     assert wb["Lister"].sheet_state == "hidden"
     assert wb["Lister"]["A2"].value == "Børn og unge med nedsat fysisk eller psykisk funktionsevne"
     formulas = sorted(dv.formula1 for dv in ws.data_validations.dataValidation)
-    assert formulas == ["Lister!$A$2:$A$9", "Lister!$B$2:$B$5"]
+    assert formulas[0].startswith("IF(ISNA(MATCH($D2,Lister!$A$2:$A$9,0)),Lister!$B$2:$B$5,")
+    assert formulas[1] == "Lister!$A$2:$A$9"
     assert ws["G2"].number_format == "#,##0.0"
     assert ws.column_dimensions["B"].width == 40
     money = load_workbook(io.BytesIO(build_xlsx_template("regnskab", make_context())))

@@ -141,6 +141,33 @@ def test_data_on_the_second_sheet_is_found(world) -> None:  # type: ignore[no-un
     assert [Decimal(x["forbrug"]) for x in _lines(env, headers, resp)] == [12]
 
 
+# --- item 12: hidden rows are read, and said -------------------------------------------
+def test_rows_hidden_in_excel_are_read_and_named(world) -> None:  # type: ignore[no-untyped-def]
+    env, offer, periods, headers = world
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Belægning"
+    ws.append(["Tilbuds-ID", "Køberkommune", "Forbrug (dage)"])
+    buyers = ["751", "851", "101", "657", "661", "615", "740", "746", "706"]
+    for buyer in buyers:  # rows 2-10
+        ws.append([offer, buyer, 10])
+    for row in (7, 9, 12):  # 12 is hidden but empty: nothing is read there
+        ws.row_dimensions[row].hidden = True
+    out = io.BytesIO()
+    wb.save(out)
+    resp = _post(env, headers, periods["belaegning"], "belaegning", out.getvalue(), "b.xlsx")
+    lines = _lines(env, headers, resp)
+    assert [x["line_no"] for x in lines] == list(range(2, 11))  # the hidden rows too
+    assert [w for w in resp.json["warnings"] if w["code"] == "skjulte_raekker"] == [
+        {
+            "code": "skjulte_raekker",
+            "message": "Række 7 og 9 er skjult i Excel, men er læst med. Slet rækkerne, hvis de "
+            "ikke skal indberettes.",
+            "sheet": "Belægning",
+        }
+    ]
+
+
 # --- item 5: the header row and Danish headers in messages ------------------------------
 def test_missing_column_names_the_danish_header_and_the_header_row(world) -> None:  # type: ignore[no-untyped-def]
     env, offer, periods, headers = world
@@ -451,6 +478,66 @@ def test_dotted_normering_far_from_the_registry_is_warned_with_its_reading(world
     )
 
 
+def _approve_belaegning(env: Env, headers: dict[str, str], offer: str, normering: str) -> None:
+    """Last year's (2016) Q4 belægning of ``offer``, uploaded, submitted and approved."""
+    period = make_period(env.database, stream="belaegning", aar=2016, kvartal=4)
+    data = f"Tilbuds-ID;Normering (pladser);Forbrug (dage)\r\n{offer};{normering};3.800\r\n"
+    resp = _post(env, headers, period, "belaegning", data.encode(), "b2016.csv")
+    assert resp.status_code == 201, resp.get_data(as_text=True)[:800]
+    submitted = env.client.post(f"/api/v1/submissions/{resp.json['id']}/submit", headers=headers)
+    assert submitted.status_code == 200
+    secretariat = make_token(env.database, org="sekretariat-midt", role="secretariat")
+    approved = env.client.post(
+        f"/api/v1/submissions/{resp.json['id']}/approve", headers=secretariat, json={}
+    )
+    assert approved.status_code == 200
+
+
+def test_dotted_normering_far_from_last_years_approved_is_warned(world) -> None:  # type: ignore[no-untyped-def]
+    env, _offer, periods, headers = world
+    offer = make_offer(env.database, org="751", historik=[])  # no registry normering for 2017
+    _approve_belaegning(env, headers, offer, "44")
+    data = f"Tilbuds-ID;Normering (pladser);Forbrug (dage)\r\n{offer};1.250;3.900\r\n".encode()
+    resp = _post(env, headers, periods["belaegning"], "belaegning", data, "b.csv")
+    [line] = _lines(env, headers, resp)
+    assert Decimal(line["normering"]) == 1250  # stored as read, but not silently
+    [jump] = [w for w in resp.json["warnings"] if w["code"] == "normering_spring"]
+    assert jump["message"] == (
+        "Normeringen er læst som 1.250 pladser; sidste år (2016) var normeringen 44. Er et "
+        "punktum læst som tusindtalsseparator (1.250 er 1250)? Skriv decimaler med komma (12,50)."
+    )
+    assert (jump["row"], jump["column"]) == (2, "B")
+    usual = f"Tilbuds-ID;Normering (pladser);Forbrug (dage)\r\n{offer};42;3.700\r\n".encode()
+    resp = _post(env, headers, periods["belaegning"], "belaegning", usual, "b.csv")
+    assert resp.status_code == 201
+    assert [w for w in resp.json["warnings"] if w["code"] == "normering_spring"] == []
+
+
+def test_normering_far_from_both_the_registry_and_last_year_names_both(world) -> None:  # type: ignore[no-untyped-def]
+    env, offer, periods, headers = world  # the registry has 10 places for 2017
+    _approve_belaegning(env, headers, offer, "9,5")
+    data = f"Tilbuds-ID;Normering (pladser);Forbrug (dage)\r\n{offer};1.250;900\r\n".encode()
+    resp = _post(env, headers, periods["belaegning"], "belaegning", data, "b.csv")
+    [jump] = [w for w in resp.json["warnings"] if w["code"] == "normering_spring"]
+    assert jump["message"].startswith(
+        "Normeringen er læst som 1.250 pladser, men registret har 10 pladser for 2017; sidste "
+        "år (2016) var normeringen 9,5."
+    )
+
+
+def test_last_years_registry_normering_is_the_fallback(world) -> None:  # type: ignore[no-untyped-def]
+    env, _offer, periods, headers = world
+    offer = make_offer(
+        env.database, org="751", historik=[{"aar": 2016, "normering": 44, "omfattet": True}]
+    )
+    data = f"Tilbuds-ID;Normering (pladser);Forbrug (dage)\r\n{offer};4,4;300\r\n".encode()
+    resp = _post(env, headers, periods["belaegning"], "belaegning", data, "b.csv")
+    [jump] = [w for w in resp.json["warnings"] if w["code"] == "normering_spring"]
+    assert jump["message"].startswith(
+        "Normeringen er læst som 4,4 pladser; sidste år (2016) var normeringen 44."
+    )
+
+
 # --- item 7: suggestions for typos -----------------------------------------------------
 def test_typos_in_maalgruppe_and_tilbudstype_get_a_suggestion(world) -> None:  # type: ignore[no-untyped-def]
     env, offer, periods, headers = world
@@ -469,6 +556,77 @@ def test_typos_in_maalgruppe_and_tilbudstype_get_a_suggestion(world) -> None:  #
         messages["C"]
         == "Tilbudstypen 'døgnn' skal være dag, døgn, åben eller sikret. Mente du 'døgn'?"
     )
+
+
+def _dropdown_types(lists, maalgruppe: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """What Excel shows in the tilbudstype drop-down of a row with ``maalgruppe``: the
+    formula's OFFSET(Lister!$C$3, 0, MATCH(...), INDEX(counts, MATCH(...)), 1), resolved."""
+    names = [c.value for c in lists["A"][1:] if c.value]
+    if maalgruppe not in names:
+        return [c.value for c in lists["B"][1:] if c.value]
+    column = 3 + names.index(maalgruppe) + 1  # C is column 3; MATCH is 1-based
+    count = lists.cell(row=2, column=column).value
+    return [lists.cell(row=row, column=column).value for row in range(3, 3 + count)]
+
+
+def test_tilbudstype_dropdown_depends_on_the_maalgruppe(world) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    env, offer, periods, headers = world
+    resp = env.client.get(
+        f"/api/v1/periods/{periods['tilbud']}/templates/tilbud?format=xlsx", headers=headers
+    )
+    assert resp.status_code == 200
+    wb = load_workbook(io.BytesIO(resp.get_data()))
+    ws, lists = wb["Tilbud"], wb["Lister"]
+    formulas = {
+        str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation
+    }
+    assert formulas["D2"] == "Lister!$A$2:$A$9"
+    match = "MATCH($D2,Lister!$A$2:$A$9,0)"
+    assert formulas["E2"] == (
+        f"IF(ISNA({match}),Lister!$B$2:$B$5,"
+        f"OFFSET(Lister!$C$3,0,{match},INDEX(Lister!$D$2:$K$2,{match}),1))"
+    )
+    # the catalogue the upload checks rows against (the API's målgrupper)
+    catalogue = env.client.get("/api/v1/maalgrupper", headers=headers).json
+    danish = {"dag": "dag", "doegn": "døgn", "aaben": "åben", "sikret": "sikret"}
+    order = list(danish)
+    expected = {
+        g["navn"]: [danish[t] for t in sorted(g["tilbudstyper"], key=order.index)]
+        for g in catalogue
+    }
+    shown = {navn: _dropdown_types(lists, navn) for navn in expected}
+    assert shown == expected
+    assert shown["Personer med psykisk handicap inkl. autister"] == ["dag", "døgn"]
+    assert shown["Sikrede institutioner for børn og unge"] == ["dag", "døgn", "åben", "sikret"]
+    assert _dropdown_types(lists, "") == ["dag", "døgn", "åben", "sikret"]
+
+
+def test_typed_tilbudstype_not_allowed_for_the_maalgruppe_is_refused(world) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    env, offer, periods, headers = world
+    before = tenant_checksum(env.database)
+    template = env.client.get(
+        f"/api/v1/periods/{periods['tilbud']}/templates/tilbud?format=xlsx", headers=headers
+    )
+    wb = load_workbook(io.BytesIO(template.get_data()))
+    ws = wb["Tilbud"]
+    [row] = [c.row for c in ws["A"] if c.value == offer]
+    ws[f"E{row}"] = "sikret"  # typed past the drop-down (Excel lets a paste through)
+    for cell in ws["I"][1:]:  # what the registry does not know yet
+        if ws[f"A{cell.row}"].value and cell.value is None:
+            cell.value = "01-01-2017"
+    out = io.BytesIO()
+    wb.save(out)
+    resp = _post(env, headers, periods["tilbud"], "tilbud", out.getvalue(), "tilbud.xlsx")
+    [error] = _refused(env, resp, before)
+    assert error["message"] == (
+        "Tilbudstypen 'sikret' findes ikke for målgruppen 'Personer med psykisk handicap inkl. "
+        "autister'; den har dag og døgn."
+    )
+    assert (error["row"], error["column"]) == (row, "E")
 
 
 # --- item 8: templates that know the registry ---------------------------------------------
@@ -554,3 +712,35 @@ def test_json_file_the_decoder_cannot_hold_is_refused_as_ugyldig_json(
     resp = _post(env, headers, periods["belaegning"], "belaegning", document.encode(), "b.json")
     [error] = _refused(env, resp, before)
     assert (error["code"], error["message"]) == ("ugyldig_json", message)
+
+
+def test_belaegning_template_falls_back_to_last_years_approved_normering(world) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    env, offer, periods, headers = world  # the registry has 10 places for 2017
+    registry_2016 = make_offer(
+        env.database, org="751", historik=[{"aar": 2016, "normering": 44, "omfattet": True}]
+    )
+    approved_2016 = make_offer(env.database, org="751", historik=[])
+    _approve_belaegning(env, headers, approved_2016, "7,5")
+    url = f"/api/v1/periods/{periods['belaegning']}/templates/belaegning"
+    wb = load_workbook(io.BytesIO(env.client.get(f"{url}?format=xlsx", headers=headers).data))
+    ws = wb["Belægning"]
+    rows = {c.value: c.row for c in ws["A"][1:] if c.value}
+    cells = {o: ws[f"D{rows[o]}"] for o in (offer, registry_2016, approved_2016)}
+    assert {o: Decimal(str(c.value)) for o, c in cells.items()} == {
+        offer: 10,
+        registry_2016: 44,
+        approved_2016: Decimal("7.5"),
+    }
+    assert cells[offer].comment is None  # this year's registry value needs no remark
+    for fallback in (registry_2016, approved_2016):
+        assert cells[fallback].comment.text == (
+            "Sidste års normering: det er den godkendte normering for 2016; registret har "
+            "ingen for 2017. Ret den, hvis tilbuddet har fået et andet antal pladser."
+        )
+    guide = [c.value for c in wb["Vejledning"]["A"] if c.value]
+    assert any("er den godkendte normering for 2016 udfyldt" in str(t) for t in guide)
+    csv_rows = env.client.get(f"{url}?format=csv", headers=headers).data.decode("utf-8-sig")
+    by_id = {line.split(";")[0]: line.split(";")[3] for line in csv_rows.splitlines()[1:]}
+    assert (by_id[offer], by_id[registry_2016], by_id[approved_2016]) == ("10", "44", "7,5")
