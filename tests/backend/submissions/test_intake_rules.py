@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from decimal import Decimal
 
@@ -149,3 +150,72 @@ def test_json_numbers_are_exact_decimals():
 def test_every_table_code_is_an_upload_code():
     """Issues from the tabular readers reach clients under the upload API's codes."""
     assert {str(code) for code in TableCode} - {"ambiguous_number"} <= {str(c) for c in Code}
+
+
+#: The upload issue codes clients match on (issue 14 item 6): Danish, ASCII, snake_case.
+#: Renaming one breaks a municipality's script; add new codes here, never rename.
+UPLOAD_CODES = [
+    "beskadiget_fil",
+    "dobbelt_kolonne",
+    "dobbelt_raekke",
+    "ekstern_kaede",
+    "excel_fejl",
+    "for_lang_indlaesning",
+    "for_lang_tekst",
+    "for_mange_fejl",
+    "for_mange_felter",
+    "for_mange_kolonner",
+    "for_mange_raekker",
+    "for_stor_fil",
+    "forbrug_uden_normering",
+    "forkert_kvartal",
+    "forkert_type",
+    "formel",
+    "formel_uden_vaerdi",
+    "fremmed_tilbud",
+    "hoej_belaegning",
+    "ikke_et_heltal",
+    "ikke_et_tal",
+    "ingen_raekker",
+    "intet_ark",
+    "kolonne_uden_overskrift",
+    "lav_belaegning",
+    "makroer",
+    "manglende_kolonne",
+    "negativ_vaerdi",
+    "normering_spring",
+    "periode_lukket",
+    "projektmappe_bemaerkning",
+    "skal_udfyldes",
+    "skilletegn",
+    "skjult_ark",
+    "skjulte_raekker",
+    "styretegn",
+    "takst_aendring",
+    "tegnkodning",
+    "tom_fil",
+    "total_afviger",
+    "uden_for_graenser",
+    "ugyldig_dato",
+    "ugyldig_ja_nej",
+    "ugyldig_json",
+    "ugyldig_paragraf",
+    "ugyldig_periode",
+    "ugyldig_struktur",
+    "ugyldig_tilbudstype",
+    "ugyldigt_kvartal",
+    "ukendt_format",
+    "ukendt_kolonne",
+    "ukendt_kommune",
+    "ukendt_maalgruppe",
+    "ukendt_overskrift",
+    "ukendt_tilbud",
+    "usaedvanlig_belaegningsprocent",
+    "usikker_xml",
+    "zip_bombe",
+]
+
+
+def test_upload_codes_are_danish_and_stable():
+    assert sorted(str(c) for c in Code) == UPLOAD_CODES
+    assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", c) for c in UPLOAD_CODES)
