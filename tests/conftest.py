@@ -3,9 +3,10 @@ synced, demo loaded) and copied for every test, so each test starts from the sam
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,11 +47,10 @@ def require_pg() -> None:
         pytest.skip("PostgreSQL not available (required in CI)")
 
 
-def seed(url: str, *, streams: bool = False) -> None:
-    """Tenants and demo data, through the same services the CLI uses; with ``streams``
-    also the demo's approved accounts and derived occupancy (periods 2016-2017)."""
+def seed(url: str) -> None:
+    """Tenants and demo data (users, offers, reference data), through the same services
+    the CLI uses; :func:`load_streams` adds the approved accounts and occupancy."""
     from backend.demo import service as demo
-    from backend.demo import streams as demo_streams
     from backend.organisations.service import sync_tenants
 
     database = Database(url)
@@ -59,28 +59,55 @@ def seed(url: str, *, streams: bool = False) -> None:
         demo.load_users(session)
         demo.load_offers(session)
         demo.load_reference(session)
-        if streams:
-            demo_streams.load_accounts(session)
-            demo_streams.load_occupancy(session)
     database.dispose()
 
 
-def _sqlite_template(factory: pytest.TempPathFactory, *, streams: bool) -> Path:
-    path = factory.mktemp("template") / "rammetal.sqlite3"
+def load_streams(url: str) -> None:
+    """The demo's approved accounts and derived occupancy (periods 2016-2017)."""
+    from backend.demo import streams as demo_streams
+
+    database = Database(url)
+    with database.unit_of_work() as session:
+        demo_streams.load_accounts(session)
+        demo_streams.load_occupancy(session)
+    database.dispose()
+
+
+def shared_file(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """A file built once per test run and shared by the xdist workers: the first worker to
+    ask builds it (``build(path)``) under a lock in the run's shared temporary folder, the
+    others wait and use it. Without xdist, the session's own temporary folder."""
+    root = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    path, done = root / name, root / f"{name}.done"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            path.unlink(missing_ok=True)  # a build a crashed worker left half done
+            build(path)
+            done.touch()
+    return path
+
+
+def _build_sqlite_template(path: Path) -> None:
     url = f"sqlite:///{path}"
     migrate.upgrade(url)
-    seed(url, streams=streams)
-    return path
+    seed(url)
 
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _sqlite_template(tmp_path_factory, streams=False)
+    return shared_file(tmp_path_factory, "template.sqlite3", _build_sqlite_template)
 
 
 @pytest.fixture(scope="session")
-def sqlite_template_full(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _sqlite_template(tmp_path_factory, streams=True)
+def sqlite_template_full(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    def build(path: Path) -> None:
+        shutil.copy(sqlite_template, path)
+        load_streams(f"sqlite:///{path}")
+
+    return shared_file(tmp_path_factory, "template_full.sqlite3", build)
 
 
 @pytest.fixture(scope="session")
@@ -95,7 +122,17 @@ def pg_cluster() -> Iterator[pg.PgCluster | None]:
         cluster.drop()
 
 
-def _pg_template(pg_cluster: pg.PgCluster | None, *, streams: bool) -> str | None:
+def _analyze(cluster: pg.PgCluster, name: str) -> None:
+    """Planner statistics, copied with the template: without them the approved-lines query
+    of the reports took seconds per call on a copy."""
+    owner = sa.create_engine(cluster.owner_url(name), poolclass=sa.pool.NullPool)
+    with owner.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+    owner.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_cluster: pg.PgCluster | None) -> str | None:
     if pg_cluster is None:
         return None
     name = pg_cluster.create_database()
@@ -105,21 +142,19 @@ def _pg_template(pg_cluster: pg.PgCluster | None, *, streams: bool) -> str | Non
         for stmt in app_role_statements(pg_cluster.app_role, None, name):
             conn.exec_driver_sql(stmt)
     owner.dispose()
-    seed(pg_cluster.app_url(name), streams=streams)
-    with owner.connect() as conn:  # planner statistics, copied with the template
-        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
-    owner.dispose()
+    seed(pg_cluster.app_url(name))
+    _analyze(pg_cluster, name)
     return name
 
 
 @pytest.fixture(scope="session")
-def pg_template(pg_cluster: pg.PgCluster | None) -> str | None:
-    return _pg_template(pg_cluster, streams=False)
-
-
-@pytest.fixture(scope="session")
-def pg_template_full(pg_cluster: pg.PgCluster | None) -> str | None:
-    return _pg_template(pg_cluster, streams=True)
+def pg_template_full(pg_cluster: pg.PgCluster | None, pg_template: str | None) -> str | None:
+    if pg_cluster is None or pg_template is None:
+        return None
+    name = pg_cluster.create_database(template=pg_template)
+    load_streams(pg_cluster.app_url(name))
+    _analyze(pg_cluster, name)
+    return name
 
 
 @dataclass

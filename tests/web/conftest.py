@@ -29,7 +29,7 @@ from backend.app import create_app
 from backend.config import Settings
 from backend.db.session import Database
 from backend.demo.service import DEMO_USERS
-from tests.conftest import IN_CI, Env, _make_env, _sqlite_env
+from tests.conftest import IN_CI, Env, _env_for, _make_env, _sqlite_env, shared_file
 from tests.factories import make_user
 
 CHROMIUM = Path(os.environ.get("RAMMETAL_CHROMIUM", "/usr/bin/chromium"))
@@ -120,10 +120,13 @@ def sqlite_template_published(
     """The full demo template with the 2017 ledelsesinformation published (version 1)."""
     from tests.web import support
 
-    e = _sqlite_env(sqlite_template_full, tmp_path_factory.mktemp("published"))
-    support.publish(e)
-    e.release()
-    return Path(e.url.removeprefix("sqlite:///"))
+    def build(path: Path) -> None:
+        shutil.copy(sqlite_template_full, path)
+        e = _env_for("sqlite", f"sqlite:///{path}", f"sqlite:///{path}")
+        support.publish(e)
+        e.database.dispose()
+
+    return shared_file(tmp_path_factory, "template_published.sqlite3", build)
 
 
 @pytest.fixture
