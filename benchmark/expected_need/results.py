@@ -162,6 +162,40 @@ def degenerate_warning(count: int, total: int) -> ModelWarning:
     )
 
 
+def contributions_note(log_scale: bool) -> str:
+    """What the indicator contributions of a row mean (Danish, for the page)."""
+    if log_scale:
+        return (
+            "Log-modellen: 'niveau' er de øvrige kommuners geometriske gennemsnit, og hvert "
+            "bidrag er en faktor, som det forventede ganges med (1,10 betyder 10 % højere, "
+            "0,90 betyder 10 % lavere, 1 ingen forskel); niveau × produktet af faktorerne "
+            "= forventet."
+        )
+    return (
+        "'niveau' er de øvrige kommuners (vægtede) gennemsnit, og hvert bidrag lægges til "
+        "i nøgletallets enhed; niveau + summen af bidragene = forventet."
+    )
+
+
+def variance_assumption(method: str, weighted: bool) -> str:
+    """What the method assumes of the spread around the expected value (Danish)."""
+    if method == "log":
+        base = (
+            "Multiplikativ støj: afvigelserne fra det forventede er procentvise, og "
+            "spredningen af ln(nøgletal) omkring det forventede er den samme for alle "
+            "kommuner; det forventede er medianen for kommuner som denne."
+        )
+        if weighted:
+            base += " Med vægte: spredningen af ln(nøgletal) falder med folketallet (Var ∝ 1 ÷ folketal)."
+        return base
+    if weighted:
+        return (
+            "Spredningen omkring det forventede falder med folketallet: Var ∝ 1 ÷ folketal "
+            "(store kommuner ligger tættere på det forventede)."
+        )
+    return "Samme spredning omkring det forventede for alle kommuner (konstant varians)."
+
+
 @dataclass(frozen=True)
 class Coefficient:
     """One predictor's coefficient.
@@ -209,6 +243,11 @@ class RowPrediction:
     deviating after Holm's correction over the rows of the run (``p_adjusted``, the
     Holm-adjusted two-sided p-value of the studentised residual, ≤ 0,05; see ``flags``). ``difference``: actual − expected (target units; for every scale, and
     the only comparison for a signed target, which gets no index).
+
+    Log model: ``expected`` = exp(ŷ_(−i)) of the ln-scale LOO prediction, the interval
+    exp(ŷ_(−i) ± t · se) (never below 0), ``studentised_residual`` on the ln scale,
+    ``fitted`` = exp of the in-sample ln fit, and ``level`` × Π ``contributions`` =
+    ``expected``: the others' geometric mean and one factor per indicator.
     """
 
     area_code: str
@@ -246,13 +285,23 @@ class ExpectedNeedResults:
     whether the rows carry an index (only for strictly positive values).
 
     ``interval_centre``: the centre of every row's interval and expected value (the
-    leave-one-out prediction); ``leverage_cutoff``: 2k ÷ n, the high-leverage threshold.
+    leave-one-out prediction; for the log model "exp_loo_log_prediction": the interval is
+    exp of an interval around the ln-scale LOO prediction, expected = √(low · high), its
+    geometric centre); ``leverage_cutoff``: 2k ÷ n, the high-leverage threshold.
 
     ``n_degenerate_resamples``: bootstrap resamples in which an indicator was constant
     (its coefficient set to 0 there, as scikit-learn's pipeline does);
     ``library_versions``: Python, numpy, scipy, pandas, scikit-learn of the run.
 
-    ``explains`` is False when ``loo_r2`` ≤ 0: the model predicts no better than the mean,
+    Log model (``method`` "log"): ``r2``, ``loo_r2``, ``rmse``, ``loo_rmse`` compare y with
+    exp of the predictions (target units); ``log_scale_statistics`` has the same four on
+    ln(y); ``smearing_factor`` is Duan's mean(exp(e)) of the ln-scale residuals: the
+    mean of y given the indicators is about that factor × the expected value (the
+    median), which is what is shown. ``contributions_combine`` is "sum" (level + Σ) or
+    "product" (log model: level × Π factors), explained in ``contributions_note_da``.
+    ``variance_assumption_da``: what the method assumes of the noise, in Danish.
+
+    ``explains`` is False when ``loo_r2`` ≤ 0 (for the log model: on either scale): the model predicts no better than the mean,
     ``verdict_da`` says so ("Modellen forklarer ikke forskellene mellem kommunerne"), and
     the rows carry no expected values, intervals, indices or flags. Such a run must not
     be published as an expected-need result.
@@ -290,6 +339,11 @@ class ExpectedNeedResults:
     leverage_cutoff: float | None = None
     n_degenerate_resamples: int = 0
     library_versions: dict[str, str] = dataclasses.field(default_factory=dict)
+    log_scale_statistics: dict[str, float] | None = None
+    smearing_factor: float | None = None
+    contributions_combine: str = "sum"
+    contributions_note_da: str = ""
+    variance_assumption_da: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-serialisable dictionary of the results (for storing a run)."""
