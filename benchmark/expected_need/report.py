@@ -196,10 +196,11 @@ def _warnings(
     frame: pd.DataFrame,
     loo_r2: float,
     rows: Sequence[res.RowPrediction],
+    scale_note: str = "",
 ) -> tuple[res.ModelWarning, ...]:
     warnings = []
     if loo_r2 <= 0.0:
-        warnings.append(res.loo_r2_warning(loo_r2))
+        warnings.append(res.loo_r2_warning(loo_r2, scale_note))
     if len(frame) < res.SMALL_SAMPLE_N:
         warnings.append(res.small_sample_warning(len(frame)))
     if frame[fit.area].duplicated().any():
@@ -247,7 +248,9 @@ def build_results(
         else "ridge_loo_residual_t"
     )
     pooled = bool(frame[fit.area].duplicated().any())
-    guard = stats["loo_r2"] if log_stats is None else min(stats["loo_r2"], log_stats["loo_r2"])
+    guard, scale_note = stats["loo_r2"], ""
+    if log_stats is not None and log_stats["loo_r2"] < guard:
+        guard, scale_note = log_stats["loo_r2"], res.LN_SCALE_DA
     explains = guard > 0.0
     rows = row_predictions(fit, frame, y, fitted, loo_prediction, spread, geometry, explains)
     return res.ExpectedNeedResults(
@@ -269,14 +272,14 @@ def build_results(
         n_bootstrap=fit.n_bootstrap,
         bootstrap_unit="area" if pooled else "row",
         random_state=fit.random_state,
-        warnings=_warnings(fit, frame, guard, rows),
+        warnings=_warnings(fit, frame, guard, rows, scale_note),
         leverage_cutoff=geometry.cutoff,
         n_degenerate_resamples=fit.n_degenerate,
         library_versions=library_versions(),
         input_hash=fit.input_hash,
         explains=explains,
         flag_rule_da=res.flag_rule_text(FLAG_FAMILY_LEVEL),
-        verdict_da=None if explains else res.not_explained_text(guard),
+        verdict_da=None if explains else res.not_explained_text(guard, scale_note),
         interval_centre="exp_loo_log_prediction" if fit.log_scale else "loo_prediction",
         log_scale_statistics=log_stats,
         smearing_factor=fit.smearing_factor,

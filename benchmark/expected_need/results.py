@@ -49,19 +49,24 @@ def _danish_number(value: float) -> str:
     return f"{value:.2f}".replace("-", "−").replace(".", ",")
 
 
-def loo_r2_warning(loo_r2: float) -> ModelWarning:
-    """Warning when leave-one-out R² ≤ 0."""
+LN_SCALE_DA = " på log-skala"
+"""Appended to "leave-one-out R²" when the log model's ln-scale value is the one meant."""
+
+
+def loo_r2_warning(loo_r2: float, scale_note: str = "") -> ModelWarning:
+    """Warning when leave-one-out R² ≤ 0 (``scale_note``: :data:`LN_SCALE_DA` or "")."""
     return ModelWarning(
         "loo_r2_nonpositive",
-        f"Leave-one-out R² er 0 eller derunder ({_danish_number(loo_r2)}): "
+        f"Leave-one-out R²{scale_note} er 0 eller derunder ({_danish_number(loo_r2)}): "
         "modellen forudsiger ikke bedre end gennemsnittet.",
     )
 
 
-def not_explained_text(loo_r2: float) -> str:
+def not_explained_text(loo_r2: float, scale_note: str = "") -> str:
     """The verdict of a run whose leave-one-out R² ≤ 0 (Danish, for the page)."""
     return (
-        f"{NOT_EXPLAINED_DA}: leave-one-out R² er {_danish_number(loo_r2)} (0 eller derunder), "
+        f"{NOT_EXPLAINED_DA}: leave-one-out R²{scale_note} er {_danish_number(loo_r2)} "
+        "(0 eller derunder), "
         "så modellen forudsiger ikke bedre end gennemsnittet. Der vises ingen forventede "
         "værdier, indeks eller markeringer, og kørslen kan ikke offentliggøres."
     )
