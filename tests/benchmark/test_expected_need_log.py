@@ -180,6 +180,10 @@ def test_log_is_refused_for_signed_targets_and_targets_with_zeros() -> None:
         fit(zeros, scale="rate")
     assert caught.value.code == "log_not_positive"
     assert fit(zeros, scale="rate", method="ols").results_.method == "ols"
+    many = frame.iloc[:14].assign(third=np.arange(14.0))
+    with pytest.raises(ModelInputError) as caught:  # OLS on ln y: p <= n / 5 as for OLS
+        fit(many, indicators=(*INDICATORS, "third"))
+    assert caught.value.code == "too_many_predictors"
 
 
 def test_the_default_is_log_for_positive_targets_and_ols_otherwise() -> None:
