@@ -149,6 +149,8 @@ def full(run: ModelRun) -> dict[str, Any]:
         "n_bootstrap": res["n_bootstrap"],
         "random_state": res["random_state"],
         "interval_metode": res["interval_method"],
+        "loo_enhed": res.get("loo_unit", "row"),
+        "robust_se_metode": res.get("robust_se_type"),
         "log_skala": res.get("log_scale_statistics"),
         "smearing_faktor": res.get("smearing_factor"),
         "degenererede_gentraekninger": res.get("n_degenerate_resamples"),

@@ -292,8 +292,9 @@ class CoefficientSchema(Schema):
     robust_se = fields.Float(
         allow_none=True,
         metadata={
-            "description": "HC3 heteroscedasticity-robust standard error per unit of the "
-            "indicator (OLS only)"
+            "description": "Robust standard error per unit of the indicator (OLS and log; "
+            "null for ridge): HC3, or for pooled years clustered by municipality (CR1); "
+            "see the run's 'robust_se_metode'"
         },
     )
     robust_se_standardiseret = fields.Float(
@@ -309,6 +310,19 @@ class RunSchema(RunSummarySchema):
     n_bootstrap = fields.Integer()
     random_state = fields.Integer()
     interval_metode = fields.String()
+    loo_enhed = fields.String(
+        metadata={
+            "description": "What leave-one-out leaves out: 'row' (one municipality), or for "
+            "pooled years 'area' (the municipality with all its years)"
+        }
+    )
+    robust_se_metode = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "'HC3', 'CR1_area' (pooled years: clustered by municipality) or "
+            "null (ridge: bootstrap intervals only)"
+        },
+    )
     log_skala = fields.Dict(
         keys=fields.String(),
         values=fields.Float(),

@@ -45,10 +45,16 @@ from sklearn.preprocessing import StandardScaler
 
 from benchmark.expected_need import results as res
 from benchmark.expected_need.hashing import model_input_hash
-from benchmark.expected_need.intervals import LooSpread, ols_loo_spread, ridge_loo_spread
+from benchmark.expected_need.intervals import (
+    LooSpread,
+    grouped_ols_loo,
+    ols_loo_spread,
+    ridge_loo_spread,
+)
 from benchmark.expected_need.intervals import two_sided_t as _t
 from benchmark.expected_need.leverage import (
     DesignGeometry,
+    grouped_extrapolation,
     leverage_cutoff,
     loo_extrapolation,
 )
@@ -160,12 +166,24 @@ class ExpectedNeedModel(BaseEstimator):
         z = self.pipeline_["scaler"].transform(x)
         fitted = self.pipeline_.predict(x)
         self.geometry_ = DesignGeometry.of(z, self.sample_weight_)
+        self.groups_ = pd.factorize(frame[self.area])[0].astype(np.int64)
+        # Pooled years: a municipality appears in several rows, and "the others" are the
+        # other municipalities (leave-one-out drops all its years; errors clustered).
+        self.pooled_ = bool(len(np.unique(self.groups_)) < len(self.groups_))
+        loo_groups = self.groups_ if self.pooled_ else None
         loo_prediction, spread = self._leave_one_out(z, target, fitted)
         n_params = x.shape[1] + 1
         self.leverage_ = self.geometry_.leverage(self.sample_weight_)
-        self.robust_se_ = self._hc3(z, target - fitted) if self.alpha_ is None else None
+        self.robust_se_type_: str | None = None
+        self.robust_se_ = None
+        if self.alpha_ is None and self.pooled_:
+            self.robust_se_type_ = "CR1_area"
+            self.robust_se_ = self._cluster_se(z, target - fitted)
+        elif self.alpha_ is None:
+            self.robust_se_type_ = "HC3"
+            self.robust_se_ = self._hc3(z, target - fitted)
         level, contributions = leave_one_out_contributions(
-            z, target, self.sample_weight_, self.alpha_ or 0.0
+            z, target, self.sample_weight_, self.alpha_ or 0.0, loo_groups
         )
         self.smearing_factor_ = (
             float(np.average(np.exp(target - fitted), weights=self.sample_weight_))
@@ -178,12 +196,13 @@ class ExpectedNeedModel(BaseEstimator):
             level, contributions = np.exp(level), np.exp(contributions)
         geometry = RowGeometry(
             leverage=self.leverage_,
-            extrapolation=loo_extrapolation(z, self.sample_weight_, self.geometry_),
+            extrapolation=grouped_extrapolation(z, self.sample_weight_, self.groups_)
+            if self.pooled_
+            else loo_extrapolation(z, self.sample_weight_, self.geometry_),
             cutoff=leverage_cutoff(len(y), n_params),
             level=level,
             contributions=contributions,
         )
-        self.groups_ = pd.factorize(frame[self.area])[0].astype(np.int64)
         self._bootstrap(z, target)
         context = self._context(frame)
         self.results_ = build_results(context, frame, y, fitted, loo_prediction, spread, geometry)
@@ -217,6 +236,8 @@ class ExpectedNeedModel(BaseEstimator):
             n_degenerate=self.n_degenerate_,
             log_scale=self.method_ == LOG_METHOD,
             smearing_factor=self.smearing_factor_,
+            pooled=self.pooled_,
+            robust_se_type=self.robust_se_type_,
         )
 
     def _check_parameters(self) -> None:
@@ -344,13 +365,19 @@ class ExpectedNeedModel(BaseEstimator):
                     "leverage_one", "a row has leverage 1: the others cannot predict it"
                 )
             self.design_inverse_ = inverse
-            spread = ols_loo_spread(y - fitted, leverage, weights, n_params)
             self.residual_variance_ = float(np.sum(weights * (y - fitted) ** 2)) / (
                 len(y) - n_params
             )
+            if self.pooled_:
+                try:
+                    return grouped_ols_loo(z, y, weights, self.groups_)
+                except ValueError as exc:
+                    raise res.ModelInputError("too_few_rows", str(exc)) from exc
+            spread = ols_loo_spread(y - fitted, leverage, weights, n_params)
             return y - spread.loo_residual, spread
-        loo_prediction = leave_one_out_predictions(z, y, weights, self.alpha_)
-        spread = ridge_loo_spread(y - loo_prediction, weights, n_params)
+        groups = self.groups_ if self.pooled_ else None
+        loo_prediction = leave_one_out_predictions(z, y, weights, self.alpha_, groups)
+        spread = ridge_loo_spread(y - loo_prediction, weights, n_params, groups)
         self.residual_variance_ = float(np.sum(weights * (y - loo_prediction) ** 2)) / len(y)
         return loo_prediction, spread
 
@@ -363,6 +390,24 @@ class ExpectedNeedModel(BaseEstimator):
         scaled = (root * residual / (1.0 - self.leverage_)) ** 2
         inverse = self.geometry_.inverse
         cov = inverse @ (design.T * scaled) @ design @ inverse
+        return np.asarray(np.sqrt(np.diag(cov))[1:], dtype=np.float64)
+
+    def _cluster_se(self, z: FloatArray, residual: FloatArray) -> FloatArray:
+        """Cluster-robust (CR1, clustered by municipality) standard errors of the slopes per
+        SD of each indicator (OLS/WLS, pooled years): with D* = √w·[1, z], e* = √w·e,
+        A = D*'D* and the score of municipality g, s_g = Σ_{i ∈ g} D*_i e*_i,
+        Cov = c · A⁻¹ (Σ_g s_g s_g') A⁻¹, c = G ÷ (G − 1) · (n − 1) ÷ (n − k)
+        (Liang & Zeger 1986; the small-sample factor of Stata and statsmodels). It allows
+        any correlation between a municipality's years and any variance per row."""
+        root = np.sqrt(self.sample_weight_)
+        design = np.column_stack([np.ones(len(z)), z]) * root[:, None]
+        n, k = design.shape
+        n_groups = int(self.groups_.max()) + 1
+        scores = np.zeros((n_groups, k))
+        np.add.at(scores, self.groups_, design * (root * residual)[:, None])
+        inverse = self.geometry_.inverse
+        factor = n_groups / (n_groups - 1) * (n - 1) / (n - k)
+        cov = factor * inverse @ (scores.T @ scores) @ inverse
         return np.asarray(np.sqrt(np.diag(cov))[1:], dtype=np.float64)
 
     def _bootstrap(self, z: FloatArray, y: FloatArray) -> None:

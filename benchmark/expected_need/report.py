@@ -43,6 +43,9 @@ class FitContext:
     """The regression was fitted to ln(y): fitted, LOO predictions and the interval's
     half-widths passed in are on the ln scale and are turned back with exp."""
     smearing_factor: float | None = None
+    pooled: bool = False
+    """Several rows per municipality: leave-one-out drops the municipality (all its years)."""
+    robust_se_type: str | None = None
 
 
 def library_versions() -> dict[str, str]:
@@ -203,7 +206,7 @@ def _warnings(
         warnings.append(res.loo_r2_warning(loo_r2, scale_note))
     if len(frame) < res.SMALL_SAMPLE_N:
         warnings.append(res.small_sample_warning(len(frame)))
-    if frame[fit.area].duplicated().any():
+    if fit.pooled:
         warnings.append(res.pooled_rows_warning())
     edges = (min(fit.alphas), max(fit.alphas))
     if fit.alpha is not None and len(fit.alphas) > 1 and fit.alpha in edges:
@@ -285,7 +288,9 @@ def build_results(
         smearing_factor=fit.smearing_factor,
         contributions_combine="product" if fit.log_scale else "sum",
         contributions_note_da=res.contributions_note(fit.log_scale),
-        variance_assumption_da=res.variance_assumption(fit.method, fit.weighted),
+        variance_assumption_da=res.variance_assumption(fit.method, fit.weighted, fit.pooled),
+        loo_unit="area" if fit.pooled else "row",
+        robust_se_type=fit.robust_se_type,
         r2=stats["r2"],
         loo_r2=stats["loo_r2"],
         rmse=stats["rmse"],

@@ -92,11 +92,13 @@ def small_sample_warning(n: int) -> ModelWarning:
 
 
 def pooled_rows_warning() -> ModelWarning:
-    """Warning when an area appears in several rows (pooled years)."""
+    """Note when an area appears in several rows (pooled years)."""
     return ModelWarning(
-        "loo_within_area",
-        "Flere år pr. kommune: leave-one-out udelader ét kommune-år ad gangen, så "
-        "kommunens øvrige år indgår i dens egen forudsigelse.",
+        "loo_by_area",
+        "Flere år pr. kommune: det forventede for en kommune er forudsagt af de øvrige "
+        "kommuner, uden nogen af kommunens egne år (hele kommunen udelades), og "
+        "koefficienternes standardfejl er klyngede efter kommune, fordi en kommunes år "
+        "ligner hinanden.",
     )
 
 
@@ -182,8 +184,19 @@ def contributions_note(log_scale: bool) -> str:
     )
 
 
-def variance_assumption(method: str, weighted: bool) -> str:
+POOLED_ASSUMPTION_DA = (
+    " Poolede år: kommunerne antages uafhængige af hinanden, men en kommunes år må hænge "
+    "sammen (fx en kommune, der ligger højt alle år); derfor udelader leave-one-out hele "
+    "kommunen, og koefficienternes standardfejl er klyngede efter kommune (CR1)."
+)
+
+
+def variance_assumption(method: str, weighted: bool, pooled: bool = False) -> str:
     """What the method assumes of the spread around the expected value (Danish)."""
+    return _variance_assumption(method, weighted) + (POOLED_ASSUMPTION_DA if pooled else "")
+
+
+def _variance_assumption(method: str, weighted: bool) -> str:
     if method == "log":
         base = (
             "Multiplikativ støj: afvigelserne fra det forventede er procentvise, og "
@@ -209,8 +222,9 @@ class Coefficient:
     indicator (the pipeline's ``coef_``); ``original``: per unit of the indicator
     (= standardised ÷ SD). ``*_interval``: bootstrap percentile interval at
     ``ExpectedNeedResults.ci_level`` (None without bootstrap). ``robust_se_*``: HC3
-    heteroscedasticity-robust standard errors (OLS only; None for ridge), per SD and per
-    unit of the indicator.
+    heteroscedasticity-robust standard errors, or for pooled years cluster-robust (CR1,
+    by municipality; see ``ExpectedNeedResults.robust_se_type``) — OLS and log only, None
+    for ridge — per SD and per unit of the indicator.
     """
 
     indicator: str
@@ -305,6 +319,10 @@ class ExpectedNeedResults:
     median), which is what is shown. ``contributions_combine`` is "sum" (level + Σ) or
     "product" (log model: level × Π factors), explained in ``contributions_note_da``.
     ``variance_assumption_da``: what the method assumes of the noise, in Danish.
+    ``loo_unit``: "row", or "area" for pooled years (leave-one-out drops the municipality
+    with all its years). ``robust_se_type`` of the coefficients' ``robust_se_*``: "HC3"
+    (one row per municipality), "CR1_area" (pooled years: clustered by municipality),
+    None (ridge).
 
     ``explains`` is False when ``loo_r2`` ≤ 0 (for the log model: on either scale): the model predicts no better than the mean,
     ``verdict_da`` says so ("Modellen forklarer ikke forskellene mellem kommunerne"), and
@@ -349,6 +367,8 @@ class ExpectedNeedResults:
     contributions_combine: str = "sum"
     contributions_note_da: str = ""
     variance_assumption_da: str = ""
+    loo_unit: str = "row"
+    robust_se_type: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-serialisable dictionary of the results (for storing a run)."""
