@@ -144,6 +144,13 @@ def _model_summary(doc: dict) -> list[str]:
         f"RMSE = {format_da(doc['rmse'], 1)}, LOO RMSE = {format_da(doc['loo_rmse'], 1)} ({doc['enhed']})",
         f"Input-hash (SHA-256): {doc['inputs_sha256']}",
     ]
+    ln = doc.get("log_skala")
+    if ln:
+        lines.insert(
+            2,
+            f"På log-skala: R² = {format_da(ln['r2'], 3)}, LOO R² = {format_da(ln['loo_r2'], 3)}"
+            " (log-modellen: forventet = medianen, afvigelser i procent)",
+        )
     lines += (
         ["Advarsler:", *(f"  - {w['tekst']} [{w['code']}]" for w in doc["advarsler"])]
         if doc["advarsler"]
@@ -173,7 +180,12 @@ def _show_run(doc: dict, *, as_json: bool) -> None:
 @click.option(
     "--indikator", "indicators", multiple=True, required=True, help="Indicator id; repeat."
 )
-@click.option("--metode", type=click.Choice(["ols", "ridge"]), default="ols", show_default=True)
+@click.option(
+    "--metode",
+    type=click.Choice(["log", "ols", "ridge"]),
+    default=None,
+    help="Default: log for a nøgletal over 0 for every municipality, else ols.",
+)
 @click.option("--k", type=int, default=None, help="Number of peers (default 5).")
 @click.option("--random-state", type=int, default=None)
 @click.option("--n-bootstrap", type=int, default=None)
@@ -185,7 +197,7 @@ def model_run(
     maalgruppe: str | None,
     years: tuple[int, ...],
     indicators: tuple[str, ...],
-    metode: str,
+    metode: str | None,
     k: int | None,
     random_state: int | None,
     n_bootstrap: int | None,

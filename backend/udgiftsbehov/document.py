@@ -44,6 +44,9 @@ def summary(run: ModelRun) -> dict[str, Any]:
         "maalgruppe": run.maalgruppe,
         "aar": list(run.years),
         "metode": run.method,
+        "standardmetode": res.get("standardmetode"),
+        "varians_antagelse": res.get("variance_assumption_da") or None,
+        "bidrag_forklaring": res.get("contributions_note_da") or None,
         "indikatorer": list(run.indicators),
         "n": res["n"],
         "r2": res["r2"],
@@ -99,6 +102,9 @@ def _row(run: ModelRun, row: dict[str, Any]) -> dict[str, Any]:
         if row.get("contributions") is None
         else {
             "niveau": row["level"],
+            "sammensaetning": "produkt"
+            if run.results.get("contributions_combine") == "product"
+            else "sum",
             "indikatorer": [{"indikator": n, "bidrag": v} for n, v in row["contributions"]],
         },
         "leverage": row["leverage"],
@@ -143,6 +149,10 @@ def full(run: ModelRun) -> dict[str, Any]:
         "n_bootstrap": res["n_bootstrap"],
         "random_state": res["random_state"],
         "interval_metode": res["interval_method"],
+        "loo_enhed": res.get("loo_unit", "row"),
+        "robust_se_metode": res.get("robust_se_type"),
+        "log_skala": res.get("log_scale_statistics"),
+        "smearing_faktor": res.get("smearing_factor"),
         "degenererede_gentraekninger": res.get("n_degenerate_resamples"),
         "versioner": res.get("library_versions", {}),
         "peers": {k: v for k, v in res["peers"].items() if k != "grupper"},

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from backend.db.base import Base, UtcDateTime, utcnow
 
 STATUSES = ("kladde", "offentliggjort")
-METHODS = ("ols", "ridge")
+METHODS = ("ols", "ridge", "log")
 
 
 class ModelRun(Base):

@@ -28,7 +28,17 @@ class RunArgs(Schema):
         validate=validate.Length(min=1, max=20),
         metadata={"description": "Indicator ids, see /udgiftsbehov/indikatorer"},
     )
-    metode = fields.String(load_default="ols", validate=validate.OneOf(METHODS))
+    metode = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(METHODS),
+        metadata={
+            "description": "'log' (multiplicative: OLS on ln of the nøgletal), 'ols' or "
+            "'ridge'. Default: 'log' when the nøgletal is over 0 for every municipality in "
+            "the model and not signed, else 'ols'. 'log' is refused (422 log_model_fortegn, "
+            "log_model_nul) for a signed nøgletal or one that is 0 for a municipality"
+        },
+    )
     k = fields.Integer(
         load_default=None,
         validate=validate.Range(min=1, max=100),
@@ -82,7 +92,11 @@ class IntervalSchema(Schema):
     niveau = fields.Float()
     centrum = fields.Float(
         allow_none=True,
-        metadata={"description": "The interval's centre: always equal to 'forventet'"},
+        metadata={
+            "description": "The interval's centre: always equal to 'forventet' (for the log "
+            "model its geometric centre, √(lav × hoej): the interval is exp of a symmetric "
+            "interval on the ln scale)"
+        },
     )
     afskaaret_ved_0 = fields.Boolean(
         allow_none=True,
@@ -95,16 +109,28 @@ class IntervalSchema(Schema):
 
 class ContributionSchema(Schema):
     indikator = fields.String()
-    bidrag = fields.Float(metadata={"description": "In the nøgletal's unit"})
+    bidrag = fields.Float(
+        metadata={"description": "In the nøgletal's unit; a factor for the log model"}
+    )
 
 
 class ExplanationSchema(Schema):
     niveau = fields.Float(
-        metadata={"description": "The other municipalities' (weighted) mean of the nøgletal"}
+        metadata={
+            "description": "The other municipalities' (weighted) mean of the nøgletal; for "
+            "the log model their geometric mean"
+        }
+    )
+    sammensaetning = fields.String(
+        metadata={
+            "description": "'sum': niveau + Σ bidrag = forventet (bidrag in the nøgletal's "
+            "unit); 'produkt' (log model): niveau × Π bidrag = forventet (bidrag are factors: "
+            "1,10 is 10 % higher)"
+        }
     )
     indikatorer = fields.List(
         fields.Nested(ContributionSchema),
-        metadata={"description": "niveau + Σ bidrag = forventet"},
+        metadata={"description": "One contribution per indicator (see 'sammensaetning')"},
     )
 
 
@@ -205,7 +231,19 @@ class RunSummarySchema(Schema):
         metadata={"description": "Year dummies of a pooled run (one level per year)"},
     )
     aar = fields.List(fields.Integer())
-    metode = fields.String()
+    metode = fields.String(metadata={"description": "'log', 'ols' or 'ridge'"})
+    standardmetode = fields.Boolean(
+        allow_none=True,
+        metadata={"description": "True when the method was the default (not requested)"},
+    )
+    varians_antagelse = fields.String(
+        allow_none=True,
+        metadata={"description": "What the method assumes of the spread, in Danish"},
+    )
+    bidrag_forklaring = fields.String(
+        allow_none=True,
+        metadata={"description": "What the indicator contributions ('bidrag') mean, in Danish"},
+    )
     indikatorer = fields.List(fields.String())
     n = fields.Integer()
     r2 = fields.Float()
@@ -221,7 +259,11 @@ class RunSummarySchema(Schema):
     )
     interval_centrum = fields.String(
         allow_none=True,
-        metadata={"description": "'loo_prediction': expected value and interval share it"},
+        metadata={
+            "description": "'loo_prediction': expected value and interval share it; "
+            "'exp_loo_log_prediction' (log model): both are exp of the ln-scale "
+            "leave-one-out prediction and its interval"
+        },
     )
     leverage_graense = fields.Float(
         allow_none=True, metadata={"description": "2k ÷ n, the high-leverage threshold"}
@@ -250,8 +292,9 @@ class CoefficientSchema(Schema):
     robust_se = fields.Float(
         allow_none=True,
         metadata={
-            "description": "HC3 heteroscedasticity-robust standard error per unit of the "
-            "indicator (OLS only)"
+            "description": "Robust standard error per unit of the indicator (OLS and log; "
+            "null for ridge): HC3, or for pooled years clustered by municipality (CR1); "
+            "see the run's 'robust_se_metode'"
         },
     )
     robust_se_standardiseret = fields.Float(
@@ -267,6 +310,37 @@ class RunSchema(RunSummarySchema):
     n_bootstrap = fields.Integer()
     random_state = fields.Integer()
     interval_metode = fields.String()
+    loo_enhed = fields.String(
+        metadata={
+            "description": "What leave-one-out leaves out: 'row' (one municipality), or for "
+            "pooled years 'area' (the municipality with all its years)"
+        }
+    )
+    robust_se_metode = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "'HC3', 'CR1_area' (pooled years: clustered by municipality) or "
+            "null (ridge: bootstrap intervals only)"
+        },
+    )
+    log_skala = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(),
+        allow_none=True,
+        metadata={
+            "description": "Log model: R², leave-one-out R², RMSE and leave-one-out RMSE on "
+            "ln of the nøgletal (the top-level ones compare the nøgletal with exp of the "
+            "predictions)"
+        },
+    )
+    smearing_faktor = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "Log model: Duan's smearing factor mean(exp(residual)); the mean of "
+            "municipalities like this one is about this factor × 'forventet' (the median). "
+            "Reported, not applied"
+        },
+    )
     degenererede_gentraekninger = fields.Integer(
         allow_none=True,
         metadata={

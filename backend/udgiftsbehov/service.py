@@ -28,6 +28,7 @@ from benchmark.expected_need import (
     NOT_EXPLAINED_DA,
     ExpectedNeedModel,
     ModelInputError,
+    default_method,
     model_input_hash,
 )
 from benchmark.expected_need.results import MIN_NONZERO
@@ -141,8 +142,41 @@ def _model_error(exc: ModelInputError, n: int, p: int) -> Invalid:
         "mostly_zero": f"Nøgletallet er 0 for mere end en tredjedel af de {n} kommuner i "
         f"modellen, eller færre end {MIN_NONZERO} har en værdi over 0.",
         "leverage_one": "En kommune kan ikke forudsiges af de øvrige (leverage 1); vælg andre indikatorer.",
+        "log_signed": "Log-modellen kræver et nøgletal, der altid er over 0; dette nøgletal har "
+        "fortegn (kan være negativt). Brug metoden 'ols' eller 'ridge'.",
+        "log_not_positive": "Log-modellen kræver, at nøgletallet er over 0 for alle kommuner i "
+        "modellen (logaritmen til 0 findes ikke), men det er 0 for mindst én. Brug metoden "
+        "'ols' eller 'ridge'.",
     }
-    return Invalid(texts.get(exc.code, f"Modellen kan ikke beregnes: {exc}"), code=exc.code)
+    codes = {"log_signed": "log_model_fortegn", "log_not_positive": "log_model_nul"}
+    return Invalid(
+        texts.get(exc.code, f"Modellen kan ikke beregnes: {exc}"),
+        code=codes.get(exc.code, exc.code),
+    )
+
+
+def _choose_method(
+    requested: str | None, scale: str, values: Sequence[float]
+) -> tuple[str, dict[str, Any] | None]:
+    """The method to fit and, when the default could not be the log model, the warning
+    that says why. Default (``requested`` None): the multiplicative log model for a
+    nøgletal that is not signed and over 0 in every row of the fit, else OLS."""
+    if requested is not None:
+        return requested, None
+    method = default_method(scale, values)
+    if method == "log":
+        return method, None
+    if scale == "signed":
+        reason = "nøgletallet har fortegn (kan være negativt)"
+    else:
+        zeros = sum(1 for v in values if v <= 0)
+        reason = f"nøgletallet er 0 for {zeros} af {len(values)} kommuner i modellen"
+    return method, {
+        "code": "standard_ols",
+        "tekst": "Standardmetoden er log-modellen (multiplikativ) for nøgletal, der altid er "
+        f"over 0; her bruges OLS, fordi {reason}, og logaritmen til 0 eller et negativt tal "
+        "findes ikke.",
+    }
 
 
 ENGINE_SCALE = {Skala.POSITIV: "positive", Skala.FORTEGN: "signed", Skala.RATE: "rate"}
@@ -262,13 +296,14 @@ def run_model(
     maalgruppe: str | None,
     years: Sequence[int],
     indicators: Sequence[str],
-    method: str,
+    method: str | None,
     params: Mapping[str, Any],
     user_id: int | None,
     actor_org_id: int,
 ) -> ModelRun:
     """Fit the model on the municipalities' nøgletal and indicators and store the run as a
-    draft. Reads the approved data in the session's tenant scope (the secretariat's)."""
+    draft. Reads the approved data in the session's tenant scope (the secretariat's).
+    ``method`` None: the default for the nøgletal (:func:`_choose_method`)."""
     p = {**DEFAULT_PARAMS, **{k: v for k, v in params.items() if v is not None}}
     years, indicators = sorted(set(years)), list(indicators)
     _check_spec(session, rammeaftale_id, noegletal, maalgruppe, years, indicators)
@@ -301,12 +336,15 @@ def run_model(
     zero_keys = _structural_zeros(definition, targets)
     all_rows, rows = rows, [r for r in rows if (r["area_code"], r["year"]) not in zero_keys]
     year_effects = _add_year_effects(rows, years)
+    scale = ENGINE_SCALE[definition.skala]
+    by_default = method is None
+    method, method_note = _choose_method(method, scale, [float(r[noegletal]) for r in rows])
     model = ExpectedNeedModel(
         target=noegletal,
         indicators=(*indicators, *year_effects),
         method=method,
         weight=WEIGHT if p["weighted"] else None,
-        scale=ENGINE_SCALE[definition.skala],
+        scale=scale,
         years=years,
         interval_level=float(p["interval_level"]),
         n_bootstrap=int(p["n_bootstrap"]),
@@ -326,6 +364,8 @@ def run_model(
         }
     )
     warnings = [{"code": w.code, "tekst": w.message_da} for w in results.warnings]
+    if method_note is not None:
+        warnings.append(method_note)
     left_out = sorted(
         m.kode for m in kommuner if any(targets.get((m.area, y)) is None for y in years)
     )
@@ -354,6 +394,7 @@ def run_model(
         "strukturelle_nuller": zeros,
         "prisaar": data.price_year(noegletal, years),
         "aarseffekt": year_effects,
+        "standardmetode": by_default,
         "peers": peers,
         "omraader": {m.area: {"kode": m.kode, "navn": m.navn} for m in kommuner if m.area in used},
         "indikator_definitioner": [table.definitions[i].__dict__ for i in indicators],

@@ -25,7 +25,7 @@ FLAG_FAMILY_LEVEL = 0.05
 """Chance of flagging at least one row when the model is right (family-wise level)."""
 
 
-def two_sided_p(studentised: FloatArray, df: int) -> FloatArray:
+def two_sided_p(studentised: FloatArray, df: int | FloatArray) -> FloatArray:
     """2 · P(T_df > |t|) elementwise."""
     return np.asarray(2.0 * stats.t.sf(np.abs(studentised), df), dtype=np.float64)
 
@@ -43,7 +43,7 @@ def holm_adjusted(p_values: FloatArray) -> FloatArray:
 
 
 def holm_flags(
-    studentised: FloatArray, df: int, level: float = FLAG_FAMILY_LEVEL
+    studentised: FloatArray, df: int | FloatArray, level: float = FLAG_FAMILY_LEVEL
 ) -> tuple[FloatArray, np.ndarray]:
     """(Holm-adjusted p-values, flags p̃ ≤ level) of externally studentised residuals."""
     adjusted = holm_adjusted(two_sided_p(studentised, df))

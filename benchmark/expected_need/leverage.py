@@ -17,6 +17,8 @@ new point with weight w₀ has leverage w₀ · q(x₀).
   ellipsoid holding the data), or outside the observed range of any single indicator.
 
 The same measures are used for OLS and ridge: they describe the data, not the penalty.
+With pooled years "the other rows" are the other municipalities' rows
+(:func:`grouped_extrapolation`), as for the leave-one-out predictions.
 """
 
 from __future__ import annotations
@@ -92,3 +94,18 @@ def loo_extrapolation(z: FloatArray, weights: FloatArray, geometry: DesignGeomet
     own = np.diag(q_without).copy()
     others = np.where(np.eye(len(h), dtype=bool), -np.inf, q_without).max(axis=1)
     return np.asarray(~np.isfinite(own) | (own > others * (1 + 1e-9)))
+
+
+def grouped_extrapolation(z: FloatArray, weights: FloatArray, groups: np.ndarray) -> np.ndarray:
+    """Pooled years: rows lying beyond every row of the *other* municipalities, in their
+    metric: q_(−g)(x_i) > max_{j ∉ g} q_(−g)(x_j) with A_(−g) from the other groups' rows."""
+    design = _design(z)
+    outside = np.zeros(z.shape[0], dtype=bool)
+    for g in np.unique(groups):
+        out, keep = groups == g, groups != g
+        d = design[keep]
+        inverse = np.linalg.pinv(d.T @ (d * weights[keep][:, None]))
+        others = np.einsum("ij,jk,ik->i", d, inverse, d).max()
+        own = np.einsum("ij,jk,ik->i", design[out], inverse, design[out])
+        outside[out] = own > others * (1 + 1e-9)
+    return outside

@@ -5,9 +5,21 @@ uncertainty (leave-one-out, bootstrap, prediction intervals).
                               indicators=("andel_65_plus", "log_folketal"))
     results = model.fit(frame).results_          # frozen ExpectedNeedResults
 
-The pipeline is ``StandardScaler → LinearRegression`` (``method="ols"``) or
+The pipeline is ``StandardScaler → LinearRegression`` (``method="ols"``),
 ``StandardScaler → Ridge`` (``method="ridge"``, α chosen by ``RidgeCV``'s efficient
-leave-one-out over ``alphas`` on the standardised design, then held fixed). Optional
+leave-one-out over ``alphas`` on the standardised design, then held fixed), or the
+log-linear model (``method="log"``): the OLS pipeline fitted to ln(y), expected value
+exp(ln-scale prediction). ``method="auto"`` picks :func:`default_method`: "log" for a
+target that is not signed and strictly positive in every row, else "ols".
+
+The log model's expected value is the plain exp of the ln-scale prediction, not a
+smearing-corrected mean: under its assumption (ln y = Xβ + ε, ε with constant variance)
+exp(Xβ) is the *median* of y given the indicators, so "index 100" means "as many
+municipalities like this one lie above as below", the interval (exp of a symmetric
+ln-scale interval) has the expected value as its geometric centre (√(low · high)),
+and the indicator contributions multiply exactly to it. Duan's smearing factor
+mean(exp(e)) — how much higher the *mean* of such municipalities lies — is reported
+(``smearing_factor``) but not applied. Optional
 weights (e.g. population) are normalised to mean 1 — so α means the same with or
 without weights — and passed as ``sample_weight`` to both steps.
 
@@ -33,10 +45,16 @@ from sklearn.preprocessing import StandardScaler
 
 from benchmark.expected_need import results as res
 from benchmark.expected_need.hashing import model_input_hash
-from benchmark.expected_need.intervals import LooSpread, ols_loo_spread, ridge_loo_spread
+from benchmark.expected_need.intervals import (
+    LooSpread,
+    grouped_ols_loo,
+    ols_loo_spread,
+    ridge_loo_spread,
+)
 from benchmark.expected_need.intervals import two_sided_t as _t
 from benchmark.expected_need.leverage import (
     DesignGeometry,
+    grouped_extrapolation,
     leverage_cutoff,
     loo_extrapolation,
 )
@@ -52,22 +70,47 @@ from benchmark.expected_need.refit import (
 from benchmark.expected_need.report import FitContext, RowGeometry, build_results, row_predictions
 
 DEFAULT_ALPHAS: tuple[float, ...] = tuple(float(a) for a in np.logspace(-3, 3, 25))
-METHODS = ("ols", "ridge")
+METHODS = ("ols", "ridge", "log")
+LOG_METHOD = "log"
+
+
+def log_refusal(scale: str, y: FloatArray) -> res.ModelInputError | None:
+    """Why the log model cannot be fitted to this target (None: it can): a signed target,
+    or a value ≤ 0 (ln is undefined at 0, e.g. a rate with zeros)."""
+    if scale == "signed":
+        return res.ModelInputError(
+            "log_signed", "the log model needs a positive target; this one is signed"
+        )
+    zeros = int(np.sum(y <= 0))
+    if zeros:
+        return res.ModelInputError(
+            "log_not_positive",
+            f"the log model needs every value > 0; {zeros} of {len(y)} are 0 or below",
+        )
+    return None
+
+
+def default_method(scale: str, y: Sequence[float] | FloatArray) -> str:
+    """The default method for a target: "log" (multiplicative) when the target is not
+    signed and every value is > 0, else "ols"."""
+    values = np.asarray(y, dtype=np.float64)
+    return "ols" if log_refusal(scale, values) is not None else LOG_METHOD
 
 
 class ExpectedNeedModel(BaseEstimator):
     """Expected value of a nøgletal per municipality from structural indicators.
 
-    Parameters (stored as given; checked in ``fit``): ``target`` and ``indicators`` name
-    columns of the data; ``method`` "ols" or "ridge"; ``weight`` an optional column of
-    positive weights; ``scale`` of the target: "positive" (every value > 0, index shown),
-    "signed" (no index, difference only) or "rate" (values ≥ 0; refused when more than a
-    third are 0 or fewer than 10 are non-zero; index only when none is 0); None: "positive"
-    when every value is > 0, else "signed"; ``years`` restricts to those years (None: all rows, pooled);
-    ``alphas`` the ridge grid; ``interval_level`` of the prediction intervals;
-    ``ci_level`` of the bootstrap coefficient intervals; ``n_bootstrap`` resamples (0:
-    none); ``random_state`` seeds the bootstrap (the only randomness); ``area`` and
-    ``year`` name the key columns (``year`` may be absent from the data).
+        Parameters (stored as given; checked in ``fit``): ``target`` and ``indicators`` name
+        columns of the data; ``method`` "ols", "ridge", "log" or "auto" (:func:`default_method`;
+    the resolved method is ``method_``); ``weight`` an optional column of
+        positive weights; ``scale`` of the target: "positive" (every value > 0, index shown),
+        "signed" (no index, difference only) or "rate" (values ≥ 0; refused when more than a
+        third are 0 or fewer than 10 are non-zero; index only when none is 0); None: "positive"
+        when every value is > 0, else "signed"; ``years`` restricts to those years (None: all rows, pooled);
+        ``alphas`` the ridge grid; ``interval_level`` of the prediction intervals;
+        ``ci_level`` of the bootstrap coefficient intervals; ``n_bootstrap`` resamples (0:
+        none); ``random_state`` seeds the bootstrap (the only randomness); ``area`` and
+        ``year`` name the key columns (``year`` may be absent from the data).
     """
 
     def __init__(
@@ -110,31 +153,57 @@ class ExpectedNeedModel(BaseEstimator):
         self._check_parameters()
         frame = self._select_rows(pd.DataFrame(data))
         x, y, weights = self._arrays(frame)
-        self._check_size(*x.shape)
         self.scale_ = self._check_scale(y)
+        self.method_ = self._resolve_method(y)
+        self._check_size(*x.shape)
         self.index_positive_ = bool((y > 0).all())
         self.weight_scale_ = float(np.mean(weights))
         self.sample_weight_ = weights / self.weight_scale_
-        self.pipeline_, self.alpha_ = self._fit_pipeline(x, y, self.sample_weight_)
+        # The regression's own target: ln(y) for the log model (every figure below is on
+        # that scale until the report turns it back with exp), else y.
+        target = np.log(y) if self.method_ == LOG_METHOD else y
+        self.pipeline_, self.alpha_ = self._fit_pipeline(x, target, self.sample_weight_)
         z = self.pipeline_["scaler"].transform(x)
         fitted = self.pipeline_.predict(x)
         self.geometry_ = DesignGeometry.of(z, self.sample_weight_)
-        loo_prediction, spread = self._leave_one_out(z, y, fitted)
+        self.groups_ = pd.factorize(frame[self.area])[0].astype(np.int64)
+        # Pooled years: a municipality appears in several rows, and "the others" are the
+        # other municipalities (leave-one-out drops all its years; errors clustered).
+        self.pooled_ = bool(len(np.unique(self.groups_)) < len(self.groups_))
+        loo_groups = self.groups_ if self.pooled_ else None
+        loo_prediction, spread = self._leave_one_out(z, target, fitted)
         n_params = x.shape[1] + 1
         self.leverage_ = self.geometry_.leverage(self.sample_weight_)
-        self.robust_se_ = self._hc3(z, y - fitted) if self.alpha_ is None else None
+        self.robust_se_type_: str | None = None
+        self.robust_se_ = None
+        if self.alpha_ is None and self.pooled_:
+            self.robust_se_type_ = "CR1_area"
+            self.robust_se_ = self._cluster_se(z, target - fitted)
+        elif self.alpha_ is None:
+            self.robust_se_type_ = "HC3"
+            self.robust_se_ = self._hc3(z, target - fitted)
         level, contributions = leave_one_out_contributions(
-            z, y, self.sample_weight_, self.alpha_ or 0.0
+            z, target, self.sample_weight_, self.alpha_ or 0.0, loo_groups
         )
+        self.smearing_factor_ = (
+            float(np.average(np.exp(target - fitted), weights=self.sample_weight_))
+            if self.method_ == LOG_METHOD
+            else None
+        )
+        if self.method_ == LOG_METHOD:
+            # ŷ_(−i) = exp(level) · Π exp(contribution): the others' geometric mean and one
+            # factor per indicator.
+            level, contributions = np.exp(level), np.exp(contributions)
         geometry = RowGeometry(
             leverage=self.leverage_,
-            extrapolation=loo_extrapolation(z, self.sample_weight_, self.geometry_),
+            extrapolation=grouped_extrapolation(z, self.sample_weight_, self.groups_)
+            if self.pooled_
+            else loo_extrapolation(z, self.sample_weight_, self.geometry_),
             cutoff=leverage_cutoff(len(y), n_params),
             level=level,
             contributions=contributions,
         )
-        self.groups_ = pd.factorize(frame[self.area])[0].astype(np.int64)
-        self._bootstrap(z, y)
+        self._bootstrap(z, target)
         context = self._context(frame)
         self.results_ = build_results(context, frame, y, fitted, loo_prediction, spread, geometry)
         # Every row's figures even when the run does not explain the differences (then
@@ -148,7 +217,7 @@ class ExpectedNeedModel(BaseEstimator):
         return FitContext(
             target=self.target,
             indicators=tuple(self.indicators),
-            method=self.method,
+            method=self.method_,
             scale=self.scale_,
             index_shown=self.scale_ != "signed" and bool(self.index_positive_),
             alphas=tuple(self.alphas),
@@ -165,13 +234,19 @@ class ExpectedNeedModel(BaseEstimator):
             coefficients=self.coefficients(),
             input_hash=self.input_hash(frame),
             n_degenerate=self.n_degenerate_,
+            log_scale=self.method_ == LOG_METHOD,
+            smearing_factor=self.smearing_factor_,
+            pooled=self.pooled_,
+            robust_se_type=self.robust_se_type_,
         )
 
     def _check_parameters(self) -> None:
         if self.scale is not None and self.scale not in res.SCALES:
             raise res.ModelInputError("invalid_parameter", f"scale must be one of {res.SCALES}")
-        if self.method not in METHODS:
-            raise res.ModelInputError("unknown_method", f"method must be one of {METHODS}")
+        if self.method not in (*METHODS, "auto"):
+            raise res.ModelInputError(
+                "unknown_method", f"method must be one of {(*METHODS, 'auto')}"
+            )
         if len(self.indicators) == 0:
             raise res.ModelInputError("no_predictors", "at least one indicator is required")
         for name in ("interval_level", "ci_level"):
@@ -239,8 +314,19 @@ class ExpectedNeedModel(BaseEstimator):
             )
         return scale
 
+    def _resolve_method(self, y: FloatArray) -> str:
+        """The method fitted: "auto" resolved by :func:`default_method`; "log" refused for a
+        signed target or a value ≤ 0 (codes ``log_signed``, ``log_not_positive``)."""
+        if self.method == "auto":
+            return default_method(self.scale_, y)
+        if self.method == LOG_METHOD:
+            refusal = log_refusal(self.scale_, y)
+            if refusal is not None:
+                raise refusal
+        return str(self.method)
+
     def _check_size(self, n: int, p: int) -> None:
-        if self.method == "ols" and p > n / 5:
+        if self.method_ in ("ols", LOG_METHOD) and p > n / 5:
             raise res.ModelInputError(
                 "too_many_predictors",
                 f"OLS with {p} predictors needs at least {5 * p} rows (p <= n/5), got {n}; "
@@ -255,9 +341,9 @@ class ExpectedNeedModel(BaseEstimator):
         self, x: FloatArray, y: FloatArray, weights: FloatArray
     ) -> tuple[Pipeline, float | None]:
         alpha: float | None = None
-        if self.method == "ridge" and len(self.alphas) == 1:
+        if self.method_ == "ridge" and len(self.alphas) == 1:
             alpha = float(self.alphas[0])
-        elif self.method == "ridge":
+        elif self.method_ == "ridge":
             # RidgeCV's default cv=None is the efficient exact LOO on the standardised design.
             search = _pipeline(RidgeCV(alphas=np.asarray(self.alphas, dtype=np.float64)))
             search.fit(x, y, **_weight_params(weights))
@@ -279,13 +365,19 @@ class ExpectedNeedModel(BaseEstimator):
                     "leverage_one", "a row has leverage 1: the others cannot predict it"
                 )
             self.design_inverse_ = inverse
-            spread = ols_loo_spread(y - fitted, leverage, weights, n_params)
             self.residual_variance_ = float(np.sum(weights * (y - fitted) ** 2)) / (
                 len(y) - n_params
             )
+            if self.pooled_:
+                try:
+                    return grouped_ols_loo(z, y, weights, self.groups_)
+                except ValueError as exc:
+                    raise res.ModelInputError("too_few_rows", str(exc)) from exc
+            spread = ols_loo_spread(y - fitted, leverage, weights, n_params)
             return y - spread.loo_residual, spread
-        loo_prediction = leave_one_out_predictions(z, y, weights, self.alpha_)
-        spread = ridge_loo_spread(y - loo_prediction, weights, n_params)
+        groups = self.groups_ if self.pooled_ else None
+        loo_prediction = leave_one_out_predictions(z, y, weights, self.alpha_, groups)
+        spread = ridge_loo_spread(y - loo_prediction, weights, n_params, groups)
         self.residual_variance_ = float(np.sum(weights * (y - loo_prediction) ** 2)) / len(y)
         return loo_prediction, spread
 
@@ -298,6 +390,24 @@ class ExpectedNeedModel(BaseEstimator):
         scaled = (root * residual / (1.0 - self.leverage_)) ** 2
         inverse = self.geometry_.inverse
         cov = inverse @ (design.T * scaled) @ design @ inverse
+        return np.asarray(np.sqrt(np.diag(cov))[1:], dtype=np.float64)
+
+    def _cluster_se(self, z: FloatArray, residual: FloatArray) -> FloatArray:
+        """Cluster-robust (CR1, clustered by municipality) standard errors of the slopes per
+        SD of each indicator (OLS/WLS, pooled years): with D* = √w·[1, z], e* = √w·e,
+        A = D*'D* and the score of municipality g, s_g = Σ_{i ∈ g} D*_i e*_i,
+        Cov = c · A⁻¹ (Σ_g s_g s_g') A⁻¹, c = G ÷ (G − 1) · (n − 1) ÷ (n − k)
+        (Liang & Zeger 1986; the small-sample factor of Stata and statsmodels). It allows
+        any correlation between a municipality's years and any variance per row."""
+        root = np.sqrt(self.sample_weight_)
+        design = np.column_stack([np.ones(len(z)), z]) * root[:, None]
+        n, k = design.shape
+        n_groups = int(self.groups_.max()) + 1
+        scores = np.zeros((n_groups, k))
+        np.add.at(scores, self.groups_, design * (root * residual)[:, None])
+        inverse = self.geometry_.inverse
+        factor = n_groups / (n_groups - 1) * (n - 1) / (n - k)
+        cov = factor * inverse @ (scores.T @ scores) @ inverse
         return np.asarray(np.sqrt(np.diag(cov))[1:], dtype=np.float64)
 
     def _bootstrap(self, z: FloatArray, y: FloatArray) -> None:
@@ -320,7 +430,9 @@ class ExpectedNeedModel(BaseEstimator):
         """Coefficients per indicator with bootstrap percentile intervals.
 
         Standardised b_j (target units per SD of indicator j, the pipeline's ``coef_``);
-        original b_j ÷ SD_j (target units per indicator unit); intervals are the
+        original b_j ÷ SD_j (target units per indicator unit); for the log model both are
+        in ln units (one SD or unit more multiplies the expected value by exp(b_j));
+        intervals are the
         (1 − ci_level)/2 and 1 − (1 − ci_level)/2 quantiles of the bootstrap refits.
         """
         scaler, regression = self.pipeline_["scaler"], self.pipeline_["regression"]
@@ -360,9 +472,14 @@ class ExpectedNeedModel(BaseEstimator):
 
     # ---------------------------------------------------------- prediction
     def predict(self, data: pd.DataFrame | Iterable[Mapping[str, Any]]) -> FloatArray:
-        """Expected value ŷ (target units) for new rows with the indicator columns."""
+        """Expected value ŷ (target units) for new rows with the indicator columns; for the
+        log model exp of the ln-scale prediction (the median, see the module)."""
         x = pd.DataFrame(data)[list(self.indicators)].to_numpy(dtype=np.float64)
-        return np.asarray(self.pipeline_.predict(x), dtype=np.float64)
+        return np.asarray(self._inverse(self.pipeline_.predict(x)), dtype=np.float64)
+
+    def _inverse(self, values: FloatArray) -> FloatArray:
+        """From the regression's scale to the target's: exp for the log model."""
+        return np.asarray(np.exp(values) if self.method_ == LOG_METHOD else values)
 
     def prediction_checks(
         self, data: pd.DataFrame | Iterable[Mapping[str, Any]]
@@ -406,11 +523,13 @@ class ExpectedNeedModel(BaseEstimator):
         OLS: ŷ₀ ± t(n − k) · s · √(1/w₀ + x̃₀'(X̃'WX̃)⁻¹x̃₀); ridge: ŷ₀ ± t(n − k) ·
         √(PRESS/n ÷ w₀). w₀ is the row's weight ÷ the mean training weight (1 unweighted).
         For a non-negative target (scale "positive" or "rate") bounds below 0 are raised
-        to 0. A new point outside the data (see :meth:`prediction_checks`) raises an
+        to 0. The log model computes the OLS interval on the ln scale and returns exp of
+        its bounds (never below 0; the expected value is its geometric centre). A new point outside the data (see :meth:`prediction_checks`) raises an
         :class:`~benchmark.expected_need.results.ExtrapolationWarning` naming the rows.
         """
         frame = pd.DataFrame(data)
-        expected = self.predict(frame)
+        x = frame[list(self.indicators)].to_numpy(dtype=np.float64)
+        expected = np.asarray(self.pipeline_.predict(x), dtype=np.float64)
         weights = self._new_weights(frame)
         variance = self.residual_variance_ / weights
         if self.alpha_ is None:
@@ -420,7 +539,8 @@ class ExpectedNeedModel(BaseEstimator):
             variance = variance + self.residual_variance_ * quad
         n, k = len(self.sample_weight_), len(self.indicators) + 1
         half = _t(self.interval_level, n - k) * np.sqrt(variance)
-        low, high = expected - half, expected + half
+        low, high = self._inverse(expected - half), self._inverse(expected + half)
+        expected = self._inverse(expected)
         if self.scale_ in ("positive", "rate"):
             low, high = np.maximum(low, 0.0), np.maximum(high, 0.0)
         self._warn_outside(frame)

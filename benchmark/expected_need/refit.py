@@ -98,28 +98,45 @@ def _constant_columns(z: FloatArray, weights: FloatArray) -> np.ndarray:
     return np.asarray(high - low <= 1e-12 * np.where(spread > 0, spread, 1.0))
 
 
+def fold_weights_of(weights: FloatArray, groups: NDArray[np.int64] | None) -> FloatArray:
+    """(n, n) row weights of the leave-one-out refits: refit i gives weight 0 to row i or,
+    with ``groups`` (pooled years), to every row of row i's group (the municipality with
+    all its years)."""
+    n = weights.shape[0]
+    if groups is None:
+        return np.asarray(np.broadcast_to(weights, (n, n)) * (1.0 - np.eye(n)))
+    return np.asarray(weights[None, :] * (groups[None, :] != groups[:, None]))
+
+
 def leave_one_out_predictions(
-    z: FloatArray, y: FloatArray, weights: FloatArray, alpha: float
+    z: FloatArray,
+    y: FloatArray,
+    weights: FloatArray,
+    alpha: float,
+    groups: NDArray[np.int64] | None = None,
 ) -> FloatArray:
     """Predict each row from the pipeline refitted without it (n refits at once).
 
-    ŷ_(−i) = b0_(−i) + z_i · b_(−i), where the refit gives row i weight 0.
+    ŷ_(−i) = b0_(−i) + z_i · b_(−i), where the refit gives row i weight 0 (with
+    ``groups``: every row of its group, see :func:`fold_weights_of`).
     """
-    n = z.shape[0]
-    fold_weights = np.broadcast_to(weights, (n, n)) * (1.0 - np.eye(n))
-    batch = refit_batch(z, y, fold_weights, alpha)
+    batch = refit_batch(z, y, fold_weights_of(weights, groups), alpha)
     return batch.intercept + np.sum(z * batch.coef_z, axis=1)
 
 
 def leave_one_out_contributions(
-    z: FloatArray, y: FloatArray, weights: FloatArray, alpha: float
+    z: FloatArray,
+    y: FloatArray,
+    weights: FloatArray,
+    alpha: float,
+    groups: NDArray[np.int64] | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Each row's leave-one-out prediction split into the others' level and one
     contribution per indicator: ŷ_(−i) = ȳ_(−i) + Σ_j b_(−i)j · (z_ij − z̄_(−i)j), where
-    ȳ_(−i), z̄_(−i) are the weighted means of the other rows and b_(−i) the refit's
-    coefficients per unit of z. Returns (level (n,), contributions (n, p)), target units."""
-    n = z.shape[0]
-    fold_weights = np.broadcast_to(weights, (n, n)) * (1.0 - np.eye(n))
+    ȳ_(−i), z̄_(−i) are the weighted means of the other rows (with ``groups``: of the
+    other groups' rows) and b_(−i) the refit's coefficients per unit of z. Returns
+    (level (n,), contributions (n, p)), target units."""
+    fold_weights = fold_weights_of(weights, groups)
     batch = refit_batch(z, y, fold_weights, alpha)
     total = fold_weights.sum(axis=1)
     level = fold_weights @ y / total

@@ -39,6 +39,13 @@ class FitContext:
     coefficients: tuple[res.Coefficient, ...]
     input_hash: str
     n_degenerate: int = 0
+    log_scale: bool = False
+    """The regression was fitted to ln(y): fitted, LOO predictions and the interval's
+    half-widths passed in are on the ln scale and are turned back with exp."""
+    smearing_factor: float | None = None
+    pooled: bool = False
+    """Several rows per municipality: leave-one-out drops the municipality (all its years)."""
+    robust_se_type: str | None = None
 
 
 def library_versions() -> dict[str, str]:
@@ -115,7 +122,10 @@ def row_predictions(
 
     Expected value, interval, index, difference and flag all use the same centre, the
     leave-one-out prediction; for a non-negative target the interval's lower bound is
-    raised to 0 where it falls below (and the row says so)."""
+    raised to 0 where it falls below (and the row says so). For the log model
+    (``fit.log_scale``) ``fitted``, ``loo_prediction`` and ``spread`` are on the ln scale:
+    expected = exp(ŷ_(−i)), interval exp(ŷ_(−i) ± half-width) (never below 0, geometric
+    centre = expected), the studentised residual and the flag on the ln scale."""
     has_year = fit.year in frame.columns
     high = geometry.high()
 
@@ -145,9 +155,11 @@ def row_predictions(
     adjusted, flags = holm_flags(studentised, spread.df)
     nonnegative = fit.scale in ("positive", "rate")
     rows = []
+    back = np.exp if fit.log_scale else (lambda v: v)
     for i in range(len(y)):
-        expected = float(loo_prediction[i])
-        low, high_bound = expected - float(half[i]), expected + float(half[i])
+        centre = float(loo_prediction[i])
+        expected = float(back(centre))
+        low, high_bound = float(back(centre - half[i])), float(back(centre + half[i]))
         warnings = geometry.warnings(i)
         clipped = nonnegative and low < 0.0
         if clipped:
@@ -160,7 +172,7 @@ def row_predictions(
                 bare(i),
                 expected=expected,
                 loo_prediction=expected,
-                fitted=float(fitted[i]),
+                fitted=float(back(fitted[i])),
                 interval_low=low,
                 interval_high=high_bound,
                 interval_clipped=clipped,
@@ -187,13 +199,14 @@ def _warnings(
     frame: pd.DataFrame,
     loo_r2: float,
     rows: Sequence[res.RowPrediction],
+    scale_note: str = "",
 ) -> tuple[res.ModelWarning, ...]:
     warnings = []
     if loo_r2 <= 0.0:
-        warnings.append(res.loo_r2_warning(loo_r2))
+        warnings.append(res.loo_r2_warning(loo_r2, scale_note))
     if len(frame) < res.SMALL_SAMPLE_N:
         warnings.append(res.small_sample_warning(len(frame)))
-    if frame[fit.area].duplicated().any():
+    if fit.pooled:
         warnings.append(res.pooled_rows_warning())
     edges = (min(fit.alphas), max(fit.alphas))
     if fit.alpha is not None and len(fit.alphas) > 1 and fit.alpha in edges:
@@ -215,12 +228,33 @@ def build_results(
     spread: LooSpread,
     geometry: RowGeometry,
 ) -> res.ExpectedNeedResults:
-    """Collect statistics, coefficients, per-row predictions and warnings of a fit."""
-    stats = weighted_fit_statistics(y, fitted, loo_prediction, fit.sample_weight)
+    """Collect statistics, coefficients, per-row predictions and warnings of a fit.
+
+    The fit statistics are on the target's own scale for every method (the log model's
+    with exp of its predictions), so methods compare on one footing; the log model also
+    gets them on the ln scale (``log_scale_statistics``), and explains the differences
+    only when leave-one-out R² is above 0 on both scales."""
+    if fit.log_scale:
+        stats = weighted_fit_statistics(
+            y, np.exp(fitted), np.exp(loo_prediction), fit.sample_weight
+        )
+        log_stats = weighted_fit_statistics(np.log(y), fitted, loo_prediction, fit.sample_weight)
+    else:
+        stats = weighted_fit_statistics(y, fitted, loo_prediction, fit.sample_weight)
+        log_stats = None
     years = sorted(set(frame[fit.year])) if fit.year in frame.columns else []
-    interval_method = "ols_external_studentised_t" if fit.alpha is None else "ridge_loo_residual_t"
+    interval_method = (
+        "log_ols_external_studentised_t"
+        if fit.log_scale
+        else "ols_external_studentised_t"
+        if fit.alpha is None
+        else "ridge_loo_residual_t"
+    )
     pooled = bool(frame[fit.area].duplicated().any())
-    explains = stats["loo_r2"] > 0.0
+    guard, scale_note = stats["loo_r2"], ""
+    if log_stats is not None and log_stats["loo_r2"] < guard:
+        guard, scale_note = log_stats["loo_r2"], res.LN_SCALE_DA
+    explains = guard > 0.0
     rows = row_predictions(fit, frame, y, fitted, loo_prediction, spread, geometry, explains)
     return res.ExpectedNeedResults(
         target=fit.target,
@@ -241,14 +275,22 @@ def build_results(
         n_bootstrap=fit.n_bootstrap,
         bootstrap_unit="area" if pooled else "row",
         random_state=fit.random_state,
-        warnings=_warnings(fit, frame, stats["loo_r2"], rows),
+        warnings=_warnings(fit, frame, guard, rows, scale_note),
         leverage_cutoff=geometry.cutoff,
         n_degenerate_resamples=fit.n_degenerate,
         library_versions=library_versions(),
         input_hash=fit.input_hash,
         explains=explains,
         flag_rule_da=res.flag_rule_text(FLAG_FAMILY_LEVEL),
-        verdict_da=None if explains else res.not_explained_text(stats["loo_r2"]),
+        verdict_da=None if explains else res.not_explained_text(guard, scale_note),
+        interval_centre="exp_loo_log_prediction" if fit.log_scale else "loo_prediction",
+        log_scale_statistics=log_stats,
+        smearing_factor=fit.smearing_factor,
+        contributions_combine="product" if fit.log_scale else "sum",
+        contributions_note_da=res.contributions_note(fit.log_scale),
+        variance_assumption_da=res.variance_assumption(fit.method, fit.weighted, fit.pooled),
+        loo_unit="area" if fit.pooled else "row",
+        robust_se_type=fit.robust_se_type,
         r2=stats["r2"],
         loo_r2=stats["loo_r2"],
         rmse=stats["rmse"],

@@ -49,19 +49,24 @@ def _danish_number(value: float) -> str:
     return f"{value:.2f}".replace("-", "−").replace(".", ",")
 
 
-def loo_r2_warning(loo_r2: float) -> ModelWarning:
-    """Warning when leave-one-out R² ≤ 0."""
+LN_SCALE_DA = " på log-skala"
+"""Appended to "leave-one-out R²" when the log model's ln-scale value is the one meant."""
+
+
+def loo_r2_warning(loo_r2: float, scale_note: str = "") -> ModelWarning:
+    """Warning when leave-one-out R² ≤ 0 (``scale_note``: :data:`LN_SCALE_DA` or "")."""
     return ModelWarning(
         "loo_r2_nonpositive",
-        f"Leave-one-out R² er 0 eller derunder ({_danish_number(loo_r2)}): "
+        f"Leave-one-out R²{scale_note} er 0 eller derunder ({_danish_number(loo_r2)}): "
         "modellen forudsiger ikke bedre end gennemsnittet.",
     )
 
 
-def not_explained_text(loo_r2: float) -> str:
+def not_explained_text(loo_r2: float, scale_note: str = "") -> str:
     """The verdict of a run whose leave-one-out R² ≤ 0 (Danish, for the page)."""
     return (
-        f"{NOT_EXPLAINED_DA}: leave-one-out R² er {_danish_number(loo_r2)} (0 eller derunder), "
+        f"{NOT_EXPLAINED_DA}: leave-one-out R²{scale_note} er {_danish_number(loo_r2)} "
+        "(0 eller derunder), "
         "så modellen forudsiger ikke bedre end gennemsnittet. Der vises ingen forventede "
         "værdier, indeks eller markeringer, og kørslen kan ikke offentliggøres."
     )
@@ -87,11 +92,13 @@ def small_sample_warning(n: int) -> ModelWarning:
 
 
 def pooled_rows_warning() -> ModelWarning:
-    """Warning when an area appears in several rows (pooled years)."""
+    """Note when an area appears in several rows (pooled years)."""
     return ModelWarning(
-        "loo_within_area",
-        "Flere år pr. kommune: leave-one-out udelader ét kommune-år ad gangen, så "
-        "kommunens øvrige år indgår i dens egen forudsigelse.",
+        "loo_by_area",
+        "Flere år pr. kommune: det forventede for en kommune er forudsagt af de øvrige "
+        "kommuner, uden nogen af kommunens egne år (hele kommunen udelades), og "
+        "koefficienternes standardfejl er klyngede efter kommune, fordi en kommunes år "
+        "ligner hinanden.",
     )
 
 
@@ -162,6 +169,51 @@ def degenerate_warning(count: int, total: int) -> ModelWarning:
     )
 
 
+def contributions_note(log_scale: bool) -> str:
+    """What the indicator contributions of a row mean (Danish, for the page)."""
+    if log_scale:
+        return (
+            "Log-modellen: 'niveau' er de øvrige kommuners geometriske gennemsnit, og hvert "
+            "bidrag er en faktor, som det forventede ganges med (1,10 betyder 10 % højere, "
+            "0,90 betyder 10 % lavere, 1 ingen forskel); niveau × produktet af faktorerne "
+            "= forventet."
+        )
+    return (
+        "'niveau' er de øvrige kommuners (vægtede) gennemsnit, og hvert bidrag lægges til "
+        "i nøgletallets enhed; niveau + summen af bidragene = forventet."
+    )
+
+
+POOLED_ASSUMPTION_DA = (
+    " Poolede år: kommunerne antages uafhængige af hinanden, men en kommunes år må hænge "
+    "sammen (fx en kommune, der ligger højt alle år); derfor udelader leave-one-out hele "
+    "kommunen, og koefficienternes standardfejl er klyngede efter kommune (CR1)."
+)
+
+
+def variance_assumption(method: str, weighted: bool, pooled: bool = False) -> str:
+    """What the method assumes of the spread around the expected value (Danish)."""
+    return _variance_assumption(method, weighted) + (POOLED_ASSUMPTION_DA if pooled else "")
+
+
+def _variance_assumption(method: str, weighted: bool) -> str:
+    if method == "log":
+        base = (
+            "Multiplikativ støj: afvigelserne fra det forventede er procentvise, og "
+            "spredningen af ln(nøgletal) omkring det forventede er den samme for alle "
+            "kommuner; det forventede er medianen for kommuner som denne."
+        )
+        if weighted:
+            base += " Med vægte: spredningen af ln(nøgletal) falder med folketallet (Var ∝ 1 ÷ folketal)."
+        return base
+    if weighted:
+        return (
+            "Spredningen omkring det forventede falder med folketallet: Var ∝ 1 ÷ folketal "
+            "(store kommuner ligger tættere på det forventede)."
+        )
+    return "Samme spredning omkring det forventede for alle kommuner (konstant varians)."
+
+
 @dataclass(frozen=True)
 class Coefficient:
     """One predictor's coefficient.
@@ -170,8 +222,9 @@ class Coefficient:
     indicator (the pipeline's ``coef_``); ``original``: per unit of the indicator
     (= standardised ÷ SD). ``*_interval``: bootstrap percentile interval at
     ``ExpectedNeedResults.ci_level`` (None without bootstrap). ``robust_se_*``: HC3
-    heteroscedasticity-robust standard errors (OLS only; None for ridge), per SD and per
-    unit of the indicator.
+    heteroscedasticity-robust standard errors, or for pooled years cluster-robust (CR1,
+    by municipality; see ``ExpectedNeedResults.robust_se_type``) — OLS and log only, None
+    for ridge — per SD and per unit of the indicator.
     """
 
     indicator: str
@@ -209,6 +262,11 @@ class RowPrediction:
     deviating after Holm's correction over the rows of the run (``p_adjusted``, the
     Holm-adjusted two-sided p-value of the studentised residual, ≤ 0,05; see ``flags``). ``difference``: actual − expected (target units; for every scale, and
     the only comparison for a signed target, which gets no index).
+
+    Log model: ``expected`` = exp(ŷ_(−i)) of the ln-scale LOO prediction, the interval
+    exp(ŷ_(−i) ± t · se) (never below 0), ``studentised_residual`` on the ln scale,
+    ``fitted`` = exp of the in-sample ln fit, and ``level`` × Π ``contributions`` =
+    ``expected``: the others' geometric mean and one factor per indicator.
     """
 
     area_code: str
@@ -246,13 +304,27 @@ class ExpectedNeedResults:
     whether the rows carry an index (only for strictly positive values).
 
     ``interval_centre``: the centre of every row's interval and expected value (the
-    leave-one-out prediction); ``leverage_cutoff``: 2k ÷ n, the high-leverage threshold.
+    leave-one-out prediction; for the log model "exp_loo_log_prediction": the interval is
+    exp of an interval around the ln-scale LOO prediction, expected = √(low · high), its
+    geometric centre); ``leverage_cutoff``: 2k ÷ n, the high-leverage threshold.
 
     ``n_degenerate_resamples``: bootstrap resamples in which an indicator was constant
     (its coefficient set to 0 there, as scikit-learn's pipeline does);
     ``library_versions``: Python, numpy, scipy, pandas, scikit-learn of the run.
 
-    ``explains`` is False when ``loo_r2`` ≤ 0: the model predicts no better than the mean,
+    Log model (``method`` "log"): ``r2``, ``loo_r2``, ``rmse``, ``loo_rmse`` compare y with
+    exp of the predictions (target units); ``log_scale_statistics`` has the same four on
+    ln(y); ``smearing_factor`` is Duan's mean(exp(e)) of the ln-scale residuals: the
+    mean of y given the indicators is about that factor × the expected value (the
+    median), which is what is shown. ``contributions_combine`` is "sum" (level + Σ) or
+    "product" (log model: level × Π factors), explained in ``contributions_note_da``.
+    ``variance_assumption_da``: what the method assumes of the noise, in Danish.
+    ``loo_unit``: "row", or "area" for pooled years (leave-one-out drops the municipality
+    with all its years). ``robust_se_type`` of the coefficients' ``robust_se_*``: "HC3"
+    (one row per municipality), "CR1_area" (pooled years: clustered by municipality),
+    None (ridge).
+
+    ``explains`` is False when ``loo_r2`` ≤ 0 (for the log model: on either scale): the model predicts no better than the mean,
     ``verdict_da`` says so ("Modellen forklarer ikke forskellene mellem kommunerne"), and
     the rows carry no expected values, intervals, indices or flags. Such a run must not
     be published as an expected-need result.
@@ -290,6 +362,13 @@ class ExpectedNeedResults:
     leverage_cutoff: float | None = None
     n_degenerate_resamples: int = 0
     library_versions: dict[str, str] = dataclasses.field(default_factory=dict)
+    log_scale_statistics: dict[str, float] | None = None
+    smearing_factor: float | None = None
+    contributions_combine: str = "sum"
+    contributions_note_da: str = ""
+    variance_assumption_da: str = ""
+    loo_unit: str = "row"
+    robust_se_type: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain, JSON-serialisable dictionary of the results (for storing a run)."""

@@ -35,7 +35,11 @@ def test_cli_run_show_list_publish(full_env: Env, monkeypatch: pytest.MonkeyPatc
     assert out.exit_code == 0, out.output
     text = out.output
     run_id = int(re.search(r"Modelkørsel (\d+) \(kladde\)", text).group(1))
-    assert re.search(r"n = 17, R² = \d+,\d{3}, LOO R² = -?\d+,\d{3}, RMSE = [\d.]+,\d", text), text
+    # The default for a nøgletal over 0 everywhere is the log model (issue 12, item 2);
+    # its R² on the nøgletal's own scale compares it with the mean and may be below 0.
+    assert "år 2017, LOG på log_folketal" in text
+    assert re.search(r"n = 17, R² = -?\d+,\d{3}, LOO R² = -?\d+,\d{3}, RMSE = [\d.]+,\d", text)
+    assert re.search(r"På log-skala: R² = -?\d+,\d{3}, LOO R² = -?\d+,\d{3}", text), text
     assert "Advarsler:" in text and "[loo_r2_nonpositive]" in text  # LOO R² ≤ 0 on the demo data
     herning = next(line for line in text.splitlines() if line.startswith("Herning "))
     assert re.search(r"\d+,\d", herning) and "Viborg" in herning  # Danish decimals, peers by name

@@ -271,7 +271,7 @@ def test_pooled_years_and_weights(full_env: Env, secretariat: dict[str, str]) ->
     run = _run(full_env, secretariat, aar=[2016, 2017], vaegtet=True, k=3, n_bootstrap=50)
     # Samsø both years, Hedensted in 2017 (closed) are structural zeros: 18 + 17 rows
     assert run["n"] == 35 and run["aar"] == [2016, 2017]
-    assert "loo_within_area" in [w["code"] for w in run["advarsler"]]
+    assert "loo_by_area" in [w["code"] for w in run["advarsler"]]  # the whole municipality out
     assert all("vaegt" in row for row in run["inputs"])
     herning = next(k for k in run["kommuner"] if k["kode"] == "657" and k["aar"] == 2017)
     assert len(herning["peers"]) == 3
