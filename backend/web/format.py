@@ -124,6 +124,18 @@ def text_cell(value: Any) -> Cell:
     return Cell("" if value is None else str(value), "text", numeric=False)
 
 
+#: The methods of a model run as a director reads them.
+METHOD_NAMES = {
+    "log": "log-lineær regression (forholdsvise forskelle)",
+    "ols": "lineær regression (OLS)",
+    "ridge": "ridge-regression (lineær, dæmpede koefficienter)",
+}
+
+
+def method_name(code: str) -> str:
+    return METHOD_NAMES.get(code, code)
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(number, "tal")
     app.add_template_filter(percent, "procent")
@@ -131,6 +143,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(kroner, "kr")
     app.add_template_filter(danish_date, "dato")
     app.add_template_filter(danish_datetime, "tidspunkt")
+    app.add_template_filter(method_name, "metode")
     app.add_template_test(lambda v: isinstance(v, Cell), "cell")
     app.add_template_global(cell, "cell")
     app.add_template_global(text_cell, "text_cell")

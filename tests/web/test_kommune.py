@@ -6,9 +6,11 @@ against expected with its interval and the model's caveat. Published data only."
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from markupsafe import escape
 
 from tests.backend.udgiftsbehov.support import (
     EXPLAINING_RUN,
@@ -162,3 +164,75 @@ def test_nothing_before_publication_and_never_a_draft_run(web_env: Env, login_as
     assert f"Modelkørsel {draft}," not in html
     assert "Der er ingen offentliggjorte modelkørsler" in html
     assert "<table" not in html
+
+
+def _composition(html: str) -> list[tuple[str, str]]:
+    block = html.split('<dl class="rt-composition">', 1)[1].split("</dl>", 1)[0]
+    return re.findall(r"<dt>(.*?)</dt><dd[^>]*>(.*?)</dd>", block)
+
+
+def _danish(text: str) -> float:
+    return float(text.strip("=×+− ").replace(".", "").replace(",", "."))
+
+
+def test_method_assumption_and_composition_of_the_expected_value(world) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12 item 11: the page names the method in words, says what it assumes of the
+    spread, and shows how the own expected value is composed (level + contributions)."""
+    run = world["run"]
+    html = _page(world["client"], "/kommune/657")
+    assert "metode: lineær regression (OLS)," in html
+    assert run["varians_antagelse"] and str(escape(run["varians_antagelse"])) in html
+    lines = _composition(html)
+    assert lines[0][0] == "De øvrige kommuners niveau" and lines[-1][0] == "Forventet"
+    assert [label for label, _ in lines[1:-1]] == [d["navn"] for d in run["indikator_definitioner"]]
+    level, *parts, expected = (_danish(v) * (-1 if "−" in v else 1) for _, v in lines)
+    assert abs(level + sum(parts) - expected) < 0.01 * max(1.0, abs(expected))
+    mine = next(r for r in run["kommuner"] if r["kode"] == OWN)
+    assert abs(expected - float(mine["forventet"])) < 1
+
+
+def test_a_log_run_shows_its_factors(web_env: Env, world) -> None:  # type: ignore[no-untyped-def]
+    secretariat = make_token(web_env.database, org="sekretariat-midt", role="secretariat")
+    resp = web_env.client.post(
+        "/api/v1/udgiftsbehov",
+        json={**EXPLAINING_RUN, "metode": "log", "n_bootstrap": 20},
+        headers=secretariat,
+    )
+    assert resp.status_code == 201, resp.get_data(as_text=True)
+    run = resp.get_json()["id"]
+    assert (
+        web_env.client.post(f"/api/v1/udgiftsbehov/{run}/publish", headers=secretariat).status_code
+        == 200
+    )
+    html = _page(world["client"], "/kommune/657")
+    section = html.split(f'id="udgiftsbehov-{run}"', 1)[1].split("</section>", 1)[0]
+    assert "metode: log-lineær regression (forholdsvise forskelle)," in section
+    lines = _composition(section)
+    assert all(v.startswith("× ") for _, v in lines[1:-1])
+    level, *factors, expected = (_danish(v) for _, v in lines)
+    product = level
+    for factor in factors:
+        product *= factor
+    assert abs(product - expected) < 0.01 * expected
+
+
+def test_a_signed_target_shows_the_difference_not_an_index(world) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12 item 1 on the page: for a signed nøgletal (no demo run of one explains
+    anything, so the published run's document is re-read as signed) the column is the
+    difference actual − expected, never an index."""
+    from backend.web.kommune.service import expected_need
+
+    run = dict(world["run"])
+    run["indeks_vises"] = False
+    run["kommuner"] = [
+        {**r, "indeks": None, "forskel": float(r["faktisk"]) - float(r["forventet"])}
+        for r in run["kommuner"]
+    ]
+    need = expected_need(run, OWN)
+    assert need is not None
+    assert need.table.headers[5].startswith("Forskel, faktisk − forventet")
+    mine = next(r for r in run["kommuner"] if r["kode"] == OWN)
+    own = next(row for row in need.table.rows if row.own)
+    shown = own.cells[5].text.split("*")[0].replace("−", "-").replace(".", "").replace(",", ".")
+    assert float(shown) == pytest.approx(mine["forskel"], abs=0.6), own.cells[5].text
+    assert "Indeks" not in " ".join(need.table.headers)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from backend.web import charts
+from backend.web import format as web_format
 from backend.web.sammenligning import service as comparison
 from backend.web.sammenligning import tables as t
 from benchmark.expected_need import CAVEAT_DA
@@ -206,12 +207,39 @@ class ExpectedNeed:
     run_id: int
     title: str
     summary: Mapping[str, Any]
+    method: str
     caveat: str
     explains: bool
     caption: str
     svg: str | None
     table: t.Table
     warnings: tuple[str, ...]
+    #: how the own municipality's expected value is composed: (label, shown value) lines,
+    #: the level first and the expected value last; empty when the run explains nothing
+    composition: tuple[tuple[str, str], ...] = ()
+
+
+def _composition(
+    run: Mapping[str, Any], mine: Mapping[str, Any], decimals: int
+) -> tuple[tuple[str, str], ...]:
+    """The own municipality's expected value as level and indicator contributions: summed
+    in the nøgletal's unit (OLS, ridge) or multiplied as factors (the log model)."""
+    parts = mine.get("bidrag")
+    if not parts or mine.get("forventet") is None:
+        return ()
+    label = {d["kode"]: d["navn"] for d in run.get("indikator_definitioner", ()) if "kode" in d}
+    product = parts.get("sammensaetning") == "produkt"
+    lines = [("De øvrige kommuners niveau", t.number(parts["niveau"], decimals).text)]
+    for item in parts["indikatorer"]:
+        value = item["bidrag"]
+        if product:
+            shown = "× " + t.number(value, 3).text
+        else:
+            sign = "+ " if float(value) >= 0 else "− "
+            shown = sign + t.number(abs(float(value)), decimals).text
+        lines.append((label.get(item["indikator"], item["indikator"]), shown))
+    lines.append(("Forventet", "= " + t.number(mine["forventet"], decimals).text))
+    return tuple(lines)
 
 
 def _float(value: Any) -> float | None:
@@ -249,9 +277,9 @@ def expected_need(run: Mapping[str, Any], own: str) -> ExpectedNeed | None:
     level_text = f"{round(level * 100)} %" if level else ""
     mg = run.get("maalgruppe")
     title = f"{run['noegletal_navn']}{f' ({mg})' if mg else ''}: forventet udgiftsbehov {year}"
-    ordered = sorted(
-        rows, key=lambda r: (r.get("indeks") is None, -(r.get("indeks") or 0), r["navn"])
-    )
+    index_shown = bool(run.get("indeks_vises", True))
+    rank = "indeks" if index_shown else "forskel"
+    ordered = sorted(rows, key=lambda r: (r.get(rank) is None, -(r.get(rank) or 0), r["navn"]))
 
     def row(r: Mapping[str, Any]) -> t.Row:
         interval = r["interval"]
@@ -268,7 +296,13 @@ def expected_need(run: Mapping[str, Any], own: str) -> ExpectedNeed | None:
                 t.number(interval.get("hoej"), decimals, derived=True)
                 if explains
                 else t.not_applicable(),
-                t.number(r.get("indeks"), 0, derived=True) if explains else t.not_applicable(),
+                (
+                    t.number(r.get("indeks"), 0, derived=True)
+                    if index_shown
+                    else t.number(r.get("forskel"), decimals, derived=True)
+                )
+                if explains
+                else t.not_applicable(),
                 t.text("ja" if r.get("afvigende") else "nej") if explains else t.not_applicable(),
                 t.number(r.get("leverage"), 2, derived=True),
                 t.text(_row_warnings(r)),
@@ -285,7 +319,9 @@ def expected_need(run: Mapping[str, Any], own: str) -> ExpectedNeed | None:
             f"Forventet ({unit})",
             "Interval, nedre",
             "Interval, øvre",
-            "Indeks (faktisk ÷ forventet × 100)",
+            "Indeks (faktisk ÷ forventet × 100)"
+            if index_shown
+            else f"Forskel, faktisk − forventet ({unit})",
             "Uden for intervallet",
             "Leverage",
             "Advarsel",
@@ -329,10 +365,12 @@ def expected_need(run: Mapping[str, Any], own: str) -> ExpectedNeed | None:
         run_id=run["id"],
         title=title,
         summary=run,
+        method=web_format.method_name(run.get("metode", "")),
         caveat=run.get("forbehold") or CAVEAT_DA,
         explains=explains,
         caption=says,
         svg=svg,
         table=table,
         warnings=tuple(w["tekst"] for w in (*run.get("advarsler", ()), *mine.get("advarsler", ()))),
+        composition=_composition(run, mine, decimals) if explains else (),
     )
