@@ -224,6 +224,14 @@ def _env_for(
     return Env(kind, url, owner_url, database, app, cluster, db_name)
 
 
+def copied_world(world: tuple, tmp_path: Path) -> Iterator[tuple]:  # type: ignore[type-arg]
+    """For a fixture: ``world`` (an Env first, then what the module built) with the Env
+    replaced by a :func:`copy_of` it, released when the test is done."""
+    env = copy_of(world[0], tmp_path)
+    yield (env, *world[1:])
+    env.release()
+
+
 def copy_of(base: Env, tmp_path: Path) -> Env:
     """A fresh database copied from ``base``: a module builds its world once (in
     ``module_env``) and each test that writes gets its own copy, with the same ids and

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from backend.organisations.service import sync_tenants
-from tests.conftest import Env, copy_of
+from tests.conftest import Env, copied_world
 from tests.factories import make_offer, make_period, make_token
 
 ROLES = ("reporter", "org_admin", "secretariat", "viewer", "admin")
@@ -47,9 +47,7 @@ def read_world(module_env: Env):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def world(read_world, tmp_path: Path):  # type: ignore[no-untyped-def]
     """A copy of the module's world for each test that writes."""
-    env = copy_of(read_world[0], tmp_path)
-    yield (env, *read_world[1:])
-    env.release()
+    yield from copied_world(read_world, tmp_path)
 
 
 def _no_leak(body: str, offers: dict[str, str], *allowed: str) -> None:
@@ -235,9 +233,7 @@ def read_period_world(read_world):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def period_world(read_period_world, tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = copy_of(read_period_world[0], tmp_path)
-    yield (env, *read_period_world[1:])
-    env.release()
+    yield from copied_world(read_period_world, tmp_path)
 
 
 @pytest.mark.parametrize("role", ROLES)

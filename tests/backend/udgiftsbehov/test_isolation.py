@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from backend.organisations.service import sync_tenants
-from tests.conftest import Env, copy_of
+from tests.conftest import Env, copied_world
 from tests.factories import make_token
 
 from .support import EXPLAINING_RUN, URL, upload_extra_indicators
@@ -46,9 +46,7 @@ def module_world(module_full_env: Env):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def world(module_world, tmp_path: Path):  # type: ignore[no-untyped-def]
     """The module's world (built once per backend), copied for each test: they write."""
-    env = copy_of(module_world[0], tmp_path)
-    yield (env, *module_world[1:])
-    env.release()
+    yield from copied_world(module_world, tmp_path)
 
 
 EXPECT = {  # role -> (run, publish a draft, read draft, read published, municipality of published)
