@@ -23,10 +23,6 @@ class Principal:
     rammeaftale_id: int
     token_id: int | None = None
 
-    @property
-    def is_secretariat(self) -> bool:
-        return self.role == "secretariat"
-
 
 _current: ContextVar[Principal | None] = ContextVar("rammetal_principal", default=None)
 _request_id: ContextVar[str | None] = ContextVar("rammetal_request_id", default=None)

@@ -35,6 +35,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "backend.db",
             "backend.errors",
             "backend.context",
+            "backend.policy",  # roles, named permissions, can()
             "backend.audit",
             "backend.tabular",
             "backend.config",

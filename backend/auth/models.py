@@ -13,8 +13,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db.base import Base, UtcDateTime, utcnow
 from backend.organisations.models import Organisation
+from backend.policy import Role
 
-ROLES = ("reporter", "org_admin", "secretariat", "viewer", "admin")
+#: The stored role names (policy.Role), in the check constraint.
+ROLES = tuple(role.value for role in Role)
 
 
 class User(Base):

@@ -59,11 +59,7 @@ class TokenById(MethodView):
     @blp.alt_response(404, description="Tokenet findes ikke (eller er ikke dit)")
     def delete(self, token_id: int):
         """Revoke a token. Users revoke their own; a platform admin may revoke any."""
-        p = principal()
-        token = service.get_token(session(), token_id)
-        if token is None or (token.user_id != p.user_id and p.role != "admin"):
-            abort(404, "token_findes_ikke", "Tokenet findes ikke.")
-        service.revoke_token(session(), token)
+        service.revoke_token(session(), service.revocable_token(session(), principal(), token_id))
 
 
 @blp.route("/me")

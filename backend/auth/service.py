@@ -18,7 +18,9 @@ from backend.auth.models import ROLES, ApiToken, LoginFailure, User
 from backend.context import Principal
 from backend.db.base import utcnow
 from backend.db.tenancy import TenantScope, scope_for
+from backend.errors import NotFound
 from backend.organisations.models import Organisation
+from backend.policy import Permission, Reach, can, reach
 
 TOKEN_PREFIX = "rmt_"
 _hasher = PasswordHasher()
@@ -290,6 +292,17 @@ def authenticate(session: Session, plain: str, *, stamp: bool = True) -> Princip
     )
 
 
+def revocable_token(session: Session, principal: Principal, token_id: int) -> ApiToken:
+    """A token ``principal`` may revoke: its own, or anyone's for the platform admin
+    (404 otherwise, as if absent)."""
+    token = get_token(session, token_id)
+    if token is None or (
+        token.user_id != principal.user_id and not can(principal, Permission.ADMINISTER_PLATFORM)
+    ):
+        raise NotFound("Tokenet findes ikke.", code="token_findes_ikke")
+    return token
+
+
 def revoke_token(session: Session, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
@@ -319,7 +332,7 @@ def principal_scope(session: Session, principal: Principal) -> TenantScope:
     """The tenant scope of an authenticated principal (:func:`~backend.db.tenancy.scope_for`),
     with its rammeaftale's organisations read for the secretariat."""
     members: list[int] = []
-    if principal.role == "secretariat":
+    if reach(principal) is Reach.AGREEMENT:
         members = list(
             session.scalars(
                 sa.select(Organisation.id).where(

@@ -18,6 +18,7 @@ from backend.cli.common import (
     main,
     render_openapi,
 )
+from backend.policy import Role
 
 if TYPE_CHECKING:
     pass
@@ -125,7 +126,7 @@ def users() -> None:
 @click.option(
     "--role",
     required=True,
-    type=click.Choice(["reporter", "org_admin", "secretariat", "viewer", "admin"]),
+    type=click.Choice([role.value for role in Role]),
 )
 @click.option(
     "--org", "org_kode", required=True, help="Organisation code, e.g. 657 or sekretariat-midt"

@@ -43,23 +43,14 @@ def report_ledelsesinformation(year: int, fmt: str, output: Path | None, sekreta
     from backend.db.tenancy import scoped
     from backend.errors import DomainError
     from backend.reports import service as reports
-    from backend.reports import writers
 
     try:
         with _unit_of_work() as session:
             ramme_id, scope = _secretariat_scope(session, sekretariat)
             with scoped(session, scope):
-                document, _inputs = reports.draft(session, ramme_id, year)
+                data = reports.edition(session, ramme_id, year, draft=True).content(fmt)
     except DomainError as exc:
         raise _refused(exc) from exc
-    if fmt == "xlsx":
-        data = writers.ledelsesinformation_xlsx(document)
-    elif fmt == "csv":
-        data = writers.ledelsesinformation_csv(document)
-    else:
-        data = json.dumps(
-            writers.ledelsesinformation_json(document), ensure_ascii=False, indent=2
-        ).encode()
     _emit(data, output, binary=fmt == "xlsx")
 
 

@@ -36,6 +36,7 @@ from sqlalchemy.sql import visitors
 
 from backend.context import Principal
 from backend.db.base import TenantOwned, tenant_owned_tables
+from backend.policy import Reach, reach
 
 log = logging.getLogger(__name__)
 
@@ -122,10 +123,6 @@ def reset_scope(token: object) -> None:
     _current.reset(token)  # type: ignore[arg-type]
 
 
-#: Roles that read and write their own organisation only.
-ORGANISATION_ROLES = ("reporter", "org_admin")
-
-
 def secretariat_scope(org_id: int | None, agreement_org_ids: Iterable[int]) -> TenantScope:
     """The secretariat's scope: acting as its own organisation (``org_id``), reading and
     writing every organisation of its rammeaftale (``agreement_org_ids``)."""
@@ -140,9 +137,10 @@ def scope_for(principal: Principal, agreement_org_ids: Iterable[int] = ()) -> Te
     viewer (DASSOS): no raw tenant rows, only published outputs. admin (platform): no
     tenant rows either; it manages users and tokens.
     """
-    if principal.role in ORGANISATION_ROLES:
+    granted = reach(principal)
+    if granted is Reach.OWN_ORGANISATION:
         return TenantScope.single(principal.org_id)
-    if principal.role == "secretariat":
+    if granted is Reach.AGREEMENT:
         return secretariat_scope(principal.org_id, agreement_org_ids)
     return TenantScope(principal.org_id, frozenset(), frozenset())
 

@@ -22,6 +22,7 @@ from backend.config import data_path
 from backend.db.tenancy import acting_as
 from backend.offers.models import Offer, OfferYear
 from backend.organisations import service as organisations
+from backend.policy import Role
 
 REFERENCE = data_path("tenants", "reference", "ledelsesinformation_2017")
 DEMO_NOTE = "Demo: samlede pladser pr. driftsherre fra Ledelsesinformation 2017, tabel E (ikke et enkelt tilbud)."
@@ -41,26 +42,28 @@ DEMO_USERS = (
     DemoUser(
         "sekretariat@rammetal.demo",
         "Sekretariatet (demo)",
-        "secretariat",
+        Role.SECRETARIAT,
         "sekretariat-midt",
         "demo-sekretariat",
     ),
     DemoUser(
-        "dassos@rammetal.demo", "DASSOS-medlem, Viborg (demo)", "viewer", "791", "demo-dassos"
+        "dassos@rammetal.demo", "DASSOS-medlem, Viborg (demo)", Role.VIEWER, "791", "demo-dassos"
     ),
-    DemoUser("herning@rammetal.demo", "Økonomi, Herning (demo)", "reporter", "657", "demo-herning"),
-    DemoUser("aarhus@rammetal.demo", "Økonomi, Aarhus (demo)", "reporter", "751", "demo-aarhus"),
+    DemoUser(
+        "herning@rammetal.demo", "Økonomi, Herning (demo)", Role.REPORTER, "657", "demo-herning"
+    ),
+    DemoUser("aarhus@rammetal.demo", "Økonomi, Aarhus (demo)", Role.REPORTER, "751", "demo-aarhus"),
     DemoUser(
         "region@rammetal.demo",
         "Økonomi, Region Midtjylland (demo)",
-        "reporter",
+        Role.REPORTER,
         "1082",
         "demo-region",
     ),
     DemoUser(
         "admin@rammetal.demo",
         "Platformsadministrator (demo)",
-        "admin",
+        Role.ADMIN,
         "sekretariat-midt",
         "demo-admin",
     ),

@@ -153,7 +153,7 @@ def _approved_upload(
             note=note,
         )
         workflow.submit(session, submission, period=period)
-        workflow.approve(session, submission, period=period, user_id=None, kommentar="Demodata")
+        workflow.approve(session, submission, period=period, actor=None, kommentar="Demodata")
         session.flush()
     return True
 

@@ -1,4 +1,4 @@
-"""Request lifecycle: the request's session, principal and tenant scope, and role checks.
+"""Request lifecycle: the request's session, principal and tenant scope, and permission checks.
 
 One request is one unit of work: the session is opened on first use, the transaction is
 committed after a successful response (status < 400) and rolled back otherwise.
@@ -23,6 +23,7 @@ from backend.fields import safe_file_name
 from backend.http import guard
 from backend.http.converters import BoundedIntConverter
 from backend.http.problems import abort
+from backend.policy import DEFAULT_REFUSAL, Permission, can
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
@@ -61,15 +62,15 @@ def principal() -> Principal:
     return p
 
 
-def require(*roles: str) -> Callable[[F], F]:
-    """Allow a view only to authenticated principals with one of ``roles``."""
+def require(permission: Permission = Permission.READ_CATALOGUE) -> Callable[[F], F]:
+    """Allow a view only to authenticated principals granted ``permission``
+    (:mod:`backend.policy`); every signed-in role reads the catalogue."""
 
     def decorator(view: F) -> F:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            p = principal()
-            if roles and p.role not in roles:
-                abort(403, "ingen_adgang", "Din rolle giver ikke adgang til denne handling.")
+            if not can(principal(), permission):
+                abort(403, "ingen_adgang", DEFAULT_REFUSAL)
             return view(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

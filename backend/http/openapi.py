@@ -18,9 +18,9 @@ from flask_smorest import Api
 from marshmallow import fields
 
 from backend.http.problems import _DEFAULTS
+from backend.tabular.media import XLSX_MEDIA_TYPE as XLSX
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DECIMAL_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
 
 PROBLEM_ERROR: dict[str, Any] = {

@@ -20,11 +20,10 @@ from backend.offers.schemas import (
     OfferSchema,
     OfferUpdateSchema,
 )
+from backend.policy import Permission
 
 blp = Blueprint("offers", __name__, url_prefix="/offers", description="Tilbudsregister (tilbud)")
 
-READERS = ("reporter", "org_admin", "secretariat")
-WRITERS = ("reporter", "org_admin")
 IF_MATCH = {
     "in": "header",
     "name": "If-Match",
@@ -51,7 +50,7 @@ def _expected_version() -> int:
 
 @blp.route("")
 class Offers(MethodView):
-    @require(*READERS)
+    @require(Permission.READ_TENANT_DATA)
     @blp.arguments(OfferQuerySchema(), location="query")
     @blp.response(200, OfferPageSchema)
     def get(self, query):
@@ -60,7 +59,7 @@ class Offers(MethodView):
         # Already JSON-ready (the service's read model); skip a second marshmallow pass.
         return current_app.json.response(page)
 
-    @require(*WRITERS)
+    @require(Permission.REPORT)
     @blp.arguments(OfferCreateSchema)
     @blp.response(201, OfferSchema)
     @blp.alt_response(409, description="Et tilbud med samme navn, målgruppe og tilbudstype findes")
@@ -75,7 +74,7 @@ class Offers(MethodView):
 
 @blp.route("/<uuid:offer_id>")
 class OfferById(MethodView):
-    @require(*READERS)
+    @require(Permission.READ_TENANT_DATA)
     @blp.response(200, OfferSchema)
     @blp.alt_response(404, description="Tilbuddet findes ikke")
     def get(self, offer_id: uuid.UUID):
@@ -83,7 +82,7 @@ class OfferById(MethodView):
         offer = service.get_offer(session(), offer_id)
         return offer, 200, _etag(offer)
 
-    @require(*WRITERS)
+    @require(Permission.REPORT)
     @blp.arguments(OfferUpdateSchema)
     @blp.response(200, OfferSchema)
     @blp.doc(parameters=[IF_MATCH])

@@ -23,6 +23,13 @@ from backend.db.base import Base, UtcDateTime, utcnow
 QUARTERLY_STREAMS = ("belaegning",)  # the kvartal check constraint names it too
 YEARLY_STREAMS = ("regnskab", "takster", "tilbud")
 STREAMS = QUARTERLY_STREAMS + YEARLY_STREAMS
+#: Each data stream's Danish name (a capital first; ``.lower()`` inside a sentence).
+STREAM_LABELS = {
+    "belaegning": "Belægning",
+    "regnskab": "Regnskab",
+    "takster": "Takster",
+    "tilbud": "Tilbudsoversigt",
+}
 STATUSES = ("aaben", "lukket")
 WHOLE_YEAR = 0
 

@@ -17,10 +17,10 @@ from backend.periods.schemas import (
     PeriodSchema,
     PeriodUpdateSchema,
 )
+from backend.policy import Permission
 
 blp = Blueprint("periods", __name__, url_prefix="/periods", description="Indberetningsperioder")
 
-WRITERS = ("secretariat",)
 IF_MATCH = {
     "in": "header",
     "name": "If-Match",
@@ -54,7 +54,7 @@ class Periods(MethodView):
         """The periods of the caller's rammeaftale, filtered by year, stream or status."""
         return service.list_periods(session(), rammeaftale_id=principal().rammeaftale_id, **query)
 
-    @require(*WRITERS)
+    @require(Permission.OPEN_PERIODS)
     @blp.arguments(PeriodCreateSchema)
     @blp.response(201, PeriodSchema)
     @blp.alt_response(409, description="Perioden findes allerede")
@@ -79,7 +79,7 @@ class PeriodById(MethodView):
         )
         return period, 200, _etag(period)
 
-    @require(*WRITERS)
+    @require(Permission.OPEN_PERIODS)
     @blp.arguments(PeriodUpdateSchema)
     @blp.response(200, PeriodSchema)
     @blp.doc(parameters=[IF_MATCH])

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from backend.http import principal, require, session, uploaded_file
 from backend.http.problems import abort
+from backend.policy import Permission
 from backend.reference import schemas, service, sources
 
 blp = Blueprint(
@@ -18,11 +19,9 @@ blp = Blueprint(
     description="Referencedata: befolkning, PL-indeks, strukturindikatorer",
 )
 
-ALL = ("reporter", "org_admin", "secretariat", "viewer", "admin")
 #: Reference data is platform-wide (every rammeaftale reads the same population, PL index
-#: and indicators), so only the platform admin writes it (issue 13, item 19); the
-#: operator's CLI (``rammetal load-…``) is the other way in.
-WRITERS = ("admin",)
+#: and indicators), so only the platform admin writes it (Permission.WRITE_REFERENCE, issue
+#: 13, item 19); the operator's CLI (``rammetal load-…``) is the other way in.
 FILE_BODY = {
     "content": {
         "multipart/form-data": {
@@ -38,7 +37,7 @@ FILE_BODY = {
 
 @blp.route("/population")
 class Population(MethodView):
-    @require(*ALL)
+    @require(Permission.READ_CATALOGUE)
     @blp.arguments(schemas.PopulationQuery, location="query")
     @blp.response(200, schemas.PopulationSchema(many=True))
     def get(self, query):
@@ -47,7 +46,7 @@ class Population(MethodView):
             session(), years=query.get("aar"), areas=query.get("omraade")
         )
 
-    @require(*WRITERS)
+    @require(Permission.WRITE_REFERENCE)
     @blp.arguments(schemas.PopulationImportArgs, location="query")
     @blp.doc(requestBody=FILE_BODY)
     @blp.response(201, schemas.ImportSchema)
@@ -70,7 +69,7 @@ class Population(MethodView):
 
 @blp.route("/population/statbank")
 class PopulationFromStatbank(MethodView):
-    @require(*WRITERS)
+    @require(Permission.WRITE_REFERENCE)
     @blp.arguments(schemas.StatbankArgs)
     @blp.response(201, schemas.ImportSchema)
     @blp.alt_response(503, description="Statistikbanken kan ikke nås")
@@ -91,14 +90,14 @@ class PopulationFromStatbank(MethodView):
 
 @blp.route("/pl-index")
 class PlIndex(MethodView):
-    @require(*ALL)
+    @require(Permission.READ_CATALOGUE)
     @blp.response(200, schemas.PlIndexSchema(many=True))
     def get(self):
         """The current PL index (KL's pris- og lønskøn) per year."""
         s = session()
         return [{"aar": a, "indeks": v} for a, v in service.current_pl_index(s).items()]
 
-    @require(*WRITERS)
+    @require(Permission.WRITE_REFERENCE)
     @blp.arguments(schemas.SourceArgs, location="query")
     @blp.doc(requestBody=FILE_BODY)
     @blp.response(201, schemas.ImportSchema)
@@ -119,7 +118,7 @@ class PlIndex(MethodView):
 
 @blp.route("/indicators")
 class Indicators(MethodView):
-    @require(*ALL)
+    @require(Permission.READ_CATALOGUE)
     @blp.arguments(schemas.IndicatorQuery, location="query")
     @blp.response(200, schemas.IndicatorValueSchema(many=True))
     def get(self, query):
@@ -128,7 +127,7 @@ class Indicators(MethodView):
             session(), years=query.get("aar"), indicators=query.get("indikator")
         )
 
-    @require(*WRITERS)
+    @require(Permission.WRITE_REFERENCE)
     @blp.arguments(schemas.SourceArgs, location="query")
     @blp.doc(
         requestBody={
@@ -166,7 +165,7 @@ class Indicators(MethodView):
 
 @blp.route("/indicators/definitions")
 class IndicatorDefinitions(MethodView):
-    @require(*ALL)
+    @require(Permission.READ_CATALOGUE)
     @blp.response(200, schemas.IndicatorDefinitionSchema(many=True))
     def get(self):
         """Definition, unit and source of each indicator."""

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
 from backend.context import current_principal
-from backend.errors import Forbidden, Invalid
+from backend.errors import Invalid
 from backend.organisations.models import Organisation, OrganisationAlias
+from backend.policy import Permission, require_permission
 from backend.reference import sources
 from backend.reference.models import (
     IndicatorDefinition,
@@ -59,19 +60,14 @@ def _refuse(errors: Sequence[sources.SourceError], what: str) -> Invalid:
 #: (migration 0007): reference data is platform-wide, written by the platform admin or the
 #: operator (CLI, demo) only.
 WRITER_SETTING = "app.reference_writer"
-WRITER_ROLES = frozenset({"admin"})
 
 
 def _begin_reference_write(session: Session) -> None:
     """Refuse a reference write by anyone but the platform admin (or the operator: no
     principal), and open the database's write policy for this transaction."""
-    principal = current_principal()
-    if principal is not None and principal.role not in WRITER_ROLES:
-        raise Forbidden(
-            "Referencedata er fælles for alle rammeaftaler og indlæses kun af "
-            "platformens administrator.",
-            code="kun_platformsadministrator",
-        )
+    require_permission(
+        current_principal(), Permission.WRITE_REFERENCE, code="kun_platformsadministrator"
+    )
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.text("SELECT set_config(:name, 'on', true)"), {"name": WRITER_SETTING})
 

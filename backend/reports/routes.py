@@ -10,29 +10,16 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backend.http import principal, require, session
+from backend.policy import Permission
 from backend.reports import schemas, service
-from backend.reports.writers import (
-    CSV_MEDIA_TYPE,
-    XLSX_MEDIA_TYPE,
-    ledelsesinformation_csv,
-    ledelsesinformation_json,
-    ledelsesinformation_xlsx,
-    suggested_filename,
-)
 from benchmark.noegletal import REGISTRY
 
 blp = Blueprint("reports", __name__, url_prefix="", description="Ledelsesinformation og nøgletal")
 
-ALL = ("reporter", "org_admin", "secretariat", "viewer", "admin")
-READERS = ("reporter", "org_admin", "secretariat", "viewer")
-
 
 def _wants_draft(args: dict) -> bool:
-    return (
-        principal().role == "secretariat"
-        and args.get("status", "kladde") == "kladde"
-        and not args.get("version")
-    )
+    """The query asks for the draft (the default for a reader who may read drafts)."""
+    return args.get("status", "kladde") == "kladde" and not args.get("version")
 
 
 def _file(data: bytes, media_type: str, filename: str) -> Response:
@@ -49,46 +36,28 @@ def _json(document: dict) -> Response:
 
 @blp.route("/reports/ledelsesinformation/<int:year>")
 class Ledelsesinformation(MethodView):
-    @require(*READERS)
+    @require(Permission.READ_PUBLISHED)
     @blp.arguments(schemas.ReportQuery, location="query")
     @blp.response(200, description="Tables A–E as JSON, XLSX (one sheet per table) or CSV")
     @blp.alt_response(404, description="Ikke offentliggjort (or no approved data)")
     def get(self, args, year: int):
         """The ledelsesinformation for a year (against the year before)."""
-        p, fmt = principal(), args["format"]
-        if _wants_draft(args):
-            report, _inputs = service.draft(session(), p.rammeaftale_id, year)
-            if fmt == "xlsx":
-                return _file(
-                    ledelsesinformation_xlsx(report),
-                    XLSX_MEDIA_TYPE,
-                    suggested_filename(report, "xlsx"),
-                )
-            if fmt == "csv":
-                return _file(
-                    ledelsesinformation_csv(report),
-                    CSV_MEDIA_TYPE,
-                    suggested_filename(report, "csv"),
-                )
-            return _json(ledelsesinformation_json(report))
-        snap = service.snapshot(session(), p.rammeaftale_id, year, args.get("version"))
-        name = f"ledelsesinformation_{year}_v{snap.version}"
-        if fmt == "xlsx":
-            return _file(snap.xlsx, XLSX_MEDIA_TYPE, f"{name}.xlsx")
-        if fmt == "csv":
-            return _file(snap.csv, CSV_MEDIA_TYPE, f"{name}.csv")
-        return _json(
-            {
-                **snap.document,
-                "version": snap.version,
-                "offentliggjort": snap.published_at.isoformat(),
-            }
+        fmt = args["format"]
+        found = service.edition_for(
+            session(),
+            principal(),
+            year,
+            version=args.get("version"),
+            want_draft=_wants_draft(args),
         )
+        if fmt == "json":
+            return _json(found.json())
+        return _file(found.content(fmt), service.EDITION_FORMATS[fmt], found.file_name(fmt))
 
 
 @blp.route("/reports/ledelsesinformation/<int:year>/publish")
 class Publish(MethodView):
-    @require("secretariat")
+    @require(Permission.PUBLISH_EDITION)
     @blp.response(201, schemas.SnapshotSchema)
     def post(self, year: int):
         """Publish the current draft as an immutable snapshot (the next version)."""
@@ -104,7 +73,7 @@ class Publish(MethodView):
 
 @blp.route("/reports/ledelsesinformation/<int:year>/snapshots")
 class Snapshots(MethodView):
-    @require(*READERS)
+    @require(Permission.READ_PUBLISHED)
     @blp.response(200, schemas.SnapshotSchema(many=True))
     def get(self, year: int):
         """Every published version of a year, each with its date; none is ever changed."""
@@ -113,7 +82,7 @@ class Snapshots(MethodView):
 
 @blp.route("/noegletal")
 class Noegletal(MethodView):
-    @require(*READERS)
+    @require(Permission.READ_PUBLISHED)
     @blp.arguments(schemas.NoegletalQuery, location="query")
     @blp.response(
         200,
@@ -121,12 +90,9 @@ class Noegletal(MethodView):
     )
     def get(self, args):
         """Population-adjusted nøgletal for a year, filtered by nøgletal and målgruppe."""
-        p = principal()
-        if _wants_draft(args):
-            inputs = service.draft_inputs(session(), p.rammeaftale_id, args["aar"])
-            document = service.key_figures_document(session(), inputs, p.rammeaftale_id)
-        else:
-            document = service.snapshot(session(), p.rammeaftale_id, args["aar"]).noegletal
+        document = service.noegletal_for(
+            session(), principal(), args["aar"], want_draft=_wants_draft(args)
+        )
         return _json(
             service.filter_noegletal(
                 document, noegletal=args.get("noegletal"), maalgruppe=args.get("maalgruppe")
@@ -136,7 +102,7 @@ class Noegletal(MethodView):
 
 @blp.route("/noegletal/definitioner")
 class NoegletalDefinitions(MethodView):
-    @require(*ALL)
+    @require(Permission.READ_CATALOGUE)
     @blp.response(200, schemas.NoegletalDefinitionSchema(many=True))
     def get(self):
         """The registry: formula, numerator, denominator, unit, age band, averaging rule,

@@ -4,6 +4,7 @@ published as immutable snapshots that every principal of the agreement may read.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -14,8 +15,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
+from backend.context import Principal
 from backend.db.base import utcnow
 from backend.errors import Invalid, NotFound
+from backend.policy import Permission, can
 from backend.reference import structural
 from backend.reports.document import LedelsesinformationReport
 from backend.reports.inputs import ReportInputs, load_inputs
@@ -24,7 +27,9 @@ from backend.reports.writers import (
     ledelsesinformation_csv,
     ledelsesinformation_json,
     ledelsesinformation_xlsx,
+    suggested_filename,
 )
+from backend.tabular.media import MEDIA_TYPES
 from benchmark.accounts import over_underskud_table, takstudvikling_table, tillaeg_table
 from benchmark.averages import unweighted_average, weighted_average
 from benchmark.noegletal import REGISTRY
@@ -432,3 +437,105 @@ def latest_published(
     for aar, id_, version, sha, at in rows:
         latest.setdefault(aar, (aar, id_, version, sha, at))
     return list(latest.values())
+
+
+#: The formats an edition is offered in, with their media types.
+EDITION_FORMATS = MEDIA_TYPES
+
+
+@dataclasses.dataclass(frozen=True)
+class Edition:
+    """One edition of a year's ledelsesinformation as its reader may see it: the live draft
+    (kladde, :attr:`report` set) or a published version (:attr:`snapshot` set). The API,
+    the pages and the CLI all read an edition through :func:`edition` and name and serve its
+    files through :meth:`content` and :meth:`file_name`."""
+
+    year: int
+    report: LedelsesinformationReport | None = None
+    snapshot: ReportSnapshot | None = None
+
+    @property
+    def draft(self) -> bool:
+        return self.snapshot is None
+
+    @property
+    def version(self) -> int | None:
+        return self.snapshot.version if self.snapshot is not None else None
+
+    @property
+    def document(self) -> dict[str, Any]:
+        """Tables A–E as the JSON document (a published version: as frozen)."""
+        if self.snapshot is not None:
+            return self.snapshot.document
+        assert self.report is not None
+        return ledelsesinformation_json(self.report)
+
+    def json(self) -> dict[str, Any]:
+        """What ``format=json`` returns: the document, with a published version's number and
+        date."""
+        if self.snapshot is None:
+            return self.document
+        return {
+            **self.snapshot.document,
+            "version": self.snapshot.version,
+            "offentliggjort": self.snapshot.published_at.isoformat(),
+        }
+
+    def file_name(self, fmt: str) -> str:
+        """``ledelsesinformation_2017_kladde.xlsx`` or ``ledelsesinformation_2017_v2.csv``."""
+        if self.snapshot is None:
+            assert self.report is not None
+            return suggested_filename(self.report, fmt)
+        return f"ledelsesinformation_{self.year}_v{self.snapshot.version}.{fmt}"
+
+    def content(self, fmt: str) -> bytes:
+        """The edition as ``fmt`` (json, xlsx or csv): a published version's stored files."""
+        if fmt not in EDITION_FORMATS:
+            raise NotFound("Ledelsesinformationen findes kun som JSON, XLSX og CSV.")
+        if fmt == "json":
+            return json.dumps(self.json(), ensure_ascii=False, indent=2).encode()
+        if self.snapshot is not None:
+            return self.snapshot.xlsx if fmt == "xlsx" else self.snapshot.csv
+        assert self.report is not None
+        writer = ledelsesinformation_xlsx if fmt == "xlsx" else ledelsesinformation_csv
+        return writer(self.report)
+
+
+def edition(
+    session: Session,
+    rammeaftale_id: int,
+    year: int,
+    *,
+    draft: bool,
+    version: int | None = None,
+) -> Edition:
+    """The live draft of ``year`` when ``draft`` (and no ``version`` is asked for), else the
+    published ``version`` (default: the latest); 404 when there is none."""
+    if draft and version is None:
+        return Edition(year, report=build_report(draft_inputs(session, rammeaftale_id, year)))
+    return Edition(year, snapshot=snapshot(session, rammeaftale_id, year, version))
+
+
+def edition_for(
+    session: Session,
+    principal: Principal,
+    year: int,
+    *,
+    version: int | None = None,
+    want_draft: bool = True,
+) -> Edition:
+    """The edition ``principal`` reads: the draft for one who may read drafts (unless a
+    published version is asked for), else the published edition."""
+    may = can(principal, Permission.READ_DRAFTS) and want_draft
+    return edition(session, principal.rammeaftale_id, year, draft=may, version=version)
+
+
+def noegletal_for(
+    session: Session, principal: Principal, year: int, *, want_draft: bool = True
+) -> dict[str, Any]:
+    """The nøgletal document ``principal`` reads: computed from the approved data for one
+    who may read drafts, else the latest published edition's."""
+    if can(principal, Permission.READ_DRAFTS) and want_draft:
+        inputs = draft_inputs(session, principal.rammeaftale_id, year)
+        return key_figures_document(session, inputs, principal.rammeaftale_id)
+    return snapshot(session, principal.rammeaftale_id, year).noegletal

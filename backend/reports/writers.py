@@ -47,8 +47,6 @@ from backend.reports.document import (
 from backend.tabular import danish_number_text, neutralise_cell, set_text_cell
 from benchmark.presentation import NO_VALUE
 
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 FRONT_SHEET = "Om tabellerne"
 CSV_COLUMNS = (
     "Tabel",

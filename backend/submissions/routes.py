@@ -15,7 +15,6 @@ from flask import request, send_file
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from backend.errors import DomainError
 from backend.fields import safe_file_name
 from backend.http import (
     begin_writing,
@@ -27,11 +26,10 @@ from backend.http import (
     uploaded_file,
 )
 from backend.http.problems import abort
-from backend.organisations import service as organisations
-from backend.organisations.models import Organisation
 from backend.periods import service as periods
 from backend.periods.models import STREAMS, ReportingPeriod
 from backend.periods.schemas import PeriodStatusSchema
+from backend.policy import Permission
 from backend.submissions import service, workflow
 from backend.submissions.models import Submission
 from backend.submissions.schemas import (
@@ -45,27 +43,13 @@ from backend.submissions.schemas import (
     SubmissionSchema,
     TemplateQuerySchema,
 )
+from backend.tabular.media import MEDIA_TYPES
 
 blp = Blueprint(
     "submissions", __name__, description="Indberetninger: skabeloner, upload og godkendelse"
 )
 
-UPLOADERS = ("reporter", "org_admin")
-READERS = ("reporter", "org_admin", "secretariat")
-DECIDERS = ("secretariat",)
-#: Losers of a race for the next version; their file is recorded in the audit log.
-RACE_CODES = ("samtidig_indberetning", "foraeldet_version")
-MIMETYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-    "json": "application/json",
-}
-STREAM_LABELS = {
-    "belaegning": "belægning",
-    "regnskab": "regnskab",
-    "takster": "takster",
-    "tilbud": "tilbudsoversigt",
-}
+MIMETYPES = MEDIA_TYPES
 IF_MATCH = {
     "in": "header",
     "name": "If-Match",
@@ -102,20 +86,6 @@ def _period(period_id: int, stream: str) -> ReportingPeriod:
     )
 
 
-def _template_org(kode: str | None) -> Organisation:
-    p = principal()
-    if kode is None or kode == p.org_kode:
-        if p.role == "secretariat":
-            abort(422, "organisation_mangler", "Angiv organisationen, skabelonen skal laves til.")
-        return session().get(Organisation, p.org_id)  # type: ignore[return-value]
-    if p.role != "secretariat":
-        abort(403, "ingen_adgang", "Du kan kun hente skabeloner til din egen organisation.")
-    org = organisations.get_by_code(session(), kode)
-    if org is None or org.rammeaftale_id != p.rammeaftale_id:
-        abort(404, "organisation_findes_ikke", "Organisationen findes ikke.")
-    return org
-
-
 def _expected_latest() -> int | None:
     raw = request.headers.get("If-Match")
     if not raw:
@@ -129,7 +99,7 @@ def _expected_latest() -> int | None:
 
 @blp.route("/periods/<int:period_id>/status")
 class PeriodStatus(MethodView):
-    @require("reporter", "org_admin", "secretariat")
+    @require(Permission.READ_TENANT_DATA)
     @blp.response(200, PeriodStatusSchema)
     @blp.alt_response(404, description="Perioden findes ikke")
     def get(self, period_id: int):
@@ -143,28 +113,33 @@ class PeriodStatus(MethodView):
 
 @blp.route("/periods/<int:period_id>/templates/<string:stream>")
 class Template(MethodView):
-    @require(*READERS)
+    @require(Permission.READ_TENANT_DATA)
     @blp.arguments(TemplateQuerySchema, location="query")
     @blp.response(200, description="XLSX or CSV template, pre-filled with the offers")
     @blp.doc(responses={"200": FILE_RESPONSE})
     @blp.alt_response(404, description="Perioden eller datastrømmen findes ikke")
     def get(self, query, period_id: int, stream: str):
         """Download the template for a period and stream (secretariat: ?organisation=<kode>)."""
-        period = _period(period_id, stream)
-        org = _template_org(query.get("organisation"))
-        fmt = query["format"]
-        data = service.template(session(), org=org, period=period, stream=stream, fmt=fmt)
-        quarter = f" K{period.kvartal}" if period.kvartal else ""
-        name = f"Skabelon {STREAM_LABELS[stream]} {period.aar}{quarter} - {org.navn}.{fmt}"
+        found = service.template_download(
+            session(),
+            principal(),
+            period=_period(period_id, stream),
+            stream=stream,
+            fmt=query["format"],
+            organisation=query.get("organisation"),
+        )
         return send_file(
-            io.BytesIO(data), mimetype=MIMETYPES[fmt], as_attachment=True, download_name=name
+            io.BytesIO(found.data),
+            mimetype=found.media_type,
+            as_attachment=True,
+            download_name=found.file_name,
         )
 
 
 @blp.route("/periods/<int:period_id>/submissions/<string:stream>")
 class Upload(MethodView):
     @reads_first
-    @require(*UPLOADERS)
+    @require(Permission.REPORT)
     @blp.response(201, SubmissionSchema)
     @blp.doc(requestBody=UPLOAD_BODY, parameters=[IF_MATCH])
     @blp.alt_response(
@@ -179,45 +154,26 @@ class Upload(MethodView):
     )
     def post(self, period_id: int, stream: str):
         """Upload XLSX, CSV or JSON (multipart field `fil`, or the raw body): a new draft version."""
-        p = principal()
-        period = _period(period_id, stream)
-        org = session().get_one(Organisation, p.org_id)
         data, filename = uploaded_file("fil")
-        filename = filename or f"{stream}-upload"
-        try:
-            # Parse and validate without SQLite's write lock; then store holding it.
-            valid = service.validate(
-                session(),
-                org=org,
-                period=period,
-                stream=stream,
-                filename=filename,
-                data=data,
-                expected_latest_version=_expected_latest(),
-                max_bytes=request.max_content_length or len(data),
-            )
-            begin_writing()
-            submission = service.store(session(), valid, user_id=p.user_id)
-        except DomainError as exc:
-            if exc.code in RACE_CODES:
-                session().rollback()  # release the failed transaction (and SQLite's lock) first
-                service.record_rejected_upload(
-                    database(),
-                    org_id=p.org_id,
-                    period_id=period_id,
-                    stream=stream,
-                    filename=filename,
-                    data=data,
-                    reason=exc,
-                )
-            raise
+        submission = service.upload_as(
+            session(),
+            principal(),
+            period=_period(period_id, stream),
+            stream=stream,
+            filename=filename,
+            data=data,
+            expected_latest_version=_expected_latest(),
+            max_bytes=request.max_content_length or len(data),
+            begin_writing=begin_writing,
+            database=database(),
+        )
         location = f"{request.host_url.rstrip('/')}/api/v1/submissions/{submission.id}"
         return submission, 201, {"Location": location, "ETag": f'"{submission.version}"'}
 
 
 @blp.route("/submissions")
 class Submissions(MethodView):
-    @require(*READERS)
+    @require(Permission.READ_TENANT_DATA)
     @blp.arguments(SubmissionQuerySchema, location="query")
     @blp.response(200, SubmissionPageSchema)
     def get(self, query):
@@ -231,7 +187,7 @@ def _submission(submission_id: uuid.UUID) -> Submission:
 
 @blp.route("/submissions/<uuid:submission_id>")
 class SubmissionById(MethodView):
-    @require(*READERS)
+    @require(Permission.READ_TENANT_DATA)
     @blp.response(200, SubmissionSchema)
     @blp.alt_response(404, description="Indberetningen findes ikke")
     def get(self, submission_id: uuid.UUID):
@@ -241,7 +197,7 @@ class SubmissionById(MethodView):
 
 @blp.route("/submissions/<uuid:submission_id>/lines")
 class SubmissionLines(MethodView):
-    @require(*READERS)
+    @require(Permission.READ_TENANT_DATA)
     @blp.arguments(LineQuerySchema, location="query")
     @blp.response(200, LinePageSchema)
     @blp.alt_response(404, description="Indberetningen findes ikke")
@@ -261,7 +217,7 @@ class SubmissionLines(MethodView):
 
 @blp.route("/submissions/<uuid:submission_id>/file")
 class SubmissionFileDownload(MethodView):
-    @require(*READERS)
+    @require(Permission.READ_TENANT_DATA)
     @blp.response(200, description="The original file, byte for byte")
     @blp.doc(responses={"200": FILE_RESPONSE})
     @blp.alt_response(404, description="Indberetningen findes ikke")
@@ -288,7 +244,7 @@ def _period_of(submission: Submission) -> ReportingPeriod:
 
 @blp.route("/submissions/<uuid:submission_id>/submit")
 class Submit(MethodView):
-    @require(*UPLOADERS)
+    @require(Permission.REPORT)
     @blp.response(200, SubmissionSchema)
     @blp.alt_response(404, description="Indberetningen findes ikke")
     @blp.alt_response(
@@ -297,12 +253,14 @@ class Submit(MethodView):
     def post(self, submission_id: uuid.UUID):
         """Send the latest draft to the secretariat. Audited."""
         submission = _submission(submission_id)
-        return workflow.submit(session(), submission, period=_period_of(submission))
+        return workflow.submit(
+            session(), submission, period=_period_of(submission), actor=principal()
+        )
 
 
 @blp.route("/submissions/<uuid:submission_id>/approve")
 class Approve(MethodView):
-    @require(*DECIDERS)
+    @require(Permission.DECIDE)
     @blp.arguments(DecisionSchema)
     @blp.response(200, SubmissionSchema)
     @blp.alt_response(404, description="Indberetningen findes ikke")
@@ -314,14 +272,14 @@ class Approve(MethodView):
             session(),
             submission,
             period=_period_of(submission),
-            user_id=principal().user_id,
+            actor=principal(),
             kommentar=data.get("kommentar"),
         )
 
 
 @blp.route("/submissions/<uuid:submission_id>/reject")
 class Reject(MethodView):
-    @require(*DECIDERS)
+    @require(Permission.DECIDE)
     @blp.arguments(RejectSchema)
     @blp.response(200, SubmissionSchema)
     @blp.alt_response(404, description="Indberetningen findes ikke")
@@ -330,5 +288,5 @@ class Reject(MethodView):
         """Reject a submitted version with a comment (kommentar is required). Audited."""
         submission = _submission(submission_id)
         return workflow.reject(
-            session(), submission, user_id=principal().user_id, kommentar=data["kommentar"]
+            session(), submission, actor=principal(), kommentar=data["kommentar"]
         )

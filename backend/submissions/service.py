@@ -22,15 +22,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
+from backend.context import Principal
 from backend.db.base import new_id
 from backend.db.session import Database
 from backend.db.tenancy import acting_as, elevated
-from backend.errors import Conflict, DomainError, Invalid, NotFound, PreconditionFailed
+from backend.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, PreconditionFailed
 from backend.offers.models import Offer, OfferYear
 from backend.organisations import service as organisations
 from backend.organisations.aliases import buyer_aliases
 from backend.organisations.models import Organisation, OrganisationAlias
-from backend.periods.models import ReportingPeriod
+from backend.periods.models import STREAM_LABELS, ReportingPeriod
+from backend.policy import Permission, can, require_permission
 from backend.submissions import history
 from backend.submissions.intake import (
     Code,
@@ -43,6 +45,7 @@ from backend.submissions.intake import (
     parse_upload,
 )
 from backend.submissions.models import LINE_MODELS, Submission, SubmissionFile, TakstLine
+from backend.tabular.media import TABLE_FORMATS
 
 ENTITY = "submission"
 #: Acute and short-stay offers: a tariff calculated with 90-95 % belægning is normal there.
@@ -479,6 +482,65 @@ def upload(
     return store(session, valid, user_id=user_id, note=note)
 
 
+#: Codes of an upload that lost a race for the next version; its file is audited.
+RACE_CODES = frozenset({"samtidig_indberetning", "foraeldet_version"})
+
+
+def upload_as(
+    session: Session,
+    principal: Principal,
+    *,
+    period: ReportingPeriod,
+    stream: str,
+    filename: str | None,
+    data: bytes,
+    max_bytes: int,
+    expected_latest_version: int | None = None,
+    begin_writing: Callable[[], None] = lambda: None,
+    database: Database | None = None,
+) -> Submission:
+    """The upload as the API and the page run it, for ``principal``'s own organisation.
+
+    The file is parsed and checked first (on SQLite without the write lock), then
+    ``begin_writing`` takes the lock and the version is stored; ``expected_latest_version``
+    (If-Match, or the version the page showed) refuses a stale upload. An upload that loses
+    a race is recorded in the audit log (in its own transaction on ``database``) before the
+    refusal is raised, so both files of a race are accounted for.
+    """
+    require_permission(principal, Permission.REPORT)
+    org = session.get_one(Organisation, principal.org_id)
+    filename = filename or f"{stream}-upload"
+    # Read before the rollback below: an expired attribute would open a new transaction
+    # (on SQLite holding the write lock) and block the audit entry's own transaction.
+    period_id = period.id
+    try:
+        valid = validate(
+            session,
+            org=org,
+            period=period,
+            stream=stream,
+            filename=filename,
+            data=data,
+            expected_latest_version=expected_latest_version,
+            max_bytes=max_bytes,
+        )
+        begin_writing()
+        return store(session, valid, user_id=principal.user_id)
+    except DomainError as exc:
+        if exc.code in RACE_CODES and database is not None:
+            session.rollback()  # release the failed transaction (and SQLite's lock) first
+            record_rejected_upload(
+                database,
+                org_id=principal.org_id,
+                period_id=period_id,
+                stream=stream,
+                filename=filename,
+                data=data,
+                reason=exc,
+            )
+        raise
+
+
 def _insert_version(session: Session, submission: Submission) -> None:
     """Insert the submission row in a savepoint: when a concurrent upload took the version,
     the UNIQUE constraint fails only the savepoint and the caller gets a clean 409."""
@@ -612,3 +674,55 @@ def template(
     if fmt == "csv":
         return build_csv_template(stream, context)
     return build_xlsx_template(stream, context)
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file as every shell serves it: its bytes, media type and suggested name."""
+
+    data: bytes
+    media_type: str
+    file_name: str
+
+
+def template_organisation(session: Session, principal: Principal, kode: str | None) -> Organisation:
+    """The organisation a template is made for: one's own; any organisation of the agreement
+    (``kode``, required) for one who acts for the agreement."""
+    for_agreement = can(principal, Permission.ACT_FOR_AGREEMENT)
+    if kode is None or kode == principal.org_kode:
+        if for_agreement:
+            raise Invalid(
+                "Angiv organisationen, skabelonen skal laves til.", code="organisation_mangler"
+            )
+        return session.get_one(Organisation, principal.org_id)
+    if not for_agreement:
+        raise Forbidden("Du kan kun hente skabeloner til din egen organisation.")
+    org = organisations.get_by_code(session, kode)
+    if org is None or org.rammeaftale_id != principal.rammeaftale_id:
+        raise NotFound("Organisationen findes ikke.", code="organisation_findes_ikke")
+    return org
+
+
+def template_file_name(org: Organisation, period: ReportingPeriod, stream: str, fmt: str) -> str:
+    """``Skabelon belægning 2017 K1 - Herning Kommune.xlsx``."""
+    quarter = f" K{period.kvartal}" if period.kvartal else ""
+    label = STREAM_LABELS[stream].lower()
+    return f"Skabelon {label} {period.aar}{quarter} - {org.navn}.{fmt}"
+
+
+def template_download(
+    session: Session,
+    principal: Principal,
+    *,
+    period: ReportingPeriod,
+    stream: str,
+    fmt: str,
+    organisation: str | None = None,
+) -> Download:
+    """The template a principal downloads (API, page and CLI alike): for its own
+    organisation, or for ``organisation`` (a kode) when it acts for the agreement."""
+    if fmt not in TABLE_FORMATS:
+        raise NotFound("Skabelonen findes kun som XLSX og CSV.")
+    org = template_organisation(session, principal, organisation)
+    data = template(session, org=org, period=period, stream=stream, fmt=fmt)
+    return Download(data, TABLE_FORMATS[fmt], template_file_name(org, period, stream, fmt))

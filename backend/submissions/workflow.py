@@ -1,7 +1,8 @@
 """The submission workflow: draft → submitted → approved or rejected.
 
-The organisation submits (reporter, org_admin); the secretariat approves or rejects with a
-comment. Steps act on the latest version of an organisation × period × stream only: an
+The organisation submits (``Permission.REPORT``); the secretariat approves or rejects with
+a comment (``Permission.DECIDE``); each step checks its permission itself, whichever shell
+calls. Steps act on the latest version of an organisation × period × stream only: an
 older version is history. A correction after approval is a new version (a new draft);
 the approved version keeps its status, and "the" approved data of an organisation ×
 period × stream is its highest approved version. Every step is one audit entry.
@@ -24,12 +25,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
+from backend.context import Principal
 from backend.db.base import utcnow
 from backend.db.tenancy import require_scope
 from backend.errors import Conflict, Invalid
 from backend.offers.models import Offer, OfferYear
 from backend.organisations.models import Organisation
 from backend.periods.models import ReportingPeriod
+from backend.policy import Permission, require_permission
 from backend.submissions.models import Submission, TilbudLine
 from backend.submissions.service import ENTITY, check_open, latest_version
 
@@ -66,6 +69,10 @@ def _require(session: Session, submission: Submission, status: str, step: str) -
         )
 
 
+def _user_id(actor: Principal | None) -> int | None:
+    return actor.user_id if actor is not None else None
+
+
 def _record(session: Session, submission: Submission, action: str, before: dict[str, Any]) -> None:
     audit.record(
         session,
@@ -78,8 +85,16 @@ def _record(session: Session, submission: Submission, action: str, before: dict[
     )
 
 
-def submit(session: Session, submission: Submission, *, period: ReportingPeriod) -> Submission:
-    """The organisation sends its latest draft to the secretariat (the period must be open)."""
+def submit(
+    session: Session,
+    submission: Submission,
+    *,
+    period: ReportingPeriod,
+    actor: Principal | None = None,
+) -> Submission:
+    """The organisation sends its latest draft to the secretariat (the period must be open).
+    ``actor`` must be allowed to report (``None``: the operator's CLI or the demo loader)."""
+    require_permission(actor, Permission.REPORT)
     _require(session, submission, "draft", "indsendes")
     check_open(period, submission.stream)
     before = _state(submission)
@@ -93,14 +108,17 @@ def approve(
     submission: Submission,
     *,
     period: ReportingPeriod,
-    user_id: int | None,
+    actor: Principal | None,
     kommentar: str | None = None,
 ) -> Submission:
-    """The secretariat approves a submitted version; a registry upload is applied to the offers."""
+    """The secretariat approves a submitted version; a registry upload is applied to the offers.
+    ``actor`` must hold :attr:`Permission.DECIDE` (``None``: the operator or the demo loader),
+    whichever shell calls: a reporter never approves, not even through a service call."""
+    require_permission(actor, Permission.DECIDE)
     _require(session, submission, "submitted", "godkendes")
     before = _state(submission)
     submission.status = "approved"
-    submission.decided_by, submission.decided_at = user_id, utcnow()
+    submission.decided_by, submission.decided_at = _user_id(actor), utcnow()
     submission.decision_comment = kommentar
     if submission.stream == "tilbud":
         _apply_registry(session, submission, period.aar)
@@ -109,10 +127,11 @@ def approve(
 
 
 def reject(
-    session: Session, submission: Submission, *, user_id: int | None, kommentar: str
+    session: Session, submission: Submission, *, actor: Principal | None, kommentar: str
 ) -> Submission:
     """The secretariat rejects a submitted version with a comment; the organisation corrects
-    it by uploading a new version."""
+    it by uploading a new version. ``actor`` must hold :attr:`Permission.DECIDE`."""
+    require_permission(actor, Permission.DECIDE)
     if not kommentar.strip():
         raise Invalid(
             "Skriv en begrundelse for afvisningen.",
@@ -121,7 +140,7 @@ def reject(
     _require(session, submission, "submitted", "afvises")
     before = _state(submission)
     submission.status = "rejected"
-    submission.decided_by, submission.decided_at = user_id, utcnow()
+    submission.decided_by, submission.decided_at = _user_id(actor), utcnow()
     submission.decision_comment = kommentar
     _record(session, submission, "reject", before)
     return submission

@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 
 from backend.errors import NotFound
 from backend.http import principal, require, session
+from backend.policy import Permission
 from backend.udgiftsbehov import document, schemas, service
 
 blp = Blueprint(
@@ -20,27 +21,18 @@ blp = Blueprint(
     description="Forventet udgiftsbehov: modelkørsler, resultater pr. kommune og indikatorer",
 )
 
-ALL = ("reporter", "org_admin", "secretariat", "viewer", "admin")
-READERS = ("reporter", "org_admin", "secretariat", "viewer")
-
-
-def _drafts() -> bool:
-    return principal().role == "secretariat"
-
 
 @blp.route("")
 class Runs(MethodView):
-    @require(*READERS)
+    @require(Permission.READ_PUBLISHED)
     @blp.arguments(schemas.RunListQuery, location="query")
     @blp.response(200, schemas.RunSummarySchema(many=True))
     def get(self, args):
         """Model runs of the agreement (reporters and viewers: published runs only)."""
-        runs = service.list_runs(
-            session(), principal().rammeaftale_id, drafts=_drafts(), status=args.get("status")
-        )
+        runs = service.readable_runs(session(), principal(), status=args.get("status"))
         return [document.summary(r) for r in runs]
 
-    @require("secretariat")
+    @require(Permission.RUN_MODELS)
     @blp.arguments(schemas.RunArgs)
     @blp.response(201, schemas.RunSchema)
     @blp.alt_response(
@@ -76,7 +68,7 @@ class Runs(MethodView):
 
 @blp.route("/indikatorer")
 class Indicators(MethodView):
-    @require(*ALL)
+    @require(Permission.READ_CATALOGUE)
     @blp.response(200, schemas.IndicatorSchema(many=True))
     def get(self):
         """Structural indicators (uploaded and derived from population) and the years in
@@ -86,19 +78,17 @@ class Indicators(MethodView):
 
 @blp.route("/<int:run_id>")
 class RunById(MethodView):
-    @require(*READERS)
+    @require(Permission.READ_PUBLISHED)
     @blp.response(200, schemas.RunSchema)
     @blp.alt_response(404, description="No such run, or a draft (only the secretariat sees drafts)")
     def get(self, run_id: int):
         """A run: fit statistics, warnings, caveat, coefficients, every municipality, inputs."""
-        return document.full(
-            service.get_run(session(), principal().rammeaftale_id, run_id, drafts=_drafts())
-        )
+        return document.full(service.readable_run(session(), principal(), run_id))
 
 
 @blp.route("/<int:run_id>/publish")
 class Publish(MethodView):
-    @require("secretariat")
+    @require(Permission.RUN_MODELS)
     @blp.response(200, schemas.RunSummarySchema)
     @blp.alt_response(409, description="Already published; a published run never changes")
     def post(self, run_id: int):
@@ -112,13 +102,13 @@ class Publish(MethodView):
 
 @blp.route("/<int:run_id>/kommuner/<kode>")
 class MunicipalityResult(MethodView):
-    @require(*READERS)
+    @require(Permission.READ_PUBLISHED)
     @blp.response(200, schemas.MunicipalityViewSchema)
     @blp.alt_response(404, description="No such run or municipality in the run")
     def get(self, run_id: int, kode: str):
         """One municipality's actual, expected, interval, index, outlier flag and peers, with
         the run's n, R², LOO R², RMSE, warnings and caveat."""
-        run = service.get_run(session(), principal().rammeaftale_id, run_id, drafts=_drafts())
+        run = service.readable_run(session(), principal(), run_id)
         found = document.municipality(run, kode)
         if found is None:
             raise NotFound(f"Kommunen {kode} indgår ikke i modelkørslen.")

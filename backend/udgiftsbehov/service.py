@@ -17,9 +17,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
+from backend.context import Principal
 from backend.db.base import utcnow
 from backend.errors import Conflict, Invalid, NotFound
 from backend.organisations import service as organisations
+from backend.policy import Permission, can
 from backend.reference import structural
 from backend.udgiftsbehov import inputs as data
 from backend.udgiftsbehov.document import json_safe
@@ -461,6 +463,21 @@ def list_runs(
     if status:
         stmt = stmt.where(ModelRun.status == status)
     return list(session.scalars(stmt))
+
+
+def readable_run(session: Session, principal: Principal, run_id: int) -> ModelRun:
+    """The run ``principal`` may read: a draft only with :attr:`Permission.READ_DRAFTS`
+    (404 otherwise, as if absent)."""
+    drafts = can(principal, Permission.READ_DRAFTS)
+    return get_run(session, principal.rammeaftale_id, run_id, drafts=drafts)
+
+
+def readable_runs(
+    session: Session, principal: Principal, *, status: str | None = None
+) -> list[ModelRun]:
+    """The runs ``principal`` may read (published only, without READ_DRAFTS)."""
+    drafts = can(principal, Permission.READ_DRAFTS)
+    return list_runs(session, principal.rammeaftale_id, drafts=drafts, status=status)
 
 
 def publish_run(

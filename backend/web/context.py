@@ -8,19 +8,25 @@ from typing import Any
 from flask import Flask, g
 
 from backend.auth import service as auth_service
+from backend.context import Principal
 from backend.db.tenancy import require_scope
 from backend.http import session as db_session
+from backend.policy import Permission, can, role_label
 from backend.web.labels import BOARD_STATUS, STREAM_LABELS, SUBMISSION_STATUS
-from backend.web.session import ROLE_LABELS, current_principal
+from backend.web.session import current_principal
 
-#: Navigation per role: (label, path). The first item is the role's start page.
-NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
-    "reporter": (("Indberetning", "/indberetning"), ("Sammenligning", "/sammenligning")),
-    "org_admin": (("Indberetning", "/indberetning"), ("Sammenligning", "/sammenligning")),
-    "secretariat": (("Sekretariat", "/sekretariat"), ("Sammenligning", "/sammenligning")),
-    "viewer": (("Sammenligning", "/sammenligning"),),
-    "admin": (("Administration", "/administration"),),
-}
+#: The navigation: (label, path, permission), in order; a user sees the items they may use,
+#: the first of them their start page.
+NAVIGATION: tuple[tuple[str, str, Permission], ...] = (
+    ("Indberetning", "/indberetning", Permission.REPORT),
+    ("Sekretariat", "/sekretariat", Permission.DECIDE),
+    ("Sammenligning", "/sammenligning", Permission.READ_PUBLISHED),
+    ("Administration", "/administration", Permission.ADMINISTER_PLATFORM),
+)
+
+
+def navigation(principal: Principal) -> tuple[tuple[str, str], ...]:
+    return tuple((label, path) for label, path, needed in NAVIGATION if can(principal, needed))
 
 
 def _identity() -> dict[str, Any]:
@@ -33,8 +39,8 @@ def _identity() -> dict[str, Any]:
             "principal": p,
             "user_navn": me["navn"],
             "org_navn": me["organisation"].navn if me["organisation"] else p.org_kode,
-            "role_label": ROLE_LABELS.get(p.role, p.role),
-            "navigation": NAVIGATION.get(p.role, ()),
+            "role_label": role_label(p.role),
+            "navigation": navigation(p),
         }
     return g.web_identity
 

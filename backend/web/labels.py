@@ -1,15 +1,15 @@
-"""Danish labels shared by the pages: streams, periods, submission and board statuses."""
+"""Danish labels shared by the pages: streams, periods, submission and board statuses.
+
+The stream names and media types are the domain's (``periods.models.STREAM_LABELS``,
+``tabular.media``), re-exported here for the templates."""
 
 from __future__ import annotations
 
 from typing import Any
 
-STREAM_LABELS = {
-    "belaegning": "Belægning",
-    "regnskab": "Regnskab",
-    "takster": "Takster",
-    "tilbud": "Tilbudsoversigt",
-}
+from backend.periods.models import STREAM_LABELS
+from backend.tabular.media import TABLE_FORMATS
+
 SUBMISSION_STATUS = {
     "draft": "Kladde",
     "submitted": "Indsendt",
@@ -25,10 +25,11 @@ BOARD_STATUS = {
     "godkendt": "Godkendt",
     "afvist": "Afvist",
 }
-MIMETYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
+#: The formats a page's table downloads in, with their media types.
+MIMETYPES = TABLE_FORMATS
+
+
+__all__ = ["BOARD_STATUS", "MIMETYPES", "STREAM_LABELS", "SUBMISSION_STATUS", "period_label"]
 
 
 def period_label(period: Any) -> str:

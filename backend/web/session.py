@@ -31,28 +31,20 @@ from backend.context import Principal, set_principal
 from backend.db.tenancy import apply_scope, set_scope
 from backend.errors import Forbidden
 from backend.http import session as db_session
+from backend.policy import Permission, can, grants
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 COOKIE_NAME = "rammetal_session"
 _UID, _NONCE, _SEEN, _SID = "uid", "nonce", "seen", "sid"
 
-#: Where each role starts after login (``/``).
-START_PAGES = {
-    "reporter": "/indberetning",
-    "org_admin": "/indberetning",
-    "secretariat": "/sekretariat",
-    "admin": "/administration",
-}
+#: Where a user starts after login (``/``): the first page whose permission they hold.
+START_PAGES: tuple[tuple[Permission, str], ...] = (
+    (Permission.REPORT, "/indberetning"),
+    (Permission.DECIDE, "/sekretariat"),
+    (Permission.ADMINISTER_PLATFORM, "/administration"),
+)
 DEFAULT_START_PAGE = "/sammenligning"
-
-ROLE_LABELS = {
-    "reporter": "Indberetter",
-    "org_admin": "Administrator for organisationen",
-    "secretariat": "Sekretariatet",
-    "viewer": "DASSOS-medlem",
-    "admin": "Platformsadministrator",
-}
 
 
 def configure(app: Flask, settings: Settings) -> None:
@@ -136,7 +128,11 @@ def current_principal() -> Principal | None:
 
 def start_page(role: str) -> str:
     """The path a role starts on (``/`` and after login)."""
-    return START_PAGES.get(role, DEFAULT_START_PAGE)
+    granted = grants(role)
+    for permission, path in START_PAGES:
+        if permission in granted:
+            return path
+    return DEFAULT_START_PAGE
 
 
 def safe_next(target: str | None) -> str | None:
@@ -149,8 +145,8 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def login_required(*roles: str) -> Callable[[F], F]:
-    """Anonymous → redirect to /log-ind?next=…; a role not in ``roles`` → the 403 page."""
+def login_required(permission: Permission = Permission.READ_CATALOGUE) -> Callable[[F], F]:
+    """Anonymous → redirect to /log-ind?next=…; without ``permission`` → the 403 page."""
 
     def decorator(view: F) -> F:
         @functools.wraps(view)
@@ -162,7 +158,7 @@ def login_required(*roles: str) -> Callable[[F], F]:
                 if g.get("session_expired"):
                     params["udloebet"] = "1"
                 return redirect(url_for("login.log_ind", **params))
-            if roles and p.role not in roles:
+            if not can(p, permission):
                 raise Forbidden("Din rolle giver ikke adgang til denne side.")
             return view(*args, **kwargs)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, url_for
 
+from backend.policy import Permission
 from backend.web.blueprint import web_blueprint
 from backend.web.session import current_principal, login_required, start_page
 
@@ -27,6 +28,6 @@ def tilgaengelighed():
 
 
 @bp.get("/administration")
-@login_required("admin")
+@login_required(Permission.ADMINISTER_PLATFORM)
 def administration():
     return render_template("forside/administration.html")

@@ -15,9 +15,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from backend.errors import DomainError, NotFound
-from backend.http import database, principal, session
+from backend.http import begin_writing, database, principal, reads_first, session
 from backend.organisations.models import Organisation
 from backend.periods import service as periods
+from backend.policy import Permission
 from backend.submissions import service as submissions
 from backend.submissions import workflow
 from backend.web.blueprint import error_page, web_blueprint
@@ -29,10 +30,6 @@ from backend.web.session import login_required
 
 bp = web_blueprint("indberetning", __name__)
 
-UPLOADERS = ("reporter", "org_admin")
-#: Losers of a race for the next version: recorded in the audit log as the API does.
-RACE_CODES = ("samtidig_indberetning", "foraeldet_version")
-
 
 def _period(period_id: int):
     return periods.get_period(
@@ -40,12 +37,19 @@ def _period(period_id: int):
     )
 
 
+def _expected_version() -> int | None:
+    """The latest version the page showed when the file was chosen (a stale tab's upload is
+    refused, as If-Match does in the API); none when the form did not send it."""
+    raw = request.form.get("forventet_version", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+
 def _own_org() -> Organisation:
     return session().get_one(Organisation, principal().org_id)
 
 
 @bp.get("/indberetning")
-@login_required(*UPLOADERS)
+@login_required(Permission.REPORT)
 def oversigt():
     p = principal()
     rows = []
@@ -103,28 +107,23 @@ def _page(period, *, errors=None, problem=None, status=200):
 
 
 @bp.get("/indberetning/<int:period_id>")
-@login_required(*UPLOADERS)
+@login_required(Permission.REPORT)
 def periode(period_id: int):
     return _page(_period(period_id))
 
 
 @bp.get("/indberetning/<int:period_id>/skabelon.<fmt>")
-@login_required(*UPLOADERS)
+@login_required(Permission.REPORT)
 def skabelon(period_id: int, fmt: str):
-    if fmt not in MIMETYPES:
-        raise NotFound("Skabelonen findes kun som XLSX og CSV.")
     period = _period(period_id)
-    org = _own_org()
-    data = submissions.template(session(), org=org, period=period, stream=period.stream, fmt=fmt)
-    quarter = f" K{period.kvartal}" if period.kvartal else ""
-    name = (
-        f"Skabelon {STREAM_LABELS[period.stream].lower()} {period.aar}{quarter} - {org.navn}.{fmt}"
+    found = submissions.template_download(
+        session(), principal(), period=period, stream=period.stream, fmt=fmt
     )
-    return attachment(data, MIMETYPES[fmt], name)
+    return attachment(found.data, found.media_type, found.file_name)
 
 
 @bp.get("/indberetning/<int:period_id>/versioner.<fmt>")
-@login_required(*UPLOADERS)
+@login_required(Permission.REPORT)
 def versioner_download(period_id: int, fmt: str):
     """The own organisation's versions of the period (newest first) as XLSX or CSV: the
     version and row count as numbers, the status in words, the secretariat's comment.
@@ -158,7 +157,7 @@ def versioner_download(period_id: int, fmt: str):
 
 
 @bp.post("/indberetning/<int:period_id>/fejl.<fmt>")
-@login_required(*UPLOADERS)
+@login_required(Permission.REPORT)
 def fejl_download(period_id: int, fmt: str):
     """The errors of a failed upload as XLSX or CSV. Nothing was stored: the page's form
     carries them back signed with the app's secret (own salt, 30 minutes); a tampered,
@@ -207,7 +206,8 @@ def fejl_download(period_id: int, fmt: str):
 
 
 @bp.post("/indberetning/<int:period_id>")
-@login_required(*UPLOADERS)
+@reads_first
+@login_required(Permission.REPORT)
 def upload(period_id: int):
     p = principal()
     period = _period(period_id)
@@ -218,37 +218,28 @@ def upload(period_id: int):
     if not data:
         return _page(period, problem=("fil", "Filen er tom."), status=422)
     try:
-        submission = submissions.upload(
+        submission = submissions.upload_as(
             session(),
-            org=_own_org(),
+            p,
             period=period,
             stream=period.stream,
             filename=filename,
             data=data,
-            user_id=p.user_id,
             max_bytes=request.max_content_length or len(data),
+            expected_latest_version=_expected_version(),
+            begin_writing=begin_writing,
+            database=database(),
         )
     except submissions.UploadInvalid as exc:
         return _page(period, errors=exc.errors or [], problem=("fil", exc.detail), status=422)
     except DomainError as exc:
-        if exc.code in RACE_CODES:
-            session().rollback()
-            submissions.record_rejected_upload(
-                database(),
-                org_id=p.org_id,
-                period_id=period.id,
-                stream=period.stream,
-                filename=filename,
-                data=data,
-                reason=exc,
-            )
         return _page(period, problem=("fil", exc.detail), status=exc.status)
     flash(f"Version {submission.version} er indlæst som kladde. Se den nedenfor, og indsend den.")
     return redirect(url_for("indberetning.periode", period_id=period.id) + "#seneste", code=303)
 
 
 @bp.post("/indberetning/<int:period_id>/indsend")
-@login_required(*UPLOADERS)
+@login_required(Permission.REPORT)
 def indsend(period_id: int):
     period = _period(period_id)
     try:
@@ -259,7 +250,7 @@ def indsend(period_id: int):
     if submission.period_id != period.id:
         raise NotFound("Indberetningen findes ikke.")
     try:
-        workflow.submit(session(), submission, period=period)
+        workflow.submit(session(), submission, period=period, actor=principal())
     except DomainError as exc:
         return _page(period, problem=(None, exc.detail), status=exc.status)
     flash(f"Version {submission.version} er indsendt til sekretariatet.")

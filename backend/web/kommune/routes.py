@@ -14,6 +14,7 @@ from flask import render_template, request
 from markupsafe import Markup
 
 from backend.http import session as db_session
+from backend.policy import Permission
 from backend.udgiftsbehov import document as run_document
 from backend.udgiftsbehov import service as runs
 from backend.web.blueprint import error_page, web_blueprint
@@ -24,8 +25,6 @@ from backend.web.sammenligning import tables as t
 from backend.web.session import current_principal, login_required
 
 bp = web_blueprint("kommune", __name__)
-
-READERS = comparison_routes.READERS
 
 
 @dataclass
@@ -107,7 +106,7 @@ def _profile(kode: str) -> Profile | tuple[str, int]:
 
 
 @bp.get("/kommune/<kode>")
-@login_required(*READERS)
+@login_required(Permission.READ_PUBLISHED)
 def profil(kode: str) -> Any:
     profile = _profile(kode)
     if isinstance(profile, tuple):
@@ -131,7 +130,7 @@ def profil(kode: str) -> Any:
 
 
 @bp.get("/kommune/<kode>/<tabel>.<fmt>")
-@login_required(*READERS)
+@login_required(Permission.READ_PUBLISHED)
 def tabel(kode: str, tabel: str, fmt: str) -> Any:
     if fmt not in comparison_routes.FORMATS:
         return error_page(404)

@@ -15,15 +15,8 @@ from flask import flash, redirect, render_template, request, url_for
 
 from backend.errors import DomainError, NotFound
 from backend.http import principal, session
+from backend.policy import Permission
 from backend.reports import service as reports
-from backend.reports.writers import (
-    CSV_MEDIA_TYPE,
-    XLSX_MEDIA_TYPE,
-    ledelsesinformation_csv,
-    ledelsesinformation_json,
-    ledelsesinformation_xlsx,
-    suggested_filename,
-)
 from backend.web.blueprint import web_blueprint
 from backend.web.downloads import attachment
 from backend.web.format import NO_DATA, NOT_APPLICABLE, Cell, text_cell
@@ -31,13 +24,8 @@ from backend.web.session import login_required
 
 bp = web_blueprint("ledelsesinformation", __name__)
 
-READERS = ("reporter", "org_admin", "secretariat", "viewer")
 #: Measures where "no value" means the figure does not exist (a price without belægning).
 _NOT_APPLICABLE_MEASURES = ("pris", "takstudvikling", "udvikling")
-
-
-def _is_draft() -> bool:
-    return principal().role == "secretariat" and not request.args.get("version")
 
 
 def _version() -> int | None:
@@ -50,14 +38,9 @@ def _version() -> int | None:
         raise NotFound("Udgaven findes ikke.") from None
 
 
-def _edition(aar: int) -> tuple[dict[str, Any], Any]:
-    """(document, snapshot or None): the draft for the secretariat, else the published."""
-    p = principal()
-    if _is_draft():
-        report, _inputs = reports.draft(session(), p.rammeaftale_id, aar)
-        return ledelsesinformation_json(report), None
-    snap = reports.snapshot(session(), p.rammeaftale_id, aar, _version())
-    return snap.document, snap
+def _edition(aar: int) -> reports.Edition:
+    """The draft for a reader who may read drafts, else the published edition."""
+    return reports.edition_for(session(), principal(), aar, version=_version())
 
 
 def _cell(value: dict[str, Any] | None, measure: str) -> Cell:
@@ -87,9 +70,10 @@ def _tables(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @bp.get("/ledelsesinformation/<int:aar>")
-@login_required(*READERS)
+@login_required(Permission.READ_PUBLISHED)
 def side(aar: int):
-    document, snap = _edition(aar)
+    found = _edition(aar)
+    document, snap = found.document, found.snapshot
     editions = reports.snapshots(session(), principal().rammeaftale_id, aar)
     return render_template(
         "ledelsesinformation/side.html",
@@ -104,23 +88,16 @@ def side(aar: int):
 
 
 @bp.get("/ledelsesinformation/<int:aar>.<fmt>")
-@login_required(*READERS)
+@login_required(Permission.READ_PUBLISHED)
 def download(aar: int, fmt: str):
     if fmt not in ("xlsx", "csv"):
         raise NotFound("Filen findes kun som XLSX og CSV.")
-    p = principal()
-    media = XLSX_MEDIA_TYPE if fmt == "xlsx" else CSV_MEDIA_TYPE
-    if _is_draft():
-        report, _inputs = reports.draft(session(), p.rammeaftale_id, aar)
-        writer = ledelsesinformation_xlsx if fmt == "xlsx" else ledelsesinformation_csv
-        return attachment(writer(report), media, suggested_filename(report, fmt))
-    snap = reports.snapshot(session(), p.rammeaftale_id, aar, _version())
-    data = snap.xlsx if fmt == "xlsx" else snap.csv
-    return attachment(data, media, f"ledelsesinformation_{aar}_v{snap.version}.{fmt}")
+    found = _edition(aar)
+    return attachment(found.content(fmt), reports.EDITION_FORMATS[fmt], found.file_name(fmt))
 
 
 @bp.post("/ledelsesinformation/<int:aar>/offentliggoer")
-@login_required("secretariat")
+@login_required(Permission.PUBLISH_EDITION)
 def offentliggoer(aar: int):
     p = principal()
     try:

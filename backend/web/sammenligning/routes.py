@@ -13,6 +13,8 @@ from flask import Response, current_app, render_template, request
 from markupsafe import Markup
 
 from backend.http import session as db_session
+from backend.policy import Permission
+from backend.tabular.media import TABLE_FORMATS
 from backend.web.blueprint import error_page, web_blueprint
 from backend.web.sammenligning import service
 from backend.web.sammenligning import tables as t
@@ -25,8 +27,7 @@ bp = web_blueprint(
     static_url_path="/assets/sammenligning",
 )
 
-READERS = ("reporter", "org_admin", "secretariat", "viewer")
-FORMATS = {"xlsx": t.XLSX_MEDIA_TYPE, "csv": t.CSV_MEDIA_TYPE}
+FORMATS = TABLE_FORMATS
 
 
 def render_cache() -> service.RenderCache:
@@ -189,7 +190,7 @@ def download(table: t.Table, fmt: str, name: str) -> Response:
 
 
 @bp.get("/sammenligning")
-@login_required(*READERS)
+@login_required(Permission.READ_PUBLISHED)
 def side() -> Any:
     p = current_principal()
     assert p is not None
@@ -208,7 +209,7 @@ def side() -> Any:
 
 
 @bp.get("/sammenligning/tabel.<fmt>")
-@login_required(*READERS)
+@login_required(Permission.READ_PUBLISHED)
 def tabel(fmt: str) -> Any:
     if fmt not in FORMATS:
         return error_page(404)
@@ -227,6 +228,6 @@ def tabel(fmt: str) -> Any:
 
 
 @bp.get("/definitioner")
-@login_required(*READERS)
+@login_required(Permission.READ_PUBLISHED)
 def definitioner() -> Any:
     return render_template("sammenligning/definitioner.html", definitioner=service.definitions())

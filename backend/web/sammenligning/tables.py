@@ -26,8 +26,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from backend.reports.writers import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csv_number, number_format
+from backend.reports.writers import csv_number, number_format
 from backend.submissions.intake.templates import set_text_cell
+from backend.tabular.media import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from backend.tabular.text import neutralise_cell
 from backend.web import format
 from benchmark.presentation import round_half_up

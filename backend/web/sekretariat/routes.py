@@ -16,6 +16,7 @@ from flask import flash, redirect, render_template, request, url_for
 from backend.errors import DomainError, NotFound
 from backend.http import principal, session
 from backend.periods import service as periods
+from backend.policy import Permission
 from backend.reference import service as reference
 from backend.submissions import service as submissions
 from backend.submissions import workflow
@@ -28,8 +29,6 @@ from backend.web.sammenligning import tables as t
 from backend.web.session import login_required
 
 bp = web_blueprint("sekretariat", __name__)
-
-SECRETARIAT = ("secretariat",)
 
 
 def _years(all_periods) -> list[int]:
@@ -56,7 +55,7 @@ def _board():
 
 
 @bp.get("/sekretariat/tavle.<fmt>")
-@login_required(*SECRETARIAT)
+@login_required(Permission.DECIDE)
 def tavle_download(fmt: str):
     """The board of a year as XLSX or CSV (the tables writers): one row per organisation,
     one column per period, the status in words (late ones marked) and the version."""
@@ -95,7 +94,7 @@ def tavle_download(fmt: str):
 
 
 @bp.get("/sekretariat")
-@login_required(*SECRETARIAT)
+@login_required(Permission.DECIDE)
 def tavle():
     aar, years, chosen, cells, names = _board()
     submitted = submissions.list_submissions(session(), status="submitted", limit=1000).items
@@ -127,7 +126,7 @@ def _back(submission) -> str:
 
 
 @bp.post("/sekretariat/beslutning")
-@login_required(*SECRETARIAT)
+@login_required(Permission.DECIDE)
 def beslutning():
     p = principal()
     submission = _submission_of_form()
@@ -140,14 +139,14 @@ def beslutning():
     try:
         if action == "godkend":
             workflow.approve(
-                session(), submission, period=period, user_id=p.user_id, kommentar=kommentar or None
+                session(), submission, period=period, actor=p, kommentar=kommentar or None
             )
             flash(f"Godkendt: {who}.")
         elif action == "afvis":
             if not kommentar:
                 flash(f"Ikke afvist: skriv en begrundelse for afvisningen af {who}.", "fejl")
                 return redirect(_back(submission), code=303)
-            workflow.reject(session(), submission, user_id=p.user_id, kommentar=kommentar)
+            workflow.reject(session(), submission, actor=p, kommentar=kommentar)
             flash(f"Afvist: {who}.")
         else:
             raise NotFound("Handlingen findes ikke.")
@@ -159,9 +158,9 @@ def beslutning():
 
 
 @bp.get("/sekretariat/modelkoersler")
-@login_required(*SECRETARIAT)
+@login_required(Permission.RUN_MODELS)
 def modelkoersler():
-    runs = models.list_runs(session(), principal().rammeaftale_id, drafts=True)
+    runs = models.readable_runs(session(), principal())
     return render_template(
         "sekretariat/modelkoersler.html",
         runs=[model_document.summary(r) for r in reversed(runs)],
@@ -178,12 +177,12 @@ def _warnings_text(warnings: list) -> str:
 
 
 @bp.get("/sekretariat/modelkoersler.<fmt>")
-@login_required(*SECRETARIAT)
+@login_required(Permission.RUN_MODELS)
 def modelkoersler_download(fmt: str):
     """The model runs (newest first) as XLSX or CSV: n, R², LOO R² and RMSE as numbers."""
     if fmt not in MIMETYPES:
         raise NotFound("Modelkørslerne findes kun som XLSX og CSV.")
-    runs = models.list_runs(session(), principal().rammeaftale_id, drafts=True)
+    runs = models.readable_runs(session(), principal())
 
     def status(r: dict) -> str:
         if r["status"] == "offentliggjort":
@@ -234,7 +233,7 @@ def modelkoersler_download(fmt: str):
 
 
 @bp.post("/sekretariat/modelkoersler/<int:run_id>/offentliggoer")
-@login_required(*SECRETARIAT)
+@login_required(Permission.RUN_MODELS)
 def offentliggoer_model(run_id: int):
     p = principal()
     try:
@@ -266,7 +265,7 @@ def _reference_data() -> dict:
 
 
 @bp.get("/sekretariat/referencedata")
-@login_required(*SECRETARIAT)
+@login_required(Permission.DECIDE)
 def referencedata():
     return render_template(
         "sekretariat/referencedata.html",
@@ -283,7 +282,7 @@ REFERENCE_TABLES = {
 
 
 @bp.get("/sekretariat/referencedata/<tabel>.<fmt>")
-@login_required(*SECRETARIAT)
+@login_required(Permission.DECIDE)
 def referencedata_download(tabel: str, fmt: str):
     """One of the reference-data tables (loaded population, PL index, indicators per
     year) as XLSX or CSV; counts and the index as numbers."""
