@@ -242,6 +242,8 @@ def upload(period_id: int):
                 data=data,
                 reason=exc,
             )
+        else:
+            session().rollback()  # a refused upload writes nothing; the page reads afresh
         return _page(period, problem=("fil", exc.detail), status=exc.status)
     flash(f"Version {submission.version} er indlæst som kladde. Se den nedenfor, og indsend den.")
     return redirect(url_for("indberetning.periode", period_id=period.id) + "#seneste", code=303)
@@ -261,6 +263,7 @@ def indsend(period_id: int):
     try:
         workflow.submit(session(), submission, period=period)
     except DomainError as exc:
+        session().rollback()  # a refused submit writes nothing; the page reads afresh
         return _page(period, problem=(None, exc.detail), status=exc.status)
     flash(f"Version {submission.version} er indsendt til sekretariatet.")
     return redirect(url_for("indberetning.periode", period_id=period.id), code=303)
