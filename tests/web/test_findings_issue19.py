@@ -419,3 +419,83 @@ def test_gunicorn_leaves_long_lines_and_headers_to_the_app() -> None:
     assert gunicorn_conf.limit_request_line == 0  # no limit of its own (1 MiB in its parser)
     assert gunicorn_conf.limit_request_field_size > guard.MAX_HEADER_FIELD
     assert gunicorn_conf.limit_request_fields > guard.MAX_HEADERS
+
+
+def test_the_cli_bounds_ids_and_years_like_the_api(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from backend.cli import main
+
+    monkeypatch.setenv("RAMMETAL_DATABASE_URL", env.url)
+    for args in (
+        ["report", "ledelsesinformation", "--year", OVER_32],
+        ["report", "ledelsesinformation", "--year", "²"],
+        ["model", "show", MAX_64],
+    ):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "er ikke et heltal i det tilladte område" in result.output
+
+
+def test_under_gunicorn_long_lines_and_headers_get_the_apps_danish_answer(
+    sqlite_env: Env, tmp_path: Any
+) -> None:
+    """gunicorn (the settings of ``rammetal serve``) lets a 20.000-character address or
+    header through; the app answers 414/431 as the Danish page or problem+json."""
+    import http.client
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    environ = {**os.environ, "RAMMETAL_DATABASE_URL": sqlite_env.url, "PYTHONPATH": str(root)}
+    log = (tmp_path / "gunicorn.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "python:backend.gunicorn_conf"]
+        + ["--bind", f"127.0.0.1:{port}", "--workers", "1", "tests.backend.gunicorn_slow_app:app"],
+        env=environ,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=root,
+    )
+
+    def fetch(path: str, headers: dict[str, str] | None = None) -> tuple[int, str, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            conn.request("GET", path, headers=headers or {})
+            resp = conn.getresponse()
+            return resp.status, resp.getheader("Content-Type") or "", resp.read().decode()
+        finally:
+            conn.close()
+
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if fetch("/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, (tmp_path / "gunicorn.log").read_text()
+            time.sleep(0.2)
+        long = "?x=" + "a" * 20_000
+        status, kind, body = fetch("/sammenligning" + long)
+        assert (status, kind.split(";")[0]) == (414, "text/html") and 'lang="da"' in body
+        status, kind, body = fetch("/api/v1/noegletal" + long)
+        assert (status, kind) == (414, "application/problem+json"), body[:300]
+        status, kind, body = fetch("/log-ind", {"X-Stor": "b" * 20_000})
+        assert (status, kind.split(";")[0]) == (431, "text/html") and 'lang="da"' in body
+        status, kind, body = fetch("/api/v1/noegletal", {"X-Stor": "b" * 20_000})
+        assert (status, kind) == (431, "application/problem+json"), body[:300]
+    finally:
+        proc.terminate()
+        proc.wait(15)
+        log.close()
