@@ -164,7 +164,7 @@ def test_control_characters_never_break_the_xlsx_exports(env: Env) -> None:
     assert "abc" in cells  # the control characters left out, the text kept
 
     # a file name with controls, a path and a bidi override is stored as its clean base name
-    name = "../../etc/regn\x01skab\u202egpj.csv"
+    name = "../../etc/regn\x01skab\x00\u202egpj.csv"
     assert _upload(web, pid, _filled(template), name=name).status_code == 303
     reporter = make_token(env.database, org="657", role="reporter")
     api = env.client.post(
