@@ -14,12 +14,38 @@ from marshmallow import fields
 
 #: A signed 64-bit integer: what SQLite and PostgreSQL's BIGINT hold.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+#: A signed 32-bit integer: what PostgreSQL's ``integer`` holds, the type of every id,
+#: year, quarter and version column. Every id and year a request names is bounded by it
+#: (API fields, ``<int:…>`` path converters and the pages' :func:`parse_int`).
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]{1,20}")
+#: What a page accepts as a whole number: ASCII digits only (``str.isdigit`` also takes
+#: "²" and "①", which ``int`` refuses).
+_PAGE_INTEGER = re.compile(r"[+-]?[0-9]{1,20}", re.ASCII)
+
+
+def parse_int(
+    text: str | None, *, minimum: int = INT32_MIN, maximum: int = INT32_MAX
+) -> int | None:
+    """A page's integer parameter (``aar``, ``version``, an id): the number, or None when
+    ``text`` is not ASCII digits or lies outside ``minimum``…``maximum`` (32 bits)."""
+    if text is None:
+        return None
+    text = text.strip()
+    if not _PAGE_INTEGER.fullmatch(text):
+        return None
+    value = int(text)
+    return value if minimum <= value <= maximum else None
 
 
 class Integer(fields.Integer):
-    """An integer of at most 64 bits, strictly: a JSON number with a fraction (2017.9),
-    a boolean or a float is refused, not truncated; query-string text of digits is read."""
+    """An integer of at most 32 bits (``big=True``: 64 bits), strictly: a JSON number with
+    a fraction (2017.9), a boolean or a float is refused, not truncated; query-string text
+    of digits is read. 32 bits is what PostgreSQL's ``integer`` columns hold."""
+
+    def __init__(self, *args: Any, big: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.bounds = (INT64_MIN, INT64_MAX) if big else (INT32_MIN, INT32_MAX)
 
     default_error_messages = {
         "invalid": "Ikke et gyldigt heltal.",
@@ -34,7 +60,8 @@ class Integer(fields.Integer):
             value = int(text)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.make_error("invalid", input=value)
-        if not INT64_MIN <= value <= INT64_MAX:
+        low, high = self.bounds
+        if not low <= value <= high:
             raise self.make_error("too_large", input=value)
         return value
 
@@ -77,6 +104,26 @@ INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 _EDGES = re.compile(rf"^[\s{INVISIBLE}]+|[\s{INVISIBLE}]+$")
 #: Characters no text may hold: C0 controls except tab, LF and CR; the non-characters.
 FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Lone surrogates (a browser never sends them; PostgreSQL cannot store them).
+SURROGATES = re.compile("[\ud800-\udfff]")
+CONTROL_MESSAGE = "Teksten indeholder et ugyldigt tegn (kontroltegn)."
+#: The longest comment the secretariat may write on a decision (API and page).
+MAX_COMMENT = 4000
+#: The longest e-mail address (RFC 5321; the users.email column).
+MAX_EMAIL = 254
+#: The longest password a login accepts (argon2 hashes any length; this bounds the work).
+MAX_PASSWORD = 1000
+
+
+def text_problem(text: str, *, max_length: int) -> str | None:
+    """Why a text from a form cannot be stored (in Danish), or None if it can: control
+    characters, NUL, non-characters and lone surrogates, or more than ``max_length``
+    characters. The pages' forms ask this, the API's guard and fields check the same."""
+    if FORBIDDEN_CHARACTERS.search(text) or SURROGATES.search(text):
+        return CONTROL_MESSAGE
+    if len(text) > max_length:
+        return f"Teksten må højst være {max_length:,} tegn.".replace(",", ".")
+    return None
 
 
 class Text(fields.String):

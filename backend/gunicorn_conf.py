@@ -23,6 +23,14 @@ gunicorn.http.wsgi.SERVER = "rammetal"
 timeout = int(os.environ.get("RAMMETAL_WORKER_TIMEOUT", "30"))
 worker_class = "sync"
 
+# gunicorn answers an over-long request line (414) or header (431) itself, in English
+# HTML. Its limits are set far above the app's (backend.http.guard.check_limits: 8190
+# characters, 100 headers), so the app answers those with the Danish page or
+# problem+json. 0 is gunicorn's "no limit" for the request line (1 MiB in its parser).
+limit_request_line = 0
+limit_request_field_size = 64 * 1024
+limit_request_fields = 1000
+
 
 def soft_timeout(hard: int) -> float:
     """Seconds a request may run before it is stopped with a 503 (before gunicorn's kill)."""

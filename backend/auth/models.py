@@ -31,6 +31,9 @@ class User(Base):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: Incremented by "Log ud": part of every browser session's nonce, so the sessions
+    #: that began before are ended on the server (a copied cookie no longer works).
+    session_version: Mapped[int] = mapped_column(sa.Integer, server_default="0", default=0)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 

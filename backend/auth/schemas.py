@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from backend.fields import Integer
+from backend.fields import MAX_EMAIL, MAX_PASSWORD, Integer
 
 
 class LoginSchema(Schema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    email = fields.Email(required=True, validate=validate.Length(max=MAX_EMAIL))
     password = fields.String(
-        required=True, load_only=True, validate=validate.Length(min=1, max=1000)
+        required=True, load_only=True, validate=validate.Length(min=1, max=MAX_PASSWORD)
     )
 
 

@@ -184,8 +184,21 @@ def check_login(
 
 def session_nonce(user: User) -> str:
     """What a browser session stores beside the user id: it changes when the password
-    does, so a password change (or removal) ends the user's open browser sessions."""
-    return hashlib.sha256(f"{user.id}:{user.password_hash or ''}".encode()).hexdigest()[:32]
+    does, or the user logs out (:func:`end_sessions`), which ends the user's open browser
+    sessions."""
+    text = f"{user.id}:{user.session_version}:{user.password_hash or ''}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """End every browser session of the user on the server ("Log ud"): a cookie that
+    began before no longer matches :func:`session_nonce`."""
+    session.execute(
+        sa.update(User)
+        .where(User.id == user_id)
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def principal_for_session(session: Session, user_id: int, nonce: str) -> Principal | None:

@@ -12,11 +12,33 @@ import click
 
 from backend.config import Settings
 from backend.db.tenancy import TenantScope, secretariat_scope
+from backend.fields import parse_int
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from backend.organisations.models import Organisation
+
+
+class _Int32(click.ParamType):
+    """An id or a year on the command line: ASCII digits within 32 bits (what the
+    ``integer`` columns hold), as the API's fields and the pages' parsers accept."""
+
+    name = "heltal"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        number = parse_int(value) if isinstance(value, str) else None
+        if number is None:
+            self.fail(f"{value!r} er ikke et heltal i det tilladte område.", param, ctx)
+        return number
+
+
+#: The click type of ids and years (``type=INT32``).
+INT32 = _Int32()
 
 # Written in a checkout, relative to where the command runs (the repository root).
 OPENAPI_PATH = Path("api_docs") / "openapi.json"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from backend.cli.common import (
+    INT32,
     _database,
     _refused,
     _secretariat_org,
@@ -49,7 +50,7 @@ def _issue_line(issue: dict) -> str:
 @click.option(
     "--org", "org_kode", required=True, help="Organisation code or name, e.g. 751 or Aarhus"
 )
-@click.option("--period", "period_id", required=True, type=int, help="Reporting period id")
+@click.option("--period", "period_id", required=True, type=INT32, help="Reporting period id")
 @click.option(
     "--stream", required=True, type=click.Choice(["belaegning", "regnskab", "takster", "tilbud"])
 )
@@ -159,7 +160,7 @@ def _import(call: Callable[[Session, int], Any], sekretariat: str, done: str) ->
 @click.option(
     "--format", "fmt", type=click.Choice(["folk1a", "totaler", "aldersgrupper"]), default="folk1a"
 )
-@click.option("--aar", type=int, default=None, help="Year of an age-band file.")
+@click.option("--aar", type=INT32, default=None, help="Year of an age-band file.")
 @click.option("--kilde", default="Danmarks Statistik, FOLK1A", show_default=True)
 @click.option("--sekretariat", default="sekretariat-midt", show_default=True)
 def reference_load_population(
@@ -229,7 +230,7 @@ def reference_load_indicators(
 
 @reference.command("fetch-population")
 @click.option("--omraade", "areas", multiple=True, required=True, help="Area code; repeat.")
-@click.option("--aar", "years", multiple=True, type=int, required=True, help="Year; repeat.")
+@click.option("--aar", "years", multiple=True, type=INT32, required=True, help="Year; repeat.")
 @click.option("--sekretariat", default="sekretariat-midt", show_default=True)
 def reference_fetch_population(
     areas: tuple[str, ...], years: tuple[int, ...], sekretariat: str

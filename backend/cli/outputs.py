@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from backend.cli.common import (
+    INT32,
     _emit,
     _refused,
     _secretariat_scope,
@@ -27,7 +28,7 @@ def report() -> None:
 
 
 @report.command("ledelsesinformation")
-@click.option("--year", "--aar", "year", type=int, required=True)
+@click.option("--year", "--aar", "year", type=INT32, required=True)
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "xlsx", "csv"]), default="json", show_default=True
 )
@@ -55,7 +56,7 @@ def report_ledelsesinformation(year: int, fmt: str, output: Path | None, sekreta
 
 
 @report.command("noegletal")
-@click.option("--year", "--aar", "year", type=int, required=True)
+@click.option("--year", "--aar", "year", type=INT32, required=True)
 @click.option("--noegletal", default=None, help="One nøgletal id (default: all).")
 @click.option("--maalgruppe", default=None)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
@@ -166,7 +167,7 @@ def _show_run(doc: dict, *, as_json: bool) -> None:
 @click.option("--noegletal", required=True, help="Nøgletal id, e.g. pladser_pr_10000.")
 @click.option("--maalgruppe", default=None, help="Målgruppe code (default: all målgrupper).")
 @click.option(
-    "--aar", "years", multiple=True, type=int, required=True, help="Year; repeat to pool years."
+    "--aar", "years", multiple=True, type=INT32, required=True, help="Year; repeat to pool years."
 )
 @click.option(
     "--indikator", "indicators", multiple=True, required=True, help="Indicator id; repeat."
@@ -246,7 +247,7 @@ def model_list(sekretariat: str) -> None:
 
 
 @model.command("show")
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=INT32)
 @click.option("--json", "as_json", is_flag=True, help="Print the whole run as JSON.")
 @click.option("--sekretariat", default="sekretariat-midt", show_default=True)
 def model_show(run_id: int, as_json: bool, sekretariat: str) -> None:
@@ -264,7 +265,7 @@ def model_show(run_id: int, as_json: bool, sekretariat: str) -> None:
 
 
 @model.command("publish")
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=INT32)
 @click.option("--sekretariat", default="sekretariat-midt", show_default=True)
 def model_publish(run_id: int, sekretariat: str) -> None:
     """Publish a draft run; it can never be changed afterwards."""

@@ -209,7 +209,7 @@ def _teardown(_exc: BaseException | None) -> None:
 
 def init_app(app: Flask, authenticator: Authenticator) -> None:
     app.extensions["rammetal.auth"] = authenticator
-    # Before any route is added: every <int:…> is bounded to 64 bits (beyond: 404).
+    # Before any route is added: every <int:…> is bounded to 32 bits (beyond: 404).
     app.url_map.converters["int"] = BoundedIntConverter
     app.before_request(_begin)
     app.before_request(_authenticate)

@@ -1,14 +1,15 @@
-"""The ``<int:…>`` path converter of every route: at most 64 bits, else no match (404)."""
+"""The ``<int:…>`` path converter of every route: at most 32 bits (what PostgreSQL's
+``integer`` id and year columns hold), else no match (404)."""
 
 from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter, Map
 
-from backend.fields import INT64_MAX
+from backend.fields import INT32_MAX
 
 
 class BoundedIntConverter(IntegerConverter):
-    """``<int:…>`` in a route: an unsigned integer of at most 64 bits (else no match: 404)."""
+    """``<int:…>`` in a route: an unsigned integer of at most 32 bits (else no match: 404)."""
 
     def __init__(
         self,
@@ -18,4 +19,4 @@ class BoundedIntConverter(IntegerConverter):
         max: int | None = None,  # noqa: A002
         signed: bool = False,
     ) -> None:
-        super().__init__(map, fixed_digits, min, INT64_MAX if max is None else max, signed)
+        super().__init__(map, fixed_digits, min, INT32_MAX if max is None else max, signed)

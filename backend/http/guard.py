@@ -24,7 +24,7 @@ from flask import current_app, request
 from werkzeug.wsgi import get_content_length
 
 from backend.errors import json_error_text
-from backend.fields import FORBIDDEN_CHARACTERS
+from backend.fields import CONTROL_MESSAGE, FORBIDDEN_CHARACTERS
 from backend.http.problems import abort, too_large_detail
 
 #: JSON nesting deeper than this is refused (the API's deepest document has 3 levels).
@@ -35,8 +35,6 @@ FORBIDDEN = FORBIDDEN_CHARACTERS
 SURROGATE = re.compile("[\ud800-\udfff]")
 #: An X-Request-ID the audit log stores as sent: 1–64 printable ASCII characters.
 REQUEST_ID = re.compile(r"[\x21-\x7e]{1,64}")
-
-CONTROL_MESSAGE = "Teksten indeholder et ugyldigt tegn (kontroltegn)."
 
 
 def request_id() -> str:
@@ -149,8 +147,43 @@ def buffer_streamed_body() -> None:
     request.__dict__.pop("content_length", None)  # a cached property of the request
 
 
+#: The longest request line (method, address, version) and header field the app accepts;
+#: gunicorn is configured to let longer ones through to here (backend.gunicorn_conf), so
+#: the answer is the app's Danish one, not gunicorn's English page.
+MAX_REQUEST_LINE = 8190
+MAX_HEADER_FIELD = 8190
+MAX_HEADERS = 100
+
+
+def check_limits() -> None:
+    """A 414 for an over-long request line, a 431 for an over-long header or too many."""
+    environ = request.environ
+    target = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if target is None:
+        query = environ.get("QUERY_STRING", "")
+        target = environ.get("PATH_INFO", "") + ("?" + query if query else "")
+    line = len(environ.get("REQUEST_METHOD", "")) + len(target) + len(" HTTP/1.1") + 1
+    if line > MAX_REQUEST_LINE:
+        abort(
+            414,
+            "adresse_for_lang",
+            f"Anmodningens adresse er for lang (højst {MAX_REQUEST_LINE} tegn).",
+        )
+    headers = list(request.headers.items())
+    if len(headers) > MAX_HEADERS or any(
+        len(name) + len(value) + 2 > MAX_HEADER_FIELD for name, value in headers
+    ):
+        abort(
+            431,
+            "headere_for_store",
+            f"Anmodningens headere er for store (højst {MAX_HEADERS} headere "
+            f"på hver højst {MAX_HEADER_FIELD} tegn).",
+        )
+
+
 def check_request() -> None:
     """Refuse what no operation accepts (a ``before_request`` hook, before authentication)."""
+    check_limits()
     buffer_streamed_body()
     errors = [
         {"field": FORBIDDEN.sub("", key), "location": "query", "message": CONTROL_MESSAGE}

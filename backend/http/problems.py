@@ -42,6 +42,7 @@ _DEFAULTS: dict[int, tuple[str, str, str]] = {
         "Ressourcen er ændret siden du hentede den. Hent den igen.",
     ),
     413: ("for_stor", "For stor anmodning", "Anmodningen er større end den tilladte grænse."),
+    414: ("adresse_for_lang", "Adressen er for lang", "Anmodningens adresse er for lang."),
     415: ("forkert_medietype", "Forkert medietype", "Indholdstypen understøttes ikke."),
     422: ("ugyldige_data", "Ugyldige data", "Data indeholder fejl. Se listen over fejl."),
     428: (
@@ -50,6 +51,11 @@ _DEFAULTS: dict[int, tuple[str, str, str]] = {
         "Send If-Match med ressourcens ETag for at ændre den.",
     ),
     429: ("for_mange_forsoeg", "For mange forsøg", "For mange forsøg. Prøv igen senere."),
+    431: (
+        "headere_for_store",
+        "For store headere",
+        "Anmodningens headere er for store eller for mange.",
+    ),
     500: ("intern_fejl", "Intern fejl", "Der opstod en uventet fejl. Fejlen er logget."),
     503: ("ikke_klar", "Tjenesten er ikke klar", "Tjenesten er midlertidigt utilgængelig."),
 }

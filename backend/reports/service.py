@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -12,12 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
 from backend.context import Principal
 from backend.db.base import utcnow
-from backend.errors import Invalid, NotFound
+from backend.errors import Conflict, Invalid, NotFound
 from backend.policy import Permission, can
 from backend.reference import structural
 from backend.reports.document import LedelsesinformationReport
@@ -327,13 +329,15 @@ def draft(
     return build_report(inputs), inputs
 
 
-def publish(
-    session: Session, *, rammeaftale_id: int, year: int, user_id: int | None, actor_org_id: int
-) -> ReportSnapshot:
-    """Freeze the current draft as the next published version (immutable)."""
-    report, inputs = draft(session, rammeaftale_id, year)
-    published = dataclasses.replace(report, status="offentliggjort", published_at=utcnow())
-    latest = (
+#: The message of a publish that lost the race to a simultaneous one.
+CONCURRENT_PUBLISH = (
+    "Ledelsesinformationen for {year} blev offentliggjort af en anden samtidig (version "
+    "{version}). Se den offentliggjorte udgave, og offentliggør igen, hvis der er ændringer."
+)
+
+
+def _latest_version(session: Session, rammeaftale_id: int, year: int) -> int:
+    return (
         session.scalar(
             sa.select(sa.func.max(ReportSnapshot.version)).where(
                 ReportSnapshot.rammeaftale_id == rammeaftale_id,
@@ -343,6 +347,35 @@ def publish(
         )
         or 0
     )
+
+
+def _lock_year(session: Session, rammeaftale_id: int, year: int) -> None:
+    """Serialise the publishes of one year (PostgreSQL: a transaction-scoped advisory lock,
+    held until commit or rollback; SQLite: the request already holds the write lock)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    key = zlib.crc32(f"rammetal:{KIND}:{rammeaftale_id}:{year}".encode())
+    session.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
+
+
+def publish(
+    session: Session, *, rammeaftale_id: int, year: int, user_id: int | None, actor_org_id: int
+) -> ReportSnapshot:
+    """Freeze the current draft as the next published version (immutable).
+
+    Of two simultaneous publishes of a year one wins; the other is refused with 409
+    ``samtidig_offentliggoerelse`` (it saw no new version when it began, and finds one
+    once it holds the year's lock), and writes nothing."""
+    seen = _latest_version(session, rammeaftale_id, year)
+    report, inputs = draft(session, rammeaftale_id, year)
+    _lock_year(session, rammeaftale_id, year)
+    latest = _latest_version(session, rammeaftale_id, year)
+    if latest != seen:
+        raise Conflict(
+            CONCURRENT_PUBLISH.format(year=year, version=latest),
+            code="samtidig_offentliggoerelse",
+        )
+    published = dataclasses.replace(report, status="offentliggjort", published_at=utcnow())
     snapshot = ReportSnapshot(
         rammeaftale_id=rammeaftale_id,
         kind=KIND,
@@ -356,8 +389,14 @@ def publish(
         published_by=user_id,
         published_at=published.published_at,
     )
-    session.add(snapshot)
-    session.flush()
+    try:
+        with session.begin_nested():  # the unique version: a backstop for any other writer
+            session.add(snapshot)
+    except IntegrityError as exc:
+        raise Conflict(
+            CONCURRENT_PUBLISH.format(year=year, version=latest + 1),
+            code="samtidig_offentliggoerelse",
+        ) from exc
     audit.record(
         session,
         org_id=actor_org_id,

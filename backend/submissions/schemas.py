@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from backend.fields import Integer
+from backend.fields import MAX_COMMENT, Integer
 from backend.periods.models import STREAMS
 from backend.submissions.models import STATUSES
 
@@ -162,13 +162,13 @@ class DecisionSchema(Schema):
     kommentar = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.Length(max=4000),
+        validate=validate.Length(max=MAX_COMMENT),
         metadata={"description": "Required when rejecting"},
     )
 
 
 class RejectSchema(Schema):
-    kommentar = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    kommentar = fields.String(required=True, validate=validate.Length(min=1, max=MAX_COMMENT))
 
 
 class TemplateQuerySchema(Schema):

@@ -27,6 +27,7 @@ from backend.db.base import new_id
 from backend.db.session import Database
 from backend.db.tenancy import acting_as, elevated
 from backend.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, PreconditionFailed
+from backend.fields import safe_file_name
 from backend.offers.models import Offer, OfferYear
 from backend.organisations import service as organisations
 from backend.organisations.aliases import buyer_aliases
@@ -393,8 +394,10 @@ def validate(
     Raises 409 ``periode_lukket`` for a closed period, 409 ``samme_fil`` when the file is the
     latest version's byte for byte, 412 when ``expected_latest_version``
     (If-Match) is not the latest version, 413 for a file over ``max_bytes`` and 422
-    ``ugyldig_fil`` with every error of a bad file. Writes nothing.
+    ``ugyldig_fil`` with every error of a bad file. Writes nothing. The file name is
+    stored as :func:`backend.fields.safe_file_name` makes it (whichever shell sent it).
     """
+    filename = safe_file_name(filename) or f"{stream}-upload"
     check_open(period, stream)
     with acting_as(session, org.id):
         latest = latest_version(session, org_id=org.id, period_id=period.id, stream=stream)
@@ -580,7 +583,7 @@ def record_rejected_upload(
             after={
                 "period_id": period_id,
                 "stream": stream,
-                "file_name": filename,
+                "file_name": safe_file_name(filename),
                 "file_sha256": hashlib.sha256(data).hexdigest(),
                 "file_size": len(data),
                 "status": reason.status,

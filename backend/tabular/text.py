@@ -7,7 +7,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
 _TRANSLIT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "u", "ö": "oe"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -50,12 +50,27 @@ def danish_number_text(value: Decimal | int | float) -> str:
     return text.replace(".", ",")
 
 
+def xlsx_text(value: str) -> str:
+    """``value`` without the characters XML 1.0 (and so XLSX) cannot hold: C0 controls
+    except tab, LF and CR, and the non-characters U+FFFE/U+FFFF (openpyxl raises
+    IllegalCharacterError on them). Lone surrogates become U+FFFD."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", value).replace("\ufffe", "").replace("\uffff", "")
+    return text.encode("utf-8", "replace").decode("utf-8") if _SURROGATE.search(text) else text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def set_text_cell(cell: Cell, value: Any) -> None:
     """Write user data into an XLSX cell so it can never run as a formula.
 
     Text starting with ``= + - @`` is stored as a plain string cell with Excel's quote
-    prefix (shown as text, edited as text) rather than as a formula.
+    prefix (shown as text, edited as text) rather than as a formula. Characters an XLSX
+    file cannot hold (control characters from an uploaded cell or a stored comment) are
+    left out (:func:`xlsx_text`), so the export is always written.
     """
+    if isinstance(value, str):
+        value = xlsx_text(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"

@@ -19,12 +19,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.exceptions import HTTPException
 
 from backend.db.tenancy import TenantViolation
 from backend.errors import DomainError
+from backend.fields import CONTROL_MESSAGE, FORBIDDEN_CHARACTERS
 from backend.web.session import load_principal
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ _TITLES = {
     403: ("Ingen adgang", "Du har ikke adgang til denne side."),
     404: ("Siden findes ikke", "Siden findes ikke, eller du har ikke adgang til den."),
     405: ("Ikke tilladt", "Handlingen er ikke tilladt på denne adresse."),
+    414: ("Adressen er for lang", "Adressen er for lang til, at siden kan vises."),
+    431: ("For store oplysninger", "Anmodningens oplysninger (headere) er for store."),
     409: ("Kan ikke udføres", "Handlingen kan ikke udføres lige nu."),
     413: ("Filen er for stor", "Filen er større end den tilladte grænse."),
     422: ("Ugyldige data", "Data indeholder fejl."),
@@ -60,10 +63,22 @@ _TITLES = {
 }
 
 
-def _before() -> None:
+def _before() -> Any:
     load_principal()
     if request.method == "POST":
         csrf.protect()  # raises CSRFError (400) without a valid token
+        return _check_form()
+    return None
+
+
+def _check_form() -> tuple[str, int] | None:
+    """The API's guard for a page form: a text field with a control character (NUL
+    included) or a non-character is refused with the Danish 422 page; nothing is read
+    further, nothing written. Lengths are checked by each form against its column."""
+    for key, value in request.form.items(multi=True):
+        if FORBIDDEN_CHARACTERS.search(key) or FORBIDDEN_CHARACTERS.search(value):
+            return error_page(422, f"Formularen blev ikke gemt. {CONTROL_MESSAGE}")
+    return None
 
 
 def web_blueprint(name: str, import_name: str, **kwargs: object) -> Blueprint:
@@ -78,10 +93,25 @@ def web_blueprint(name: str, import_name: str, **kwargs: object) -> Blueprint:
 
 
 def error_page(status: int, detail: str | None = None) -> tuple[str, int]:
+    """The Danish error page. The request's transaction is rolled back first: the page's
+    context reads the user's name and organisation, which a transaction aborted by a
+    database error (PostgreSQL) cannot; an error answer commits nothing anyway."""
+    _roll_back()
     title, default = _TITLES.get(status, _TITLES[500 if status >= 500 else 400])
     return render_template(
         "errors/fejl.html", status=status, title=title, detail=detail or default
     ), status
+
+
+def _roll_back() -> None:
+    s = g.get("db_session")
+    if s is None or s.info.get("keep_on_error"):
+        return
+    try:
+        s.rollback()
+    except Exception:  # a broken connection: the page renders without the user's name
+        log.exception("rollback before the error page failed")
+        g.web_identity = {"principal": None, "navigation": ()}
 
 
 def _http_error(exc: HTTPException) -> tuple[str, int]:
@@ -137,11 +167,18 @@ def security_headers(response: Response) -> Response:
     return response
 
 
-def _not_found(exc: NotFound) -> Any:
-    """Unknown addresses outside /api get the Danish 404 page; the API keeps problem+json
-    (the app's own handler for HTTPException answers those)."""
+def _routing_error(exc: HTTPException) -> Any:
+    """An address outside /api that no page answers (404), or a method a page address does
+    not take (405, with its Allow header), or a request line or header too long (414,
+    431), gets the Danish page; the API keeps problem+json (the app's own handler for
+    HTTPException answers those)."""
     if is_web_request():
-        return error_page(404)
+        response = current_app.make_response(_http_error(exc))
+        status = response.status_code
+        allow = exc.get_response().headers.get("Allow") if status == 405 else None
+        if allow:
+            response.headers["Allow"] = allow
+        return response
     handlers = current_app.error_handler_spec[None][None]
     for cls in type(exc).__mro__:
         handler = handlers.get(cls)
@@ -155,4 +192,5 @@ def install(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid as long as the session
     csrf.init_app(app)
     app.after_request(security_headers)
-    app.register_error_handler(404, _not_found)
+    for status in (404, 405, 414, 431):
+        app.register_error_handler(status, _routing_error)

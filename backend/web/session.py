@@ -2,7 +2,9 @@
 and the time of the last request; the principal it yields is the API's own Principal.
 
 - A new session at login (everything from before is dropped: no fixation, no CSRF token
-  from before the login), ``/log-ud`` (POST) clears it.
+  from before the login), ``/log-ud`` (POST) clears it and ends it on the server: the
+  user's session version (part of the nonce) is incremented, so a copied cookie of the
+  ended session is refused at its next request.
 - Idle expiry: a request more than ``session_idle_minutes`` after the previous one finds
   the session ended (checked here, and the cookie's signed timestamp expires too).
 - Each request re-reads the user: a deactivated user, or one whose password changed
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -135,10 +138,17 @@ def start_page(role: str) -> str:
     return DEFAULT_START_PAGE
 
 
+#: What a Location header cannot carry as sent: controls (CR and LF included), spaces,
+#: DEL and the C1 controls.
+_UNSAFE_IN_LOCATION = re.compile(r"[\x00-\x20\x7f-\x9f]")
+
+
 def safe_next(target: str | None) -> str | None:
     """A local path to return to after login, or None (no open redirects)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
+    if _UNSAFE_IN_LOCATION.search(target):
+        return None  # CR/LF would split the Location header; controls and spaces too
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None

@@ -233,6 +233,7 @@ def upload(period_id: int):
     except submissions.UploadInvalid as exc:
         return _page(period, errors=exc.errors or [], problem=("fil", exc.detail), status=422)
     except DomainError as exc:
+        session().rollback()  # a refused upload writes nothing; the page reads afresh
         return _page(period, problem=("fil", exc.detail), status=exc.status)
     flash(f"Version {submission.version} er indlæst som kladde. Se den nedenfor, og indsend den.")
     return redirect(url_for("indberetning.periode", period_id=period.id) + "#seneste", code=303)
@@ -252,6 +253,7 @@ def indsend(period_id: int):
     try:
         workflow.submit(session(), submission, period=period, actor=principal())
     except DomainError as exc:
+        session().rollback()  # a refused submit writes nothing; the page reads afresh
         return _page(period, problem=(None, exc.detail), status=exc.status)
     flash(f"Version {submission.version} er indsendt til sekretariatet.")
     return redirect(url_for("indberetning.periode", period_id=period.id), code=303)

@@ -14,6 +14,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from backend.errors import DomainError, NotFound
+from backend.fields import parse_int
 from backend.http import principal, session
 from backend.policy import Permission
 from backend.reports import service as reports
@@ -32,10 +33,10 @@ def _version() -> int | None:
     raw = request.args.get("version")
     if raw is None:
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise NotFound("Udgaven findes ikke.") from None
+    version = parse_int(raw, minimum=1)
+    if version is None:
+        raise NotFound("Udgaven findes ikke.")
+    return version
 
 
 def _edition(aar: int) -> reports.Edition:
@@ -111,6 +112,7 @@ def offentliggoer(aar: int):
     except DomainError as exc:
         if isinstance(exc, NotFound):
             raise
+        session().rollback()  # a refused publish writes nothing
         flash(exc.detail, "fejl")
         return redirect(url_for("ledelsesinformation.side", aar=aar), code=303)
     flash(f"Ledelsesinformation {aar} er offentliggjort som version {snap.version}.")

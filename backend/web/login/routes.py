@@ -1,10 +1,12 @@
-"""``/log-ind`` (e-mail and password; the API login's rate limit) and ``/log-ud`` (POST)."""
+"""``/log-ind`` (e-mail and password; the API login's rate limit) and ``/log-ud`` (POST),
+which ends the user's browser sessions on the server (their session version)."""
 
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, url_for
 
 from backend.auth import service as auth_service
+from backend.fields import MAX_EMAIL, MAX_PASSWORD, text_problem
 from backend.http import session as db_session
 from backend.web import session as web_session
 from backend.web.blueprint import web_blueprint
@@ -44,8 +46,13 @@ def log_ind_post():
     errors = []
     if not email:
         errors.append(("email", "Skriv din e-mailadresse."))
+    elif problem := text_problem(email, max_length=MAX_EMAIL):
+        errors.append(("email", f"E-mailadressen kan ikke bruges: {problem}"))
+        email = ""  # not shown back: it cannot be stored or rendered as sent
     if not password:
         errors.append(("password", "Skriv din adgangskode."))
+    elif problem := text_problem(password, max_length=MAX_PASSWORD):
+        errors.append(("password", f"Adgangskoden kan ikke bruges: {problem}"))
     if errors:
         return _form(errors, email=email, status=422)
     settings = current_app.config["RAMMETAL_SETTINGS"]
@@ -71,5 +78,8 @@ def log_ind_post():
 
 @bp.post("/log-ud")
 def log_ud():
+    p = web_session.current_principal()
+    if p is not None:  # ended on the server too: a copy of the cookie no longer works
+        auth_service.end_sessions(db_session(), p.user_id)
     web_session.end()
     return redirect(url_for("login.log_ind", logget_ud="1"), code=303)

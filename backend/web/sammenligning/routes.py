@@ -12,6 +12,7 @@ from typing import Any
 from flask import Response, current_app, render_template, request
 from markupsafe import Markup
 
+from backend.fields import parse_int
 from backend.http import session as db_session
 from backend.policy import Permission
 from backend.tabular.media import TABLE_FORMATS
@@ -84,18 +85,18 @@ def choose(args: Any, ramme: int, *, default_noegletal: str = service.DEFAULT_NO
         return choice
     if not raw_year:
         choice.year = max(choice.years)
-    elif not raw_year.isdigit():
+    elif (year := parse_int(raw_year, minimum=0)) is None:
         choice.fail("aar", f"Året «{raw_year}» er ikke et årstal. Vælg et år på listen.")
         return choice
-    elif int(raw_year) not in choice.years:
+    elif year not in choice.years:
         choice.fail(
             "aar",
-            f"Der er ikke offentliggjort nøgletal for {int(raw_year)}. Vælg et år på listen.",
+            f"Der er ikke offentliggjort nøgletal for {year}. Vælg et år på listen.",
             404,
         )
         return choice
     else:
-        choice.year = int(raw_year)
+        choice.year = year
     doc = published_document(ramme, choice.years[choice.year])
     options = service.options(doc)
     noegletal = (args.get("noegletal") or "").strip()

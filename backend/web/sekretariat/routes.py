@@ -14,6 +14,7 @@ from collections import defaultdict
 from flask import flash, redirect, render_template, request, url_for
 
 from backend.errors import DomainError, NotFound
+from backend.fields import MAX_COMMENT, parse_int, text_problem
 from backend.http import principal, session
 from backend.periods import service as periods
 from backend.policy import Permission
@@ -40,9 +41,8 @@ def _board():
     p = principal()
     all_periods = periods.list_periods(session(), rammeaftale_id=p.rammeaftale_id)
     years = _years(all_periods)
-    try:
-        aar = int(request.args.get("aar") or (years[0] if years else 0))
-    except ValueError:
+    aar = parse_int(request.args.get("aar"))
+    if aar is None:
         aar = years[0] if years else 0
     chosen = sorted((x for x in all_periods if x.aar == aar), key=lambda x: (x.stream, x.kvartal))
     cells: dict[str, dict[int, dict]] = defaultdict(dict)
@@ -136,6 +136,9 @@ def beslutning():
     kommentar = request.form.get("kommentar", "").strip()
     action = request.form.get("handling")
     who = f"{submission.organisation.navn}, {period_label(period)}, version {submission.version}"
+    if problem := text_problem(kommentar, max_length=MAX_COMMENT):
+        flash(f"Ikke gemt: kommentaren til {who} kan ikke bruges. {problem}", "fejl")
+        return redirect(_back(submission), code=303)
     try:
         if action == "godkend":
             workflow.approve(
@@ -153,6 +156,7 @@ def beslutning():
     except DomainError as exc:
         if exc.status >= 500 or isinstance(exc, NotFound):
             raise
+        session().rollback()  # a refused decision writes nothing (a failed flush included)
         flash(f"{who}: {exc.detail}", "fejl")
     return redirect(_back(submission), code=303)
 
@@ -244,6 +248,7 @@ def offentliggoer_model(run_id: int):
     except DomainError as exc:
         if isinstance(exc, NotFound):
             raise
+        session().rollback()  # a refused publish writes nothing
         flash(exc.detail, "fejl")
     return redirect(url_for("sekretariat.modelkoersler"), code=303)
 
