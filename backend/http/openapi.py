@@ -189,8 +189,9 @@ _X_FILENAME = {
     "in": "header",
     "name": "X-Filename",
     "required": False,
-    "schema": {"type": "string", "maxLength": 255},
-    "description": "The file's name when it is sent as the raw body",
+    "schema": {"type": "string"},
+    "description": "The file's name when it is sent as the raw body (stored as its base name, "
+    "without control or bidi characters, shortened if long)",
 }
 _RAW_UPLOAD = {
     "schema": {
