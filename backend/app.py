@@ -18,6 +18,7 @@ from backend.db.session import Database
 from backend.http import openapi, problems
 from backend.http.converters import BoundedIntConverter
 from backend.json_provider import OrjsonProvider
+from backend.periods.models import STREAMS
 from backend.web import init_web
 
 API_PREFIX = "/api/v1"
@@ -69,7 +70,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     api = Api(app)
     api.register_converter(BoundedIntConverter, integerconverter2paramschema)
-    openapi.install(api)  # the real problem+json errors, statuses and content types
+    # the real problem+json errors, statuses, content types and headers; the streams as an enum
+    openapi.install(api, path_enums={"stream": STREAMS})
     app.extensions["rammetal.api"] = api
     problems.register(app)  # after Api(): replaces flask-smorest's own error handler
     http.init_app(app, auth_service)

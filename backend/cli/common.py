@@ -118,7 +118,8 @@ def _emit(data: bytes, output: Path | None, *, binary: bool) -> None:
 def render_openapi() -> str:
     """The OpenAPI document the code generates (``rammetal openapi`` writes it)."""
     from backend.app import create_app
+    from backend.http.openapi import sorted_keys
 
     app = create_app(Settings(database_url="sqlite://"))
-    spec = app.extensions["rammetal.api"].spec.to_dict()
-    return json.dumps(spec, indent=2, ensure_ascii=False, sort_keys=True, default=str)
+    spec = sorted_keys(app.extensions["rammetal.api"].spec.to_dict())
+    return json.dumps(spec, indent=2, ensure_ascii=False, default=str)

@@ -7,11 +7,25 @@ Decimal fields as numbers with string bounds. Here the document is made to tell 
   operation lists the statuses it can answer (:func:`_statuses`);
 * a Decimal is documented as the decimal string the service sends (it also reads one);
 * reports answer JSON, XLSX or CSV; file uploads require their multipart field ``fil``.
+
+And it is made usable by a generated client (issue 19, item 6):
+
+* every operation has a stable ``operationId`` (:data:`OPERATION_IDS`; an operation not
+  named there gets one derived from its method and path);
+* a path parameter with a closed set of values (``stream``: the four data streams, given
+  by :func:`install`'s caller) lists them as an ``enum``;
+* the headers the service sends (``ETag``, ``Location``, ``Retry-After``,
+  ``Content-Disposition``) are declared on the responses that carry them;
+* a file answer lists ``application/octet-stream`` first, then the media types actually
+  sent (a generator takes the first media type it knows and reads the answer as bytes);
+* a file upload is the multipart field ``fil`` or the raw body as ``application/octet-stream``
+  (the format is recognised from the content): no JSON schema sits beside the multipart form.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_smorest import Api
@@ -68,6 +82,124 @@ _CONTENT_OVERRIDES: dict[tuple[str, str], dict[str, Any]] = {
     },
 }
 _METHODS = ("get", "put", "post", "patch", "delete")
+BINARY: dict[str, Any] = {"type": "string", "format": "binary"}
+OCTET_STREAM = "application/octet-stream"
+API_PREFIX = "/api/v1"
+
+#: The operationId of every operation (a generated client's function names: keep them).
+OPERATION_IDS: dict[tuple[str, str], str] = {
+    ("get", "/auth/tokens"): "listTokens",
+    ("post", "/auth/tokens"): "createToken",
+    ("delete", "/auth/tokens/{token_id}"): "revokeToken",
+    ("get", "/me"): "getMe",
+    ("get", "/maalgrupper"): "listMaalgrupper",
+    ("get", "/organisations"): "listOrganisations",
+    ("get", "/offers"): "listOffers",
+    ("post", "/offers"): "createOffer",
+    ("get", "/offers/{offer_id}"): "getOffer",
+    ("patch", "/offers/{offer_id}"): "updateOffer",
+    ("get", "/periods"): "listPeriods",
+    ("post", "/periods"): "openPeriod",
+    ("get", "/periods/{period_id}"): "getPeriod",
+    ("patch", "/periods/{period_id}"): "updatePeriod",
+    ("get", "/periods/{period_id}/status"): "getPeriodStatus",
+    ("get", "/periods/{period_id}/templates/{stream}"): "downloadTemplate",
+    ("post", "/periods/{period_id}/submissions/{stream}"): "uploadSubmission",
+    ("get", "/submissions"): "listSubmissions",
+    ("get", "/submissions/{submission_id}"): "getSubmission",
+    ("get", "/submissions/{submission_id}/lines"): "listSubmissionLines",
+    ("get", "/submissions/{submission_id}/file"): "downloadSubmissionFile",
+    ("post", "/submissions/{submission_id}/submit"): "submitSubmission",
+    ("post", "/submissions/{submission_id}/approve"): "approveSubmission",
+    ("post", "/submissions/{submission_id}/reject"): "rejectSubmission",
+    ("get", "/reports/ledelsesinformation/{year}"): "getLedelsesinformation",
+    ("post", "/reports/ledelsesinformation/{year}/publish"): "publishLedelsesinformation",
+    ("get", "/reports/ledelsesinformation/{year}/snapshots"): "listLedelsesinformationSnapshots",
+    ("get", "/noegletal"): "getNoegletal",
+    ("get", "/noegletal/definitioner"): "listNoegletalDefinitioner",
+    ("get", "/reference/population"): "listPopulation",
+    ("post", "/reference/population"): "importPopulation",
+    ("post", "/reference/population/statbank"): "fetchPopulationFromStatbank",
+    ("get", "/reference/pl-index"): "listPlIndex",
+    ("post", "/reference/pl-index"): "importPlIndex",
+    ("get", "/reference/indicators"): "listIndicators",
+    ("post", "/reference/indicators"): "importIndicators",
+    ("get", "/reference/indicators/definitions"): "listIndicatorDefinitions",
+    ("get", "/udgiftsbehov"): "listModelRuns",
+    ("post", "/udgiftsbehov"): "runModel",
+    ("get", "/udgiftsbehov/indikatorer"): "listModelIndicators",
+    ("get", "/udgiftsbehov/{run_id}"): "getModelRun",
+    ("get", "/udgiftsbehov/{run_id}/kommuner/{kode}"): "getModelRunKommune",
+    ("post", "/udgiftsbehov/{run_id}/publish"): "publishModelRun",
+}
+
+_ETAG = {
+    "description": "The version (optimistic locking: send it as If-Match to change)",
+    "schema": {"type": "string"},
+}
+_LOCATION = {"description": "The address of the created resource", "schema": {"type": "string"}}
+_DISPOSITION = {
+    "description": 'attachment; filename="…" (the suggested file name)',
+    "schema": {"type": "string"},
+}
+#: Headers the views send, per operation and status.
+_HEADERS: dict[tuple[str, str], dict[str, dict[str, dict[str, Any]]]] = {
+    ("post", "/auth/tokens"): {
+        "429": {
+            "Retry-After": {
+                "description": "Seconds until a login for this e-mail is tried again",
+                "schema": {"type": "integer"},
+            }
+        }
+    },
+    ("post", "/offers"): {"201": {"ETag": _ETAG, "Location": _LOCATION}},
+    ("get", "/offers/{offer_id}"): {"200": {"ETag": _ETAG}},
+    ("patch", "/offers/{offer_id}"): {"200": {"ETag": _ETAG}},
+    ("post", "/periods"): {"201": {"ETag": _ETAG, "Location": _LOCATION}},
+    ("get", "/periods/{period_id}"): {"200": {"ETag": _ETAG}},
+    ("patch", "/periods/{period_id}"): {"200": {"ETag": _ETAG}},
+    ("post", "/periods/{period_id}/submissions/{stream}"): {
+        "201": {
+            "ETag": {
+                "description": "The new version's number (send it as If-Match with the next upload)",
+                "schema": {"type": "string"},
+            },
+            "Location": _LOCATION,
+        }
+    },
+    ("get", "/periods/{period_id}/templates/{stream}"): {
+        "200": {"Content-Disposition": _DISPOSITION}
+    },
+    ("get", "/submissions/{submission_id}/file"): {
+        "200": {
+            "ETag": {"description": "The file's SHA-256", "schema": {"type": "string"}},
+            "Content-Disposition": _DISPOSITION,
+        }
+    },
+    ("get", "/reports/ledelsesinformation/{year}"): {
+        "200": {
+            "Content-Disposition": {
+                **_DISPOSITION,
+                "description": 'With format=xlsx or csv: attachment; filename="…"',
+            }
+        }
+    },
+}
+_X_FILENAME = {
+    "in": "header",
+    "name": "X-Filename",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "The file's name when it is sent as the raw body (stored as its base name, "
+    "without control or bidi characters, shortened if long)",
+}
+_RAW_UPLOAD = {
+    "schema": {
+        **BINARY,
+        "description": "The file as the raw body (its format is recognised from the content; "
+        "any Content-Type is accepted)",
+    }
+}
 #: Statuses a view answers beyond what its parameters imply (found by the property test).
 _EXTRA_STATUSES: dict[tuple[str, str], set[int]] = {
     ("/api/v1/noegletal", "get"): {404},
@@ -110,7 +242,7 @@ def _statuses(path: str, method: str, operation: dict[str, Any], path_params: bo
     body = operation.get("requestBody", {}).get("content", {})
     if body:
         out |= {413, 422}
-    if "application/json" in body and not path.endswith("/submissions/{stream}"):
+    if "application/json" in body:
         out |= {400, 415}
     if path_params:
         out.add(404)
@@ -121,7 +253,49 @@ def _statuses(path: str, method: str, operation: dict[str, Any], path_params: bo
     return out | _EXTRA_STATUSES.get((path, method), set())
 
 
+def operation_id(method: str, path: str) -> str:
+    """The operation's id: named in :data:`OPERATION_IDS`, else derived from method and path
+    (``get /periods/{period_id}/status`` → ``getPeriodsByPeriodIdStatus``)."""
+    short = path.removeprefix(API_PREFIX)
+    if (method, short) in OPERATION_IDS:
+        return OPERATION_IDS[(method, short)]
+    words = [method]
+    for segment in short.strip("/").split("/"):
+        if segment.startswith("{"):
+            words.append("by")
+            segment = segment.strip("{}")
+        words += [w for w in segment.replace("-", "_").split("_") if w]
+    return words[0] + "".join(w[:1].upper() + w[1:] for w in words[1:])
+
+
+def _upload_body(operation: dict[str, Any]) -> None:
+    """A file upload: the multipart form with ``fil`` (required), or the raw body as bytes."""
+    body = operation.get("requestBody", {})
+    content = body.get("content", {})
+    form = content.get("multipart/form-data", {}).get("schema", {})
+    if "fil" not in form.get("properties", {}):
+        return
+    form["required"] = sorted({*form.get("required", []), "fil"})
+    body["required"] = True
+    body["content"] = {"multipart/form-data": {"schema": form}}
+    if len(content) > 1:
+        body["content"][OCTET_STREAM] = copy.deepcopy(_RAW_UPLOAD)
+        parameters = operation.setdefault("parameters", [])
+        if not any(p.get("name") == "X-Filename" for p in parameters):
+            parameters.append(copy.deepcopy(_X_FILENAME))
+
+
+def _file_content(content: dict[str, Any]) -> dict[str, Any]:
+    """A file answer: ``application/octet-stream`` first, then the media types sent."""
+    if not any(media.get("schema", {}).get("format") == "binary" for media in content.values()):
+        return content
+    return {OCTET_STREAM: {"schema": dict(BINARY)}, **content}
+
+
 def _fix_operation(path: str, method: str, operation: dict[str, Any], path_params: bool) -> None:
+    short = path.removeprefix(API_PREFIX)
+    operation["operationId"] = operation_id(method, path)
+    _upload_body(operation)
     responses = operation.setdefault("responses", {})
     for status in _statuses(path, method, operation, path_params):
         responses.setdefault(str(status), {})
@@ -133,19 +307,27 @@ def _fix_operation(path: str, method: str, operation: dict[str, Any], path_param
         if isinstance(response, dict) and "$ref" not in response:
             response.setdefault("description", "OK" if status.startswith("2") else "Fejl")
     override = _CONTENT_OVERRIDES.get((path, method))
-    if override is not None:
-        for status, response in responses.items():
-            if status.startswith("2"):
-                response["content"] = copy.deepcopy(override)
-    for content in operation.get("requestBody", {}).get("content", {}).values():
-        schema = content.get("schema", {})
-        if "fil" in schema.get("properties", {}):
-            schema["required"] = sorted({*schema.get("required", []), "fil"})
-            operation["requestBody"]["required"] = True
+    for status, response in responses.items():
+        if not status.startswith("2"):
+            continue
+        if override is not None:
+            response["content"] = copy.deepcopy(override)
+        if "content" in response:
+            response["content"] = _file_content(response["content"])
+    for code, headers in _HEADERS.get((method, short), {}).items():
+        responses[code].setdefault("headers", {}).update(copy.deepcopy(headers))
 
 
-def document(spec: dict[str, Any]) -> dict[str, Any]:
-    """The generated document with the real errors, statuses and content types."""
+def _path_enums(parameters: list[dict[str, Any]], enums: Mapping[str, Sequence[str]]) -> None:
+    for parameter in parameters:
+        if parameter.get("in") == "path" and parameter.get("name") in enums:
+            parameter["schema"] = {"type": "string", "enum": list(enums[parameter["name"]])}
+
+
+def document(
+    spec: dict[str, Any], path_enums: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, Any]:
+    """The generated document with the real errors, statuses, content types and headers."""
     spec = copy.deepcopy(spec)
     components = spec.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
@@ -155,16 +337,40 @@ def document(spec: dict[str, Any]) -> dict[str, Any]:
     components.pop("responses", None)
     for path, item in spec.get("paths", {}).items():
         path_params = bool(item.get("parameters")) or "{" in path
+        _path_enums(item.get("parameters", []), path_enums or {})
         for method in _METHODS:
             if method in item:
+                _path_enums(item[method].get("parameters", []), path_enums or {})
                 _fix_operation(path, method, item[method], path_params)
+    ids = [
+        item[m]["operationId"]
+        for item in spec.get("paths", {}).values()
+        for m in _METHODS
+        if m in item
+    ]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValueError(f"operationId used twice: {duplicates}")
     return spec
 
 
-def install(api: Api) -> None:
-    """Document Decimals as strings, and serve (and render) the corrected document.
+def sorted_keys(node: Any, *, media_types: bool = False) -> Any:
+    """``node`` with every object's keys sorted (a stable checked-in file), except a
+    ``content`` map's media types: their order is the document's (a generator takes the
+    first it knows, so ``application/octet-stream`` stays first)."""
+    if isinstance(node, dict):
+        keys = list(node) if media_types else sorted(node)
+        return {k: sorted_keys(node[k], media_types=k == "content") for k in keys}
+    if isinstance(node, list):
+        return [sorted_keys(v) for v in node]
+    return node
+
+
+def install(api: Api, *, path_enums: Mapping[str, Sequence[str]] | None = None) -> None:
+    """Document Decimals as strings, and serve (and render) the corrected document;
+    ``path_enums`` names the values of path parameters with a closed set (by name).
 
     Call before the blueprints are registered (their schemas are converted then)."""
     api.ma_plugin.converter.add_attribute_function(decimal_as_string)
     generate = api.spec.to_dict
-    api.spec.to_dict = lambda: document(generate())
+    api.spec.to_dict = lambda: document(generate(), path_enums)
