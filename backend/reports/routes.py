@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 
 from backend.http import principal, require, session
 from backend.reports import schemas, service
+from backend.reports.states import Publication
 from backend.reports.writers import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
@@ -30,7 +31,7 @@ READERS = ("reporter", "org_admin", "secretariat", "viewer")
 def _wants_draft(args: dict) -> bool:
     return (
         principal().role == "secretariat"
-        and args.get("status", "kladde") == "kladde"
+        and args.get("status", Publication.KLADDE) == Publication.KLADDE
         and not args.get("version")
     )
 

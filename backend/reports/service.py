@@ -20,6 +20,7 @@ from backend.reference import structural
 from backend.reports.document import LedelsesinformationReport
 from backend.reports.inputs import ReportInputs, load_inputs
 from backend.reports.models import ReportSnapshot
+from backend.reports.states import Publication
 from backend.reports.writers import (
     ledelsesinformation_csv,
     ledelsesinformation_json,
@@ -59,7 +60,7 @@ def _pl_index_needed(year: int) -> Iterator[None]:
 def build_report(
     inputs: ReportInputs,
     *,
-    status: str = "kladde",
+    status: str = Publication.KLADDE,
     published_at: datetime | None = None,
     labels: dict[str, str] | None = None,
 ) -> LedelsesinformationReport:
@@ -327,7 +328,9 @@ def publish(
 ) -> ReportSnapshot:
     """Freeze the current draft as the next published version (immutable)."""
     report, inputs = draft(session, rammeaftale_id, year)
-    published = dataclasses.replace(report, status="offentliggjort", published_at=utcnow())
+    published = dataclasses.replace(
+        report, status=Publication.OFFENTLIGGJORT, published_at=utcnow()
+    )
     latest = (
         session.scalar(
             sa.select(sa.func.max(ReportSnapshot.version)).where(

@@ -10,6 +10,9 @@ from flask import Flask, g
 from backend.auth import service as auth_service
 from backend.db.tenancy import require_scope
 from backend.http import session as db_session
+from backend.periods.states import PeriodStatus
+from backend.reports.states import Publication
+from backend.submissions.states import SubmissionStatus
 from backend.web.labels import BOARD_STATUS, STREAM_LABELS, SUBMISSION_STATUS
 from backend.web.session import ROLE_LABELS, current_principal
 
@@ -44,6 +47,9 @@ def _labels() -> dict[str, Any]:
         "stream_labels": STREAM_LABELS,
         "submission_status": SUBMISSION_STATUS,
         "board_status": lambda status: BOARD_STATUS.get(status, status),
+        "SubmissionStatus": SubmissionStatus,
+        "PeriodStatus": PeriodStatus,
+        "Publication": Publication,
     }
 
 

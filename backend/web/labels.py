@@ -4,27 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from backend.submissions.states import SubmissionStatus
+
 STREAM_LABELS = {
     "belaegning": "Belægning",
     "regnskab": "Regnskab",
     "takster": "Takster",
     "tilbud": "Tilbudsoversigt",
 }
-SUBMISSION_STATUS = {
-    "draft": "Kladde",
-    "submitted": "Indsendt",
-    "approved": "Godkendt",
-    "rejected": "Afvist",
-}
+SUBMISSION_STATUS = {s.value: s.label for s in SubmissionStatus}
 #: submissions.workflow.status_overview's statuses → the board's words.
-BOARD_STATUS = {
-    "ingen": "Mangler",
-    "for_sent": "Mangler",
-    "kladde": "Kladde",
-    "indsendt": "Indsendt",
-    "godkendt": "Godkendt",
-    "afvist": "Afvist",
-}
+BOARD_STATUS = {"ingen": "Mangler", "for_sent": "Mangler", **SUBMISSION_STATUS}
 MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",

@@ -130,8 +130,8 @@ def test_secretariat_rejects_with_a_comment_the_officer_sees_it(web_env: Env) ->
     assert resp.status_code == 303
     (entry,) = _audit(web_env, "reject", sid)
     assert entry.entity_id == sid
-    assert entry.before["status"] == "submitted"
-    assert entry.after["status"] == "rejected"
+    assert entry.before["status"] == "indsendt"
+    assert entry.after["status"] == "afvist"
     assert entry.after["decision_comment"] == "Prisår skal være 2018."
     officer = login(web_env.app, *DEMO["herning"])
     page = officer.get(f"/indberetning/{pid}").get_data(as_text=True)
@@ -158,7 +158,7 @@ def test_secretariat_approves_and_it_is_audited(web_env: Env) -> None:
         "/sekretariat?aar=2018"
     ).get_data(as_text=True)
     (entry,) = _audit(web_env, "approve", sid)
-    assert entry.entity_id == sid and entry.after["status"] == "approved"
+    assert entry.entity_id == sid and entry.after["status"] == "godkendt"
     # approving twice is refused with the service's Danish message, not a crash
     sek.post("/sekretariat/beslutning", {"indberetning": sid, "handling": "godkend", "aar": "2018"})
     assert "den er godkendt, ikke indsendt" in sek.get("/sekretariat?aar=2018").get_data(

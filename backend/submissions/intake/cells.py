@@ -13,6 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from backend.offers.states import Tilbudstype
 from backend.organisations.aliases import fold_municipality_name
 from backend.tabular import (
     FORMULA_TRIGGERS,
@@ -49,7 +50,7 @@ _TILBUDSTYPER = {
     "sikret_doegn": "sikret",
 }
 #: The Danish word of each tilbudstype, as the template writes it.
-TILBUDSTYPE_NAVNE = {"dag": "dag", "doegn": "døgn", "aaben": "åben", "sikret": "sikret"}
+TILBUDSTYPE_NAVNE = {t.value: t.label for t in Tilbudstype}
 _PARAGRAF = re.compile(
     r"^(?:sel\s*)?§*\s*(\d{1,3})\s*([a-z]?)\s*(?:,?\s*stk\.?\s*(\d{1,2}))?\.?$", re.IGNORECASE
 )

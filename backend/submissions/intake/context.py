@@ -14,11 +14,12 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from backend.offers.states import TILBUDSTYPER
 from backend.organisations.aliases import AreaAliases
 from backend.tabular import fold
 
 #: The tilbudstyper in the order the templates and messages list them.
-TILBUDSTYPE_ORDER = ("dag", "doegn", "aaben", "sikret")
+TILBUDSTYPE_ORDER = TILBUDSTYPER
 
 
 @dataclass(frozen=True, slots=True)

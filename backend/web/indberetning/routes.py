@@ -18,6 +18,7 @@ from backend.errors import DomainError, NotFound
 from backend.http import database, principal, session
 from backend.organisations.models import Organisation
 from backend.periods import service as periods
+from backend.periods.states import PeriodStatus
 from backend.submissions import service as submissions
 from backend.submissions import workflow
 from backend.web.blueprint import error_page, web_blueprint
@@ -49,7 +50,9 @@ def _own_org() -> Organisation:
 def oversigt():
     p = principal()
     rows = []
-    for period in periods.list_periods(session(), rammeaftale_id=p.rammeaftale_id, status="aaben"):
+    for period in periods.list_periods(
+        session(), rammeaftale_id=p.rammeaftale_id, status=PeriodStatus.AABEN
+    ):
         own = workflow.status_overview(session(), period)
         rows.append(
             {"period": period, "label": period_label(period), "status": own[0] if own else None}

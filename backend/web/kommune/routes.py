@@ -14,6 +14,7 @@ from flask import render_template, request
 from markupsafe import Markup
 
 from backend.http import session as db_session
+from backend.reports.states import Publication
 from backend.udgiftsbehov import document as run_document
 from backend.udgiftsbehov import service as runs
 from backend.web.blueprint import error_page, web_blueprint
@@ -44,7 +45,7 @@ class Profile:
 def _published_runs(ramme: int) -> list[dict[str, Any]]:
     """Every published model run of the agreement (never a draft, whoever asks)."""
     listed = runs.list_runs(db_session(), ramme, drafts=False)
-    return [run_document.full(r) for r in listed if r.status == "offentliggjort"]
+    return [run_document.full(r) for r in listed if r.status == Publication.OFFENTLIGGJORT]
 
 
 def _profile(kode: str) -> Profile | tuple[str, int]:

@@ -17,8 +17,10 @@ from backend.errors import DomainError, NotFound
 from backend.http import principal, session
 from backend.periods import service as periods
 from backend.reference import service as reference
+from backend.reports.states import Publication
 from backend.submissions import service as submissions
 from backend.submissions import workflow
+from backend.submissions.states import SubmissionStatus
 from backend.udgiftsbehov import document as model_document
 from backend.udgiftsbehov import service as models
 from backend.web.blueprint import web_blueprint
@@ -98,7 +100,9 @@ def tavle_download(fmt: str):
 @login_required(*SECRETARIAT)
 def tavle():
     aar, years, chosen, cells, names = _board()
-    submitted = submissions.list_submissions(session(), status="submitted", limit=1000).items
+    submitted = submissions.list_submissions(
+        session(), status=SubmissionStatus.INDSENDT, limit=1000
+    ).items
     waiting = [s for s in submitted if any(s.period_id == x.id for x in chosen)]
     return render_template(
         "sekretariat/tavle.html",
@@ -186,7 +190,7 @@ def modelkoersler_download(fmt: str):
     runs = models.list_runs(session(), principal().rammeaftale_id, drafts=True)
 
     def status(r: dict) -> str:
-        if r["status"] == "offentliggjort":
+        if r["status"] == Publication.OFFENTLIGGJORT:
             when = r.get("published_at")
             return f"Offentliggjort {when:%d.%m.%Y}" if when else "Offentliggjort"
         return "Kladde"
