@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 from backend.udgiftsbehov.models import ModelRun
-from benchmark.expected_need import CAVEAT_DA
+from benchmark.expected_need import CAVEAT_DA, explains_differences
 from benchmark.noegletal import REGISTRY
 
 
@@ -23,6 +23,17 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def explains(run: ModelRun) -> bool:
+    """The engine's verdict on whether the run's model explains the differences between the
+    municipalities (``ExpectedNeedResults.explains``); for a run stored before the engine
+    recorded it, the engine's rule applied to the stored statistics."""
+    res = run.results
+    if "explains" in res:
+        return bool(res["explains"])
+    log = res.get("log_scale_statistics") or {}
+    return explains_differences(res.get("loo_r2"), log.get("loo_r2"))
 
 
 def summary(run: ModelRun) -> dict[str, Any]:
@@ -54,7 +65,7 @@ def summary(run: ModelRun) -> dict[str, Any]:
         "rmse": res["rmse"],
         "loo_rmse": res["loo_rmse"],
         "alpha": res["alpha"],
-        "forklarer": res.get("explains", True),
+        "forklarer": explains(run),
         "interval_centrum": res.get("interval_centre"),
         "leverage_graense": res.get("leverage_cutoff"),
         "markering": res.get("flag_rule_da"),

@@ -23,7 +23,7 @@ from backend.organisations import service as organisations
 from backend.reference import structural
 from backend.reports.states import Publication
 from backend.udgiftsbehov import inputs as data
-from backend.udgiftsbehov.document import json_safe
+from backend.udgiftsbehov.document import explains, json_safe
 from backend.udgiftsbehov.models import ModelRun
 from benchmark.expected_need import (
     NOT_EXPLAINED_DA,
@@ -475,7 +475,7 @@ def publish_run(
             f"Modelkørsel {run.id} er allerede offentliggjort og kan ikke ændres.",
             code="allerede_offentliggjort",
         )
-    if not run.results.get("explains", True):
+    if not explains(run):
         raise Conflict(
             f"Modelkørsel {run.id} kan ikke offentliggøres som forventet udgiftsbehov: "
             f"{NOT_EXPLAINED_DA.lower()} (leave-one-out R² er 0 eller derunder). "

@@ -270,9 +270,7 @@ def expected_need(run: Mapping[str, Any], own: str) -> ExpectedNeed | None:
         return None
     unit = run.get("enhed") or ""
     decimals = comparison.decimals_of(unit)
-    loo = run.get("loo_r2")
-    explains = bool(run.get("forklarer", True)) and (loo is None or loo > 0)
-    explains = explains and any(r.get("forventet") is not None for r in rows)
+    explains = bool(run["forklarer"])  # the engine's verdict (ExpectedNeedResults.explains)
     level = mine["interval"].get("niveau")
     level_text = f"{round(level * 100)} %" if level else ""
     mg = run.get("maalgruppe")
