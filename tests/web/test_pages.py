@@ -7,6 +7,7 @@ import io
 import re
 
 import sqlalchemy as sa
+from markupsafe import escape
 
 from backend.audit.models import AuditEntry
 from backend.db.tenancy import TenantScope, scoped
@@ -226,6 +227,10 @@ def test_model_runs_show_diagnostics_and_publish_from_the_page(web_env: Env) -> 
         r2 = f"{run['r2']:.2f}".replace(".", ",").replace("-", "−")
         assert r2 in row.replace("-", "−"), (r2, row)
         assert f"Offentliggør kørsel {run['id']}" in row
+        # the run's warnings as their Danish text (not the stored records)
+        for warning in run["advarsler"]:
+            assert str(escape(warning["tekst"])) in row
+        assert "&#39;code&#39;" not in row
     # the run that explains nothing is refused with the service's Danish message
     resp = sek.post(f"/sekretariat/modelkoersler/{bad['id']}/offentliggoer")
     assert resp.status_code == 303

@@ -42,10 +42,10 @@ class Profile:
     peer_indicators: list[str]
 
 
-def _published_runs(ramme: int) -> list[dict[str, Any]]:
+def _published_runs(ramme: int) -> list[run_document.RunDocument]:
     """Every published model run of the agreement (never a draft, whoever asks)."""
     listed = runs.list_runs(db_session(), ramme, drafts=False)
-    return [run_document.full(r) for r in listed if r.status == Publication.OFFENTLIGGJORT]
+    return [run_document.run_document(r) for r in listed if r.status == Publication.OFFENTLIGGJORT]
 
 
 def _profile(kode: str) -> Profile | tuple[str, int]:
@@ -89,7 +89,7 @@ def _profile(kode: str) -> Profile | tuple[str, int]:
     needs = []
     for run in _published_runs(ramme):
         need = cache.get(
-            ("udgiftsbehov", ramme, run["id"], str(run["published_at"]), kode),
+            ("udgiftsbehov", ramme, run.id, str(run.published_at), kode),
             lambda run=run: service.expected_need(run, kode),  # type: ignore[misc]
         )
         if need is not None:

@@ -168,17 +168,12 @@ def modelkoersler():
     runs = models.list_runs(session(), principal().rammeaftale_id, drafts=True)
     return render_template(
         "sekretariat/modelkoersler.html",
-        runs=[model_document.summary(r) for r in reversed(runs)],
+        runs=[model_document.run_summary(r) for r in reversed(runs)],
     )
 
 
-def _warnings_text(warnings: list) -> str:
-    if not warnings:
-        return "ingen"
-    return "; ".join(
-        str(w.get("message") or w.get("besked") or w) if isinstance(w, dict) else str(w)
-        for w in warnings
-    )
+def _warnings_text(warnings: tuple[model_document.RunWarning, ...]) -> str:
+    return "; ".join(w.tekst for w in warnings) or "ingen"
 
 
 @bp.get("/sekretariat/modelkoersler.<fmt>")
@@ -189,27 +184,27 @@ def modelkoersler_download(fmt: str):
         raise NotFound("Modelkørslerne findes kun som XLSX og CSV.")
     runs = models.list_runs(session(), principal().rammeaftale_id, drafts=True)
 
-    def status(r: dict) -> str:
-        if r["status"] == Publication.OFFENTLIGGJORT:
-            when = r.get("published_at")
-            return f"Offentliggjort {when:%d.%m.%Y}" if when else "Offentliggjort"
-        return "Kladde"
+    def status(r: model_document.RunSummary) -> str:
+        label = Publication(r.status).label
+        if r.status == Publication.OFFENTLIGGJORT and r.published_at:
+            return f"{label} {r.published_at:%d.%m.%Y}"
+        return label
 
     rows = []
-    for r in (model_document.summary(x) for x in reversed(runs)):
-        navn = r["noegletal_navn"] + (f" ({r['maalgruppe']})" if r["maalgruppe"] else "")
+    for r in (model_document.run_summary(x) for x in reversed(runs)):
+        navn = r.noegletal_navn + (f" ({r.maalgruppe})" if r.maalgruppe else "")
         rows.append(
             t.Row(
                 (
-                    t.integer(r["id"]),
+                    t.integer(r.id),
                     t.text(navn),
-                    t.text(", ".join(str(y) for y in r["aar"])),
-                    t.text(str(r["metode"])),
-                    t.integer(int(r["n"])),
-                    t.number(r["r2"], 2),
-                    t.number(r["loo_r2"], 2),
-                    t.number(r["rmse"], 2),
-                    t.text(_warnings_text(r["advarsler"])),
+                    t.text(", ".join(str(y) for y in r.aar)),
+                    t.text(str(r.metode)),
+                    t.integer(int(r.n)),
+                    t.number(r.r2, 2),
+                    t.number(r.loo_r2, 2),
+                    t.number(r.rmse, 2),
+                    t.text(_warnings_text(r.advarsler)),
                     t.text(status(r)),
                 )
             )
