@@ -101,11 +101,11 @@ def _split_secure(row: PlaceRow, shares: dict[int, Decimal]) -> list[PlaceRow]:
     cent = Decimal("0.01")
     aaben = {y: (n * shares[y]).quantize(cent) for y, n in row.places.items()}
     return [
-        PlaceRow(row.driftsherre, row.maalgruppe, "aaben", aaben),
+        PlaceRow(row.driftsherre, row.maalgruppe, Tilbudstype.AABEN, aaben),
         PlaceRow(
             row.driftsherre,
             row.maalgruppe,
-            "sikret",
+            Tilbudstype.SIKRET,
             {y: n - aaben[y] for y, n in row.places.items()},
         ),
     ]
