@@ -65,9 +65,9 @@ def _profile(kode: str) -> Profile | tuple[str, int]:
         doc = choice.doc
         assert doc is not None
         key_figures, _keys = service.key_figures(doc, kode, cat)
-        peers = doc.get("peer_grupper", {})
-        peer_names = [cat.names.get(m, m) for m in peers.get("grupper", {}).get(kode, [])]
-        indicators = list(peers.get("indikatorer", []))
+        peers = doc.peer_grupper
+        peer_names = [cat.names.get(m, m) for m in peers.grupper.get(kode, ())]
+        indicators = list(peers.indikatorer)
         docs = {
             y: comparison_routes.published_document(ramme, pub) for y, pub in choice.years.items()
         }

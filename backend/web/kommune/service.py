@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from backend.reports.noegletal import NoegletalDocument
 from backend.udgiftsbehov import document as run_document
 from backend.web import charts
 from backend.web import format as web_format
@@ -47,19 +48,18 @@ class KeyFigureRow:
 
 
 def key_figures(
-    doc: Mapping[str, Any], own: str, cat: comparison.Catalogue
+    doc: NoegletalDocument, own: str, cat: comparison.Catalogue
 ) -> tuple[t.Table, list[KeyFigureRow]]:
     """One row per published nøgletal × målgruppe: the own value, its place among the
     municipalities, and the peer-group, region and agreement averages (each with n)."""
     rows, keys = [], []
-    for item in doc["noegletal"]:
-        values = {v["organisation"]: v for v in item["vaerdier"]}
-        if own not in values:
+    for item in doc.noegletal:
+        mine = item.value_of(own)
+        if mine is None:
             continue
-        mine = values[own]
-        unit = mine.get("unit") or ""
+        unit = mine.unit or ""
         decimals = comparison.decimals_of(unit)
-        avgs = comparison.averages(item, own, cat.municipalities, cat.names)
+        avgs = comparison.averages(item, own)
         places = comparison.placements(item, cat.municipalities)
         counted = len(places)
         if own in places:
@@ -74,14 +74,14 @@ def key_figures(
                 return t.not_applicable()
             return t.Cell(str(avg.n), t.VALUE, number=Decimal(avg.n))
 
-        price = f", {mine['price_year']}-priser" if mine.get("price_year") else ""
+        price = f", {mine.price_year}-priser" if mine.price_year else ""
         rows.append(
             t.Row(
                 (
-                    t.text(item["navn"]),
-                    t.text(_mg_name(cat, item["maalgruppe"])),
+                    t.text(item.navn),
+                    t.text(_mg_name(cat, item.maalgruppe)),
                     t.text(f"{unit}{price}"),
-                    t.number(mine["value"], decimals),
+                    t.number(mine.value, decimals),
                     place,
                     _avg_cell(_avg(avgs, "peer-gruppe"), decimals),
                     with_n(_avg(avgs, "peer-gruppe")),
@@ -92,10 +92,10 @@ def key_figures(
                 ),
             )
         )
-        keys.append(KeyFigureRow(item["id"], item["maalgruppe"]))
+        keys.append(KeyFigureRow(item.id, item.maalgruppe))
     table = t.Table(
         key="noegletal",
-        caption=f"Nøgletal {doc['aar']} for {cat.names.get(own, own)} mod peer-gruppe, region "
+        caption=f"Nøgletal {doc.aar} for {cat.names.get(own, own)} mod peer-gruppe, region "
         "og hele aftalen",
         headers=(
             "Nøgletal",
@@ -125,7 +125,7 @@ class Trend:
 
 
 def trend(
-    docs: Mapping[int, Mapping[str, Any]],
+    docs: Mapping[int, NoegletalDocument],
     *,
     noegletal: str,
     maalgruppe: str | None,
@@ -141,17 +141,13 @@ def trend(
         item = comparison.find(docs[year], noegletal, maalgruppe)
         if item is None:
             continue
-        navn = item["navn"]
-        values = {v["organisation"]: v for v in item["vaerdier"]}
-        mine = values.get(own)
+        navn = item.navn
+        mine = item.value_of(own)
         if mine is None:
             continue
-        unit = mine.get("unit") or unit
-        series.setdefault(own_name, {})[year] = (
-            comparison._decimal(mine["value"]),
-            comparison.shown(mine),
-        )
-        for avg in comparison.averages(item, own, cat.municipalities, cat.names):
+        unit = mine.unit or unit
+        series.setdefault(own_name, {})[year] = (mine.decimal, comparison.shown(mine))
+        for avg in comparison.averages(item, own):
             series.setdefault(f"{avg.name} ({avg.rule})", {})[year] = (avg.value, avg.text)
     if not series:
         return None

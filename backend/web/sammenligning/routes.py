@@ -13,6 +13,7 @@ from flask import Response, current_app, render_template, request
 from markupsafe import Markup
 
 from backend.http import session as db_session
+from backend.reports.noegletal import NoegletalDocument
 from backend.web.blueprint import error_page, web_blueprint
 from backend.web.sammenligning import service
 from backend.web.sammenligning import tables as t
@@ -46,7 +47,7 @@ class Choice:
     year: int | None = None
     noegletal: str | None = None
     maalgruppe: str | None = None
-    doc: dict[str, Any] | None = None
+    doc: NoegletalDocument | None = None
     cat: service.Catalogue | None = None
     errors: list[tuple[str, str]] = field(default_factory=list)
     status: int = 200
@@ -60,10 +61,10 @@ class Choice:
         return not self.errors and self.doc is not None
 
 
-def published_document(ramme: int, published: service.Published) -> dict[str, Any]:
+def published_document(ramme: int, published: service.Published) -> NoegletalDocument:
     return render_cache().get(
         ("dokument", ramme, published.key),
-        lambda: service.document(db_session(), ramme, published),
+        lambda: service.document(db_session(), ramme, published, catalogue(ramme).municipalities),
     )
 
 
@@ -130,7 +131,7 @@ def noegletal_options(choice: Choice) -> list[tuple[str, str]]:
         return []
     year = choice.year or max(choice.years)
     doc = choice.doc or published_document(current_principal().rammeaftale_id, choice.years[year])  # type: ignore[union-attr]
-    names = {n["id"]: n["navn"] for n in doc["noegletal"]}
+    names = {n.id: n.navn for n in doc.noegletal}
     return list(names.items())
 
 
