@@ -22,6 +22,7 @@ from backend.policy import Permission, Role, can
 from backend.submissions import service as submissions
 from backend.submissions import workflow
 from backend.submissions.models import Submission
+from backend.submissions.states import SubmissionStatus
 from tests.conftest import Env
 from tests.factories import make_period, upload_submission
 
@@ -151,7 +152,7 @@ def test_the_service_refuses_an_approval_by_anyone_but_the_secretariat(
             workflow.reject(session, submission, actor=actor, kommentar="Nej")
     with env.database.unit_of_work() as session, scoped(session, TenantScope.single(actor.org_id)):
         status = session.scalar(sa.select(Submission.status).where(Submission.id == uuid.UUID(sid)))
-    assert status == "submitted"
+    assert status == SubmissionStatus.INDSENDT
 
 
 def test_the_service_lets_the_secretariat_approve(env: Env) -> None:
@@ -165,4 +166,4 @@ def test_the_service_lets_the_secretariat_approve(env: Env) -> None:
         submission = submissions.get_submission(session, uuid.UUID(sid))
         period = session.get_one(ReportingPeriod, period_id)
         workflow.approve(session, submission, period=period, actor=actor)
-        assert submission.status == "approved"
+        assert submission.status == SubmissionStatus.GODKENDT

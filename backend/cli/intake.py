@@ -19,6 +19,7 @@ from backend.cli.common import (
     _unit_of_work,
     main,
 )
+from backend.submissions.states import SubmissionStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -118,7 +119,8 @@ def import_file(
                 with acting_as(session, org.id):
                     workflow.submit(session, submission, period=period)
             summary = (
-                f"Indlæst som version {submission.version} ({submission.status}) af "
+                f"Indlæst som version {submission.version} "
+                f"({SubmissionStatus(submission.status).api}) af "
                 f"{org.navn}, {stream}, periode {period.id}: {rows} rækker, id {submission.id}."
             )
     except submissions.UploadInvalid as exc:

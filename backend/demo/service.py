@@ -21,12 +21,12 @@ from backend.auth.models import User
 from backend.config import data_path
 from backend.db.tenancy import acting_as
 from backend.offers.models import Offer, OfferYear
+from backend.offers.states import SECURE_ONLY_TYPES, Tilbudstype
 from backend.organisations import service as organisations
 from backend.policy import Role
 
 REFERENCE = data_path("tenants", "reference", "ledelsesinformation_2017")
 DEMO_NOTE = "Demo: samlede pladser pr. driftsherre fra Ledelsesinformation 2017, tabel E (ikke et enkelt tilbud)."
-TYPE_LABEL = {"dag": "dag", "doegn": "døgn", "aaben": "åben", "sikret": "sikret"}
 
 
 @dataclass(frozen=True)
@@ -104,11 +104,11 @@ def _split_secure(row: PlaceRow, shares: dict[int, Decimal]) -> list[PlaceRow]:
     cent = Decimal("0.01")
     aaben = {y: (n * shares[y]).quantize(cent) for y, n in row.places.items()}
     return [
-        PlaceRow(row.driftsherre, row.maalgruppe, "aaben", aaben),
+        PlaceRow(row.driftsherre, row.maalgruppe, Tilbudstype.AABEN, aaben),
         PlaceRow(
             row.driftsherre,
             row.maalgruppe,
-            "sikret",
+            Tilbudstype.SIKRET,
             {y: n - aaben[y] for y, n in row.places.items()},
         ),
     ]
@@ -179,7 +179,7 @@ def load_offers(session: Session, rows: list[PlaceRow] | None = None) -> int:
             raise LookupError(
                 f"unknown målgruppe {row.maalgruppe!r}: run 'rammetal tenants sync' first"
             )
-        navn = f"{org.navn}: {mg.navn}, {TYPE_LABEL[row.tilbudstype]}"
+        navn = f"{org.navn}: {mg.navn}, {Tilbudstype(row.tilbudstype).label}"
         with acting_as(session, org.id):
             exists = session.scalar(
                 sa.select(Offer.id).where(
@@ -190,7 +190,7 @@ def load_offers(session: Session, rows: list[PlaceRow] | None = None) -> int:
             )
             if exists is not None:
                 continue
-            note = DEMO_NOTE + (" " + SECURE_NOTE if row.tilbudstype in ("aaben", "sikret") else "")
+            note = DEMO_NOTE + (" " + SECURE_NOTE if row.tilbudstype in SECURE_ONLY_TYPES else "")
             offer = Offer(
                 org_id=org.id,
                 navn=navn,

@@ -15,10 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.db.base import Base, TenantOwned, UtcDateTime, new_id, utcnow
+from backend.offers.states import TILBUDSTYPER
 from backend.organisations.models import Organisation
-
-TILBUDSTYPER = ("dag", "doegn", "aaben", "sikret")
-SECURE_ONLY_TYPES = ("aaben", "sikret")
 
 
 class Offer(TenantOwned, Base):

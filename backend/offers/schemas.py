@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from backend.fields import Integer, Text
-from backend.offers.models import TILBUDSTYPER
+from backend.offers.states import TILBUDSTYPER
 
 _NORMERING = fields.Decimal(
     required=True,

@@ -16,7 +16,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from backend.db.base import utcnow
 from backend.db.tenancy import PREBUILT
 from backend.errors import Conflict, Invalid, NotFound, PreconditionFailed
-from backend.offers.models import SECURE_ONLY_TYPES, Offer, OfferYear
+from backend.offers.models import Offer, OfferYear
+from backend.offers.states import SECURE_ONLY_TYPES
 from backend.organisations import service as organisations
 from backend.organisations.models import Organisation
 

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, UtcDateTime, utcnow
+from backend.periods.states import STATUSES, PeriodStatus
 
 QUARTERLY_STREAMS = ("belaegning",)  # the kvartal check constraint names it too
 YEARLY_STREAMS = ("regnskab", "takster", "tilbud")
@@ -30,7 +31,6 @@ STREAM_LABELS = {
     "takster": "Takster",
     "tilbud": "Tilbudsoversigt",
 }
-STATUSES = ("aaben", "lukket")
 WHOLE_YEAR = 0
 
 
@@ -57,7 +57,7 @@ class ReportingPeriod(Base):
     aar: Mapped[int] = mapped_column(sa.Integer)
     kvartal: Mapped[int] = mapped_column(sa.Integer, default=WHOLE_YEAR)
     frist: Mapped[date] = mapped_column(sa.Date)
-    status: Mapped[str] = mapped_column(sa.String(10), default="aaben")
+    status: Mapped[str] = mapped_column(sa.String(10), default=PeriodStatus.AABEN)
     version: Mapped[int] = mapped_column(sa.Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

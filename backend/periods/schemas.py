@@ -5,7 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from backend.fields import Integer
-from backend.periods.models import STATUSES, STREAMS
+from backend.periods.models import STREAMS
+from backend.periods.states import STATUSES
 
 _STREAM = validate.OneOf(STREAMS, error="Skal være en af: {choices}.")
 _STATUS = validate.OneOf(STATUSES, error="Skal være en af: {choices}.")

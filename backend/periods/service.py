@@ -20,6 +20,7 @@ from backend.audit.service import snapshot
 from backend.db.base import utcnow
 from backend.errors import Conflict, Invalid, NotFound, PreconditionFailed
 from backend.periods.models import QUARTERLY_STREAMS, WHOLE_YEAR, ReportingPeriod
+from backend.periods.states import PeriodStatus
 
 ENTITY = "reporting_period"
 _DUPLICATE = "Perioden findes allerede for rammeaftalen."
@@ -123,7 +124,7 @@ def create_period(
         aar=aar,
         kvartal=stored,
         frist=frist,
-        status="aaben",
+        status=PeriodStatus.AABEN,
     )
     session.add(period)
     _flush(session)  # the unique constraint still decides a race between two secretaries
@@ -179,12 +180,12 @@ def update_period(
         period.frist = frist
     if status is not None and status != period.status:
         period.status = status
-        period.closed_at = utcnow() if status == "lukket" else None
+        period.closed_at = utcnow() if status == PeriodStatus.LUKKET else None
     if not session.is_modified(period):
         return period
     _flush(session)
     action = "update"
     if period.status != before["status"]:
-        action = "close" if period.status == "lukket" else "reopen"
+        action = "close" if period.status == PeriodStatus.LUKKET else "reopen"
     _record(session, actor_org_id=actor_org_id, action=action, period=period, before=before)
     return period

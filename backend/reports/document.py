@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
+from backend.reports.states import STATUSES, Publication
 from backend.tabular import fold
 from benchmark.accounts import AccountAmountTable, TakstudviklingTable
 from benchmark.occupancy import BelaegningTable
@@ -34,7 +35,6 @@ from benchmark.presentation import (
 )
 from benchmark.units import AARSPLADSER, KR, PCT, PLADSER, TKR, TOTAL, Figure
 
-STATUSES = ("kladde", "offentliggjort")
 SHEET_NAMES = {
     "A": "A Takstudvikling",
     "B": "B Over-underskud",
@@ -69,7 +69,7 @@ class LedelsesinformationReport:
     d: BelaegningTable
     e: Pladsoversigt
     notes: tuple[str, ...] = ()
-    status: str = "kladde"
+    status: str = Publication.KLADDE
     published_at: datetime | None = None
     labels: Mapping[str, str] = field(default_factory=dict, hash=False)
     source: str = DEFAULT_SOURCE
@@ -77,7 +77,7 @@ class LedelsesinformationReport:
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"status skal være en af {STATUSES}, ikke {self.status!r}")
-        if self.status == "offentliggjort" and self.published_at is None:
+        if self.status == Publication.OFFENTLIGGJORT and self.published_at is None:
             raise ValueError("en offentliggjort ledelsesinformation skal have en dato")
         if self.b.measure != "over_underskud_kr" or self.c.measure != "tillaeg_kr":
             raise ValueError("b skal være over-/underskud og c tillægsydelser")

@@ -22,6 +22,7 @@ from backend.periods.models import ReportingPeriod
 from backend.reference import service as reference
 from backend.reference.models import ReferenceImport
 from backend.submissions.models import BelaegningLine, RegnskabLine, Submission, TakstLine
+from backend.submissions.states import SubmissionStatus
 from benchmark.records import (
     AccountLine,
     OccupancyLine,
@@ -87,7 +88,7 @@ def _approved(
         )
         .join(ReportingPeriod, ReportingPeriod.id == Submission.period_id)
         .where(
-            Submission.status == "approved",
+            Submission.status == SubmissionStatus.GODKENDT,
             Submission.stream == stream,
             ReportingPeriod.rammeaftale_id == rammeaftale_id,
             ReportingPeriod.aar.in_(years),

@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from backend.http import principal, require, session
 from backend.policy import Permission
 from backend.reports import schemas, service
+from backend.reports.states import Publication
 from benchmark.noegletal import REGISTRY
 
 blp = Blueprint("reports", __name__, url_prefix="", description="Ledelsesinformation og nøgletal")
@@ -19,7 +20,8 @@ blp = Blueprint("reports", __name__, url_prefix="", description="Ledelsesinforma
 
 def _wants_draft(args: dict) -> bool:
     """The query asks for the draft (the default for a reader who may read drafts)."""
-    return args.get("status", "kladde") == "kladde" and not args.get("version")
+    wanted = args.get("status", Publication.KLADDE) == Publication.KLADDE
+    return wanted and not args.get("version")
 
 
 def _file(data: bytes, media_type: str, filename: str) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from backend.fields import Integer
+from backend.reports.states import STATUSES
 
 FORMATS = ("json", "xlsx", "csv")
 
@@ -16,7 +17,7 @@ class ReportQuery(Schema):
         metadata={"description": "A published version; default the latest"},
     )
     status = fields.String(
-        validate=validate.OneOf(("kladde", "offentliggjort")),
+        validate=validate.OneOf(STATUSES),
         metadata={
             "description": "Secretariat: 'kladde' (default) computes from the "
             "approved data now; others always get the published"
@@ -36,7 +37,7 @@ class NoegletalQuery(Schema):
     aar = Integer(required=True, validate=validate.Range(min=2000, max=2100))
     noegletal = fields.String(metadata={"description": "Nøgletal id, see /noegletal/definitioner"})
     maalgruppe = fields.String()
-    status = fields.String(validate=validate.OneOf(("kladde", "offentliggjort")))
+    status = fields.String(validate=validate.OneOf(STATUSES))
 
 
 class NoegletalDefinitionSchema(Schema):

@@ -25,6 +25,7 @@ from backend.reference import structural
 from backend.reports.document import LedelsesinformationReport
 from backend.reports.inputs import ReportInputs, load_inputs
 from backend.reports.models import ReportSnapshot
+from backend.reports.states import Publication
 from backend.reports.writers import (
     ledelsesinformation_csv,
     ledelsesinformation_json,
@@ -66,7 +67,7 @@ def _pl_index_needed(year: int) -> Iterator[None]:
 def build_report(
     inputs: ReportInputs,
     *,
-    status: str = "kladde",
+    status: str = Publication.KLADDE,
     published_at: datetime | None = None,
     labels: dict[str, str] | None = None,
 ) -> LedelsesinformationReport:
@@ -375,7 +376,9 @@ def publish(
             CONCURRENT_PUBLISH.format(year=year, version=latest),
             code="samtidig_offentliggoerelse",
         )
-    published = dataclasses.replace(report, status="offentliggjort", published_at=utcnow())
+    published = dataclasses.replace(
+        report, status=Publication.OFFENTLIGGJORT, published_at=utcnow()
+    )
     snapshot = ReportSnapshot(
         rammeaftale_id=rammeaftale_id,
         kind=KIND,

@@ -44,6 +44,7 @@ from backend.reports.document import (
     e_title,
     layout,
 )
+from backend.reports.states import Publication
 from backend.tabular import danish_number_text, neutralise_cell, set_text_cell
 from benchmark.presentation import NO_VALUE
 
@@ -101,7 +102,7 @@ def _local(moment: datetime) -> tuple[datetime, str]:
 
 def status_text(report: LedelsesinformationReport) -> str:
     """The status as shown: "Kladde: …" or "Offentliggjort dd-mm-åååå kl. tt:mm"."""
-    if report.status != "offentliggjort" or report.published_at is None:
+    if report.status != Publication.OFFENTLIGGJORT or report.published_at is None:
         return "Kladde: ikke offentliggjort, tallene kan ændre sig"
     local, zone = _local(report.published_at)
     return f"Offentliggjort {local:%d-%m-%Y} kl. {local:%H:%M}{zone}"
@@ -196,7 +197,7 @@ def _front(wb: Workbook, report: LedelsesinformationReport, blocks: tuple[Block,
         ("Prisår", f"{report.price_year}-priser. {report.a.notes[0]}"),
         ("Status", status_text(report)),
     ]
-    if report.status == "offentliggjort" and report.published_at is not None:
+    if report.status == Publication.OFFENTLIGGJORT and report.published_at is not None:
         rows.append(("Offentliggjort", _local(report.published_at)[0]))
     rows += [
         ("Kilde", report.source),

@@ -17,6 +17,7 @@ from backend.db.tenancy import acting_as
 from backend.offers.models import OfferYear
 from backend.periods.models import ReportingPeriod
 from backend.submissions.models import BelaegningLine, Submission, TilbudLine
+from backend.submissions.states import SubmissionStatus
 
 
 def _approved(
@@ -29,7 +30,7 @@ def _approved(
         .where(
             Submission.org_id == org_id,
             Submission.stream == stream,
-            Submission.status == "approved",
+            Submission.status == SubmissionStatus.GODKENDT,
             ReportingPeriod.rammeaftale_id == rammeaftale_id,
             ReportingPeriod.aar == aar,
         )

@@ -31,8 +31,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backend.db.base import Base, TenantOwned, UtcDateTime, new_id, utcnow
 from backend.organisations.models import Organisation
 from backend.periods.models import STREAMS
+from backend.submissions.states import STATUSES, SubmissionStatus
 
-STATUSES = ("draft", "submitted", "approved", "rejected")
 FILE_FORMATS = ("xlsx", "csv", "json")
 
 MONEY = sa.Numeric(16, 2)  # kr.
@@ -57,7 +57,7 @@ class Submission(TenantOwned, Base):
     )
     stream: Mapped[str] = mapped_column(sa.String(20))
     version: Mapped[int] = mapped_column(sa.Integer)
-    status: Mapped[str] = mapped_column(sa.String(10), default="draft")
+    status: Mapped[str] = mapped_column(sa.String(10), default=SubmissionStatus.KLADDE)
     file_name: Mapped[str] = mapped_column(sa.String(255))
     file_sha256: Mapped[str] = mapped_column(sa.String(64))
     file_size: Mapped[int] = mapped_column(sa.Integer)

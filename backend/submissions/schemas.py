@@ -9,10 +9,27 @@ from marshmallow import Schema, fields, validate
 
 from backend.fields import MAX_COMMENT, Integer
 from backend.periods.models import STREAMS
-from backend.submissions.models import STATUSES
+from backend.submissions.states import API_STATUSES, SubmissionStatus
 
 _STREAM = validate.OneOf(STREAMS, error="Skal være en af: {choices}.")
-_STATUS = validate.OneOf(STATUSES, error="Skal være en af: {choices}.")
+_STATUS = validate.OneOf(API_STATUSES, error="Skal være en af: {choices}.")
+
+
+class ApiStatus(fields.String):
+    """A submission's status in the API's documented words (``draft``, ``submitted``,
+    ``approved``, ``rejected``); the database stores the Danish value (see
+    ``backend.submissions.states``)."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else SubmissionStatus(value).api
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        word = super()._deserialize(value, attr, data, **kwargs)
+        self._validate_all(word)  # the documented words, before translating
+        return SubmissionStatus.from_api(word)
+
+    def _validate(self, value: Any) -> None:
+        """Validated in :meth:`_deserialize`, on the API's word."""
 
 
 class PlainDecimal(fields.Decimal):
@@ -51,7 +68,7 @@ class SubmissionSchema(Schema):
     period_id = Integer()
     stream = fields.String()
     version = Integer(metadata={"description": "1, 2, … per organisation × period × stream"})
-    status = fields.String(metadata={"description": "draft, submitted, approved or rejected"})
+    status = ApiStatus(metadata={"description": "draft, submitted, approved or rejected"})
     file_name = fields.String()
     file_sha256 = fields.String(metadata={"description": "SHA-256 of the original bytes (hex)"})
     file_size = Integer()
@@ -81,7 +98,7 @@ class SubmissionQuerySchema(Schema):
     period_id = Integer()
     stream = fields.String(validate=_STREAM)
     organisation = fields.String(metadata={"description": "Organisation code (secretariat)"})
-    status = fields.String(validate=_STATUS)
+    status = ApiStatus(validate=_STATUS)
     limit = Integer(load_default=100, validate=validate.Range(min=1, max=1000))
     offset = Integer(load_default=0, validate=validate.Range(min=0))
 

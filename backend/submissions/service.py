@@ -33,6 +33,7 @@ from backend.organisations import service as organisations
 from backend.organisations.aliases import buyer_aliases
 from backend.organisations.models import Organisation, OrganisationAlias
 from backend.periods.models import STREAM_LABELS, ReportingPeriod
+from backend.periods.states import PeriodStatus
 from backend.policy import Permission, can, require_permission
 from backend.submissions import history
 from backend.submissions.intake import (
@@ -46,6 +47,7 @@ from backend.submissions.intake import (
     parse_upload,
 )
 from backend.submissions.models import LINE_MODELS, Submission, SubmissionFile, TakstLine
+from backend.submissions.states import SubmissionStatus
 from backend.tabular.media import TABLE_FORMATS
 
 ENTITY = "submission"
@@ -160,7 +162,7 @@ def _previous_takster(
             .where(
                 Submission.org_id == org.id,
                 Submission.stream == "takster",
-                Submission.status == "approved",
+                Submission.status == SubmissionStatus.GODKENDT,
                 Submission.period_id.in_(previous),
             )
             .order_by(Submission.version.desc())
@@ -197,7 +199,7 @@ def build_context(session: Session, org: Organisation, period: ReportingPeriod) 
         previous_normering=history.previous_normering(
             session, org_id=org.id, rammeaftale_id=period.rammeaftale_id, year=period.aar
         ),
-        open=period.status == "aaben",
+        open=period.status == PeriodStatus.AABEN,
     )
 
 
@@ -229,7 +231,7 @@ def check_open(period: ReportingPeriod, stream: str) -> None:
                 }
             ],
         )
-    if period.status != "aaben":
+    if period.status != PeriodStatus.AABEN:
         raise Conflict(
             "Perioden er lukket; der kan ikke indberettes til den.", code=str(Code.PERIOD_CLOSED)
         )
@@ -429,7 +431,7 @@ def store(
             period_id=upload.period.id,
             stream=upload.stream,
             version=upload.version,
-            status="draft",
+            status=SubmissionStatus.KLADDE,
             file_name=upload.filename[:255],
             file_sha256=result.sha256,
             file_size=result.size,

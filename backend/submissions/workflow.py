@@ -35,14 +35,9 @@ from backend.periods.models import ReportingPeriod
 from backend.policy import Permission, require_permission
 from backend.submissions.models import Submission, TilbudLine
 from backend.submissions.service import ENTITY, check_open, latest_version
+from backend.submissions.states import SubmissionStatus
 
 _WORKFLOW_FIELDS = ("status", "submitted_at", "decided_by", "decided_at", "decision_comment")
-_STATUS_LABEL = {
-    "draft": "kladde",
-    "submitted": "indsendt",
-    "approved": "godkendt",
-    "rejected": "afvist",
-}
 #: Length of offer.tilbudsportalen_id; intake accepts longer texts for every text column.
 _TILBUDSPORTALEN_MAX = 50
 
@@ -52,11 +47,12 @@ def _state(submission: Submission) -> dict[str, Any]:
     return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}
 
 
-def _require(session: Session, submission: Submission, status: str, step: str) -> None:
+def _require(session: Session, submission: Submission, status: SubmissionStatus, step: str) -> None:
     if submission.status != status:
+        now = SubmissionStatus(submission.status)
         raise Conflict(
-            f"Indberetningen kan ikke {step}: den er {_STATUS_LABEL[submission.status]}, "
-            f"ikke {_STATUS_LABEL[status]}.",
+            f"Indberetningen kan ikke {step}: den er {now.label.lower()}, "
+            f"ikke {status.label.lower()}.",
             code="forkert_status",
         )
     latest = latest_version(
@@ -95,10 +91,10 @@ def submit(
     """The organisation sends its latest draft to the secretariat (the period must be open).
     ``actor`` must be allowed to report (``None``: the operator's CLI or the demo loader)."""
     require_permission(actor, Permission.REPORT)
-    _require(session, submission, "draft", "indsendes")
+    _require(session, submission, SubmissionStatus.KLADDE, "indsendes")
     check_open(period, submission.stream)
     before = _state(submission)
-    submission.status, submission.submitted_at = "submitted", utcnow()
+    submission.status, submission.submitted_at = SubmissionStatus.INDSENDT, utcnow()
     _record(session, submission, "submit", before)
     return submission
 
@@ -115,9 +111,9 @@ def approve(
     ``actor`` must hold :attr:`Permission.DECIDE` (``None``: the operator or the demo loader),
     whichever shell calls: a reporter never approves, not even through a service call."""
     require_permission(actor, Permission.DECIDE)
-    _require(session, submission, "submitted", "godkendes")
+    _require(session, submission, SubmissionStatus.INDSENDT, "godkendes")
     before = _state(submission)
-    submission.status = "approved"
+    submission.status = SubmissionStatus.GODKENDT
     submission.decided_by, submission.decided_at = _user_id(actor), utcnow()
     submission.decision_comment = kommentar
     if submission.stream == "tilbud":
@@ -137,9 +133,9 @@ def reject(
             "Skriv en begrundelse for afvisningen.",
             errors=[{"field": "kommentar", "location": "json", "message": "Feltet skal udfyldes."}],
         )
-    _require(session, submission, "submitted", "afvises")
+    _require(session, submission, SubmissionStatus.INDSENDT, "afvises")
     before = _state(submission)
-    submission.status = "rejected"
+    submission.status = SubmissionStatus.AFVIST
     submission.decided_by, submission.decided_at = _user_id(actor), utcnow()
     submission.decision_comment = kommentar
     _record(session, submission, "reject", before)
@@ -208,14 +204,6 @@ def _set_year(offer: Offer, year: int, line: TilbudLine) -> None:
         row.normering, row.omfattet = line.normering, line.omfattet
 
 
-_STATUS_DA = {
-    "draft": "kladde",
-    "submitted": "indsendt",
-    "approved": "godkendt",
-    "rejected": "afvist",
-}
-
-
 def status_overview(
     session: Session, period: ReportingPeriod, *, today: date | None = None
 ) -> list[dict[str, Any]]:
@@ -254,14 +242,17 @@ def status_overview(
     out = []
     for org_id, kode, navn in orgs:
         row = latest.get(org_id)
-        submitted = row is not None and row.status in ("submitted", "approved")
+        submitted = row is not None and row.status in (
+            SubmissionStatus.INDSENDT,
+            SubmissionStatus.GODKENDT,
+        )
         late = (not submitted and today > period.frist) or (
             row is not None
             and submitted
             and row.submitted_at is not None
             and row.submitted_at.date() > period.frist
         )
-        status = _STATUS_DA[row.status] if row is not None else "ingen"
+        status = str(row.status) if row is not None else "ingen"
         out.append(
             {
                 "organisation": kode,

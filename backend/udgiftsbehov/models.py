@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.db.base import Base, UtcDateTime, utcnow
+from backend.reports.states import STATUSES, Publication
 
-STATUSES = ("kladde", "offentliggjort")
 METHODS = ("ols", "ridge", "log")
 
 
@@ -40,7 +40,7 @@ class ModelRun(Base):
     inputs: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
     results: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     warnings: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
-    status: Mapped[str] = mapped_column(sa.String(20), default="kladde")
+    status: Mapped[str] = mapped_column(sa.String(20), default=Publication.KLADDE)
     created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from backend.udgiftsbehov.models import METHODS, STATUSES
+from backend.reports.states import STATUSES
+from backend.udgiftsbehov.models import METHODS
 
 
 class RunArgs(Schema):

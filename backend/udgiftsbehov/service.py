@@ -23,8 +23,9 @@ from backend.errors import Conflict, Invalid, NotFound
 from backend.organisations import service as organisations
 from backend.policy import Permission, can
 from backend.reference import structural
+from backend.reports.states import Publication
 from backend.udgiftsbehov import inputs as data
-from backend.udgiftsbehov.document import json_safe
+from backend.udgiftsbehov.document import explains, json_safe
 from backend.udgiftsbehov.models import ModelRun
 from benchmark.expected_need import (
     NOT_EXPLAINED_DA,
@@ -413,7 +414,7 @@ def run_model(
         inputs=json_safe(rows),
         results=json_safe(stored),
         warnings=warnings,
-        status="kladde",
+        status=Publication.KLADDE,
         created_by=user_id,
     )
     session.add(run)
@@ -446,7 +447,7 @@ def get_run(session: Session, rammeaftale_id: int, run_id: int, *, drafts: bool)
     if (
         run is None
         or run.rammeaftale_id != rammeaftale_id
-        or (run.status == "kladde" and not drafts)
+        or (run.status == Publication.KLADDE and not drafts)
     ):
         raise NotFound("Modelkørslen findes ikke.")
     return run
@@ -459,7 +460,7 @@ def list_runs(
         sa.select(ModelRun).where(ModelRun.rammeaftale_id == rammeaftale_id).order_by(ModelRun.id)
     )
     if not drafts:
-        stmt = stmt.where(ModelRun.status == "offentliggjort")
+        stmt = stmt.where(ModelRun.status == Publication.OFFENTLIGGJORT)
     if status:
         stmt = stmt.where(ModelRun.status == status)
     return list(session.scalars(stmt))
@@ -486,19 +487,19 @@ def publish_run(
     """Publish a draft once; a published run is never changed again (409). A run whose model
     does not explain the differences (leave-one-out R² ≤ 0) cannot be published (409)."""
     run = get_run(session, rammeaftale_id, run_id, drafts=True)
-    if run.status == "offentliggjort":
+    if run.status == Publication.OFFENTLIGGJORT:
         raise Conflict(
             f"Modelkørsel {run.id} er allerede offentliggjort og kan ikke ændres.",
             code="allerede_offentliggjort",
         )
-    if not run.results.get("explains", True):
+    if not explains(run):
         raise Conflict(
             f"Modelkørsel {run.id} kan ikke offentliggøres som forventet udgiftsbehov: "
             f"{NOT_EXPLAINED_DA.lower()} (leave-one-out R² er 0 eller derunder). "
             "Vælg andre indikatorer eller et andet nøgletal.",
             code="model_forklarer_ikke",
         )
-    run.status, run.published_at = "offentliggjort", utcnow()
+    run.status, run.published_at = Publication.OFFENTLIGGJORT, utcnow()
     session.flush()
     _record(session, actor_org_id, "publish", run)
     return run

@@ -11,7 +11,10 @@ from backend.auth import service as auth_service
 from backend.context import Principal
 from backend.db.tenancy import require_scope
 from backend.http import session as db_session
+from backend.periods.states import PeriodStatus
 from backend.policy import Permission, can, role_label
+from backend.reports.states import Publication
+from backend.submissions.states import SubmissionStatus
 from backend.web.labels import BOARD_STATUS, STREAM_LABELS, SUBMISSION_STATUS
 from backend.web.session import current_principal
 
@@ -50,6 +53,9 @@ def _labels() -> dict[str, Any]:
         "stream_labels": STREAM_LABELS,
         "submission_status": SUBMISSION_STATUS,
         "board_status": lambda status: BOARD_STATUS.get(status, status),
+        "SubmissionStatus": SubmissionStatus,
+        "PeriodStatus": PeriodStatus,
+        "Publication": Publication,
     }
 
 

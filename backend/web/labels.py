@@ -8,23 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from backend.periods.models import STREAM_LABELS
+from backend.submissions.states import SubmissionStatus
 from backend.tabular.media import TABLE_FORMATS
 
-SUBMISSION_STATUS = {
-    "draft": "Kladde",
-    "submitted": "Indsendt",
-    "approved": "Godkendt",
-    "rejected": "Afvist",
-}
+SUBMISSION_STATUS = {s.value: s.label for s in SubmissionStatus}
 #: submissions.workflow.status_overview's statuses → the board's words.
-BOARD_STATUS = {
-    "ingen": "Mangler",
-    "for_sent": "Mangler",
-    "kladde": "Kladde",
-    "indsendt": "Indsendt",
-    "godkendt": "Godkendt",
-    "afvist": "Afvist",
-}
+BOARD_STATUS = {"ingen": "Mangler", "for_sent": "Mangler", **SUBMISSION_STATUS}
 #: The formats a page's table downloads in, with their media types.
 MIMETYPES = TABLE_FORMATS
 

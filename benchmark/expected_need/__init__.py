@@ -16,6 +16,7 @@ from benchmark.expected_need.results import (
     ModelInputError,
     ModelWarning,
     RowPrediction,
+    explains_differences,
 )
 
 __all__ = [
@@ -31,5 +32,6 @@ __all__ = [
     "ModelWarning",
     "RowPrediction",
     "default_method",
+    "explains_differences",
     "model_input_hash",
 ]

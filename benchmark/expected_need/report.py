@@ -254,7 +254,9 @@ def build_results(
     guard, scale_note = stats["loo_r2"], ""
     if log_stats is not None and log_stats["loo_r2"] < guard:
         guard, scale_note = log_stats["loo_r2"], res.LN_SCALE_DA
-    explains = guard > 0.0
+    explains = res.explains_differences(
+        stats["loo_r2"], None if log_stats is None else log_stats["loo_r2"]
+    )
     rows = row_predictions(fit, frame, y, fitted, loo_prediction, spread, geometry, explains)
     return res.ExpectedNeedResults(
         target=fit.target,

@@ -62,6 +62,16 @@ def loo_r2_warning(loo_r2: float, scale_note: str = "") -> ModelWarning:
     )
 
 
+def explains_differences(loo_r2: float | None, log_loo_r2: float | None = None) -> bool:
+    """Whether a model explains the differences between the municipalities: its
+    leave-one-out R² is above 0 (for the log model on both scales). The one place the rule
+    is written; :attr:`ExpectedNeedResults.explains` is its value for a run."""
+    if loo_r2 is None:
+        return False
+    guard = loo_r2 if log_loo_r2 is None or not log_loo_r2 < loo_r2 else log_loo_r2
+    return guard > 0.0
+
+
 def not_explained_text(loo_r2: float, scale_note: str = "") -> str:
     """The verdict of a run whose leave-one-out R² ≤ 0 (Danish, for the page)."""
     return (

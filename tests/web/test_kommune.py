@@ -6,6 +6,7 @@ against expected with its interval and the model's caveat. Published data only."
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -216,23 +217,29 @@ def test_a_log_run_shows_its_factors(web_env: Env, world) -> None:  # type: igno
     assert abs(product - expected) < 0.01 * expected
 
 
-def test_a_signed_target_shows_the_difference_not_an_index(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_signed_target_shows_the_difference_not_an_index(world, web_env: Env) -> None:  # type: ignore[no-untyped-def]
     """Issue 12 item 1 on the page: for a signed nøgletal (no demo run of one explains
     anything, so the published run's document is re-read as signed) the column is the
     difference actual − expected, never an index."""
+    from backend.udgiftsbehov import document
+    from backend.udgiftsbehov.models import ModelRun
     from backend.web.kommune.service import expected_need
 
-    run = dict(world["run"])
-    run["indeks_vises"] = False
-    run["kommuner"] = [
-        {**r, "indeks": None, "forskel": float(r["faktisk"]) - float(r["forventet"])}
-        for r in run["kommuner"]
-    ]
+    with web_env.database.unit_of_work() as session:
+        stored = document.run_document(session.get(ModelRun, world["run"]["id"]))
+    run = dataclasses.replace(
+        stored,
+        indeks_vises=False,
+        kommuner=tuple(
+            dataclasses.replace(r, indeks=None, forskel=float(r.faktisk) - float(r.forventet or 0))
+            for r in stored.kommuner
+        ),
+    )
     need = expected_need(run, OWN)
     assert need is not None
     assert need.table.headers[5].startswith("Forskel, faktisk − forventet")
-    mine = next(r for r in run["kommuner"] if r["kode"] == OWN)
+    mine = next(r for r in run.kommuner if r.kode == OWN)
     own = next(row for row in need.table.rows if row.own)
     shown = own.cells[5].text.split("*")[0].replace("−", "-").replace(".", "").replace(",", ".")
-    assert float(shown) == pytest.approx(mine["forskel"], abs=0.6), own.cells[5].text
+    assert float(shown) == pytest.approx(mine.forskel, abs=0.6), own.cells[5].text
     assert "Indeks" not in " ".join(need.table.headers)

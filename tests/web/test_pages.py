@@ -7,6 +7,7 @@ import io
 import re
 
 import sqlalchemy as sa
+from markupsafe import escape
 
 from backend.audit.models import AuditEntry
 from backend.db.tenancy import TenantScope, scoped
@@ -130,8 +131,8 @@ def test_secretariat_rejects_with_a_comment_the_officer_sees_it(web_env: Env) ->
     assert resp.status_code == 303
     (entry,) = _audit(web_env, "reject", sid)
     assert entry.entity_id == sid
-    assert entry.before["status"] == "submitted"
-    assert entry.after["status"] == "rejected"
+    assert entry.before["status"] == "indsendt"
+    assert entry.after["status"] == "afvist"
     assert entry.after["decision_comment"] == "Prisår skal være 2018."
     officer = login(web_env.app, *DEMO["herning"])
     page = officer.get(f"/indberetning/{pid}").get_data(as_text=True)
@@ -158,7 +159,7 @@ def test_secretariat_approves_and_it_is_audited(web_env: Env) -> None:
         "/sekretariat?aar=2018"
     ).get_data(as_text=True)
     (entry,) = _audit(web_env, "approve", sid)
-    assert entry.entity_id == sid and entry.after["status"] == "approved"
+    assert entry.entity_id == sid and entry.after["status"] == "godkendt"
     # approving twice is refused with the service's Danish message, not a crash
     sek.post("/sekretariat/beslutning", {"indberetning": sid, "handling": "godkend", "aar": "2018"})
     assert "den er godkendt, ikke indsendt" in sek.get("/sekretariat?aar=2018").get_data(
@@ -226,6 +227,10 @@ def test_model_runs_show_diagnostics_and_publish_from_the_page(web_env: Env) -> 
         r2 = f"{run['r2']:.2f}".replace(".", ",").replace("-", "−")
         assert r2 in row.replace("-", "−"), (r2, row)
         assert f"Offentliggør kørsel {run['id']}" in row
+        # the run's warnings as their Danish text (not the stored records)
+        for warning in run["advarsler"]:
+            assert str(escape(warning["tekst"])) in row
+        assert "&#39;code&#39;" not in row
     # the run that explains nothing is refused with the service's Danish message
     resp = sek.post(f"/sekretariat/modelkoersler/{bad['id']}/offentliggoer")
     assert resp.status_code == 303

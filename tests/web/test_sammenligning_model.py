@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from backend.reports import noegletal
 from backend.web.sammenligning import service
 from backend.web.sammenligning import tables as t
 from benchmark.presentation import format_da
@@ -89,9 +90,8 @@ CAT = service.Catalogue(
 
 
 def _comparison(own: str | None) -> service.Comparison:
-    return service.comparison(
-        _doc(), noegletal="pladser_pr_10000", maalgruppe=None, own=own, cat=CAT
-    )
+    doc = noegletal.read(_doc(), CAT.municipalities)
+    return service.comparison(doc, noegletal="pladser_pr_10000", maalgruppe=None, own=own, cat=CAT)
 
 
 @pytest.mark.parametrize("own", ["A", "B", "D", "F"])

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from backend.offers.states import Tilbudstype
 from backend.organisations.aliases import fold_municipality_name
 from backend.tabular import (
     FORMULA_TRIGGERS,
@@ -35,21 +36,22 @@ Converter = Callable[[Any], Any]
 NEUTRALISED = frozenset(c for c in FORMULA_TRIGGERS if c.strip())
 MAX_TEXT = 200
 
-_TILBUDSTYPER = {
-    "dag": "dag",
-    "dagtilbud": "dag",
-    "doegn": "doegn",
-    "dogn": "doegn",
-    "doegntilbud": "doegn",
-    "dogntilbud": "doegn",
-    "aaben": "aaben",
-    "aben": "aaben",
-    "aaben_doegn": "aaben",
-    "sikret": "sikret",
-    "sikret_doegn": "sikret",
+#: How a cell may spell a tilbudstype (folded) → the stored code.
+_TILBUDSTYPER: dict[str, str] = {
+    "dag": Tilbudstype.DAG,
+    "dagtilbud": Tilbudstype.DAG,
+    "doegn": Tilbudstype.DOEGN,
+    "dogn": Tilbudstype.DOEGN,
+    "doegntilbud": Tilbudstype.DOEGN,
+    "dogntilbud": Tilbudstype.DOEGN,
+    "aaben": Tilbudstype.AABEN,
+    "aben": Tilbudstype.AABEN,
+    "aaben_doegn": Tilbudstype.AABEN,
+    "sikret": Tilbudstype.SIKRET,
+    "sikret_doegn": Tilbudstype.SIKRET,
 }
 #: The Danish word of each tilbudstype, as the template writes it.
-TILBUDSTYPE_NAVNE = {"dag": "dag", "doegn": "døgn", "aaben": "åben", "sikret": "sikret"}
+TILBUDSTYPE_NAVNE = {t.value: t.label for t in Tilbudstype}
 _PARAGRAF = re.compile(
     r"^(?:sel\s*)?§*\s*(\d{1,3})\s*([a-z]?)\s*(?:,?\s*stk\.?\s*(\d{1,2}))?\.?$", re.IGNORECASE
 )

@@ -14,11 +14,14 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from backend.offers.states import TILBUDSTYPER, Tilbudstype
 from backend.organisations.aliases import AreaAliases
 from backend.tabular import fold
 
 #: The tilbudstyper in the order the templates and messages list them.
-TILBUDSTYPE_ORDER = ("dag", "doegn", "aaben", "sikret")
+TILBUDSTYPE_ORDER = TILBUDSTYPER
+#: A målgruppe's tilbudstyper unless the tenant configuration names others.
+DEFAULT_TILBUDSTYPER = (Tilbudstype.DAG.value, Tilbudstype.DOEGN.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +30,7 @@ class Maalgruppe:
 
     kode: str
     navn: str
-    tilbudstyper: frozenset[str] = frozenset({"dag", "doegn"})
+    tilbudstyper: frozenset[str] = frozenset(DEFAULT_TILBUDSTYPER)
 
     def ordered_tilbudstyper(self) -> tuple[str, ...]:
         """The allowed tilbudstyper in `TILBUDSTYPE_ORDER` (the template's drop-down for this
@@ -133,7 +136,7 @@ def reference_from_tenant(
         Maalgruppe(
             kode=entry["kode"],
             navn=entry["navn"],
-            tilbudstyper=frozenset(entry.get("tilbudstyper", ("dag", "doegn"))),
+            tilbudstyper=frozenset(entry.get("tilbudstyper", DEFAULT_TILBUDSTYPER)),
         )
         for entry in sorted(config.get("maalgruppe", []), key=lambda e: e.get("sortering", 0))
     )

@@ -18,6 +18,7 @@ from backend.errors import DomainError, NotFound
 from backend.http import begin_writing, database, principal, reads_first, session
 from backend.organisations.models import Organisation
 from backend.periods import service as periods
+from backend.periods.states import PeriodStatus
 from backend.policy import Permission
 from backend.submissions import service as submissions
 from backend.submissions import workflow
@@ -53,7 +54,9 @@ def _own_org() -> Organisation:
 def oversigt():
     p = principal()
     rows = []
-    for period in periods.list_periods(session(), rammeaftale_id=p.rammeaftale_id, status="aaben"):
+    for period in periods.list_periods(
+        session(), rammeaftale_id=p.rammeaftale_id, status=PeriodStatus.AABEN
+    ):
         own = workflow.status_overview(session(), period)
         rows.append(
             {"period": period, "label": period_label(period), "status": own[0] if own else None}

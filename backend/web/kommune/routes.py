@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from backend.http import session as db_session
 from backend.policy import Permission
+from backend.reports.states import Publication
 from backend.udgiftsbehov import document as run_document
 from backend.udgiftsbehov import service as runs
 from backend.web.blueprint import error_page, web_blueprint
@@ -40,10 +41,10 @@ class Profile:
     peer_indicators: list[str]
 
 
-def _published_runs(ramme: int) -> list[dict[str, Any]]:
+def _published_runs(ramme: int) -> list[run_document.RunDocument]:
     """Every published model run of the agreement (never a draft, whoever asks)."""
     listed = runs.list_runs(db_session(), ramme, drafts=False)
-    return [run_document.full(r) for r in listed if r.status == "offentliggjort"]
+    return [run_document.run_document(r) for r in listed if r.status == Publication.OFFENTLIGGJORT]
 
 
 def _profile(kode: str) -> Profile | tuple[str, int]:
@@ -63,9 +64,9 @@ def _profile(kode: str) -> Profile | tuple[str, int]:
         doc = choice.doc
         assert doc is not None
         key_figures, _keys = service.key_figures(doc, kode, cat)
-        peers = doc.get("peer_grupper", {})
-        peer_names = [cat.names.get(m, m) for m in peers.get("grupper", {}).get(kode, [])]
-        indicators = list(peers.get("indikatorer", []))
+        peers = doc.peer_grupper
+        peer_names = [cat.names.get(m, m) for m in peers.grupper.get(kode, ())]
+        indicators = list(peers.indikatorer)
         docs = {
             y: comparison_routes.published_document(ramme, pub) for y, pub in choice.years.items()
         }
@@ -87,7 +88,7 @@ def _profile(kode: str) -> Profile | tuple[str, int]:
     needs = []
     for run in _published_runs(ramme):
         need = cache.get(
-            ("udgiftsbehov", ramme, run["id"], str(run["published_at"]), kode),
+            ("udgiftsbehov", ramme, run.id, str(run.published_at), kode),
             lambda run=run: service.expected_need(run, kode),  # type: ignore[misc]
         )
         if need is not None:

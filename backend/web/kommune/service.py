@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from backend.reports.noegletal import NoegletalDocument
+from backend.udgiftsbehov import document as run_document
 from backend.web import charts
 from backend.web import format as web_format
 from backend.web.sammenligning import service as comparison
@@ -46,19 +48,18 @@ class KeyFigureRow:
 
 
 def key_figures(
-    doc: Mapping[str, Any], own: str, cat: comparison.Catalogue
+    doc: NoegletalDocument, own: str, cat: comparison.Catalogue
 ) -> tuple[t.Table, list[KeyFigureRow]]:
     """One row per published nøgletal × målgruppe: the own value, its place among the
     municipalities, and the peer-group, region and agreement averages (each with n)."""
     rows, keys = [], []
-    for item in doc["noegletal"]:
-        values = {v["organisation"]: v for v in item["vaerdier"]}
-        if own not in values:
+    for item in doc.noegletal:
+        mine = item.value_of(own)
+        if mine is None:
             continue
-        mine = values[own]
-        unit = mine.get("unit") or ""
+        unit = mine.unit or ""
         decimals = comparison.decimals_of(unit)
-        avgs = comparison.averages(item, own, cat.municipalities, cat.names)
+        avgs = comparison.averages(item, own)
         places = comparison.placements(item, cat.municipalities)
         counted = len(places)
         if own in places:
@@ -73,14 +74,14 @@ def key_figures(
                 return t.not_applicable()
             return t.Cell(str(avg.n), t.VALUE, number=Decimal(avg.n))
 
-        price = f", {mine['price_year']}-priser" if mine.get("price_year") else ""
+        price = f", {mine.price_year}-priser" if mine.price_year else ""
         rows.append(
             t.Row(
                 (
-                    t.text(item["navn"]),
-                    t.text(_mg_name(cat, item["maalgruppe"])),
+                    t.text(item.navn),
+                    t.text(_mg_name(cat, item.maalgruppe)),
                     t.text(f"{unit}{price}"),
-                    t.number(mine["value"], decimals),
+                    t.number(mine.value, decimals),
                     place,
                     _avg_cell(_avg(avgs, "peer-gruppe"), decimals),
                     with_n(_avg(avgs, "peer-gruppe")),
@@ -91,10 +92,10 @@ def key_figures(
                 ),
             )
         )
-        keys.append(KeyFigureRow(item["id"], item["maalgruppe"]))
+        keys.append(KeyFigureRow(item.id, item.maalgruppe))
     table = t.Table(
         key="noegletal",
-        caption=f"Nøgletal {doc['aar']} for {cat.names.get(own, own)} mod peer-gruppe, region "
+        caption=f"Nøgletal {doc.aar} for {cat.names.get(own, own)} mod peer-gruppe, region "
         "og hele aftalen",
         headers=(
             "Nøgletal",
@@ -124,7 +125,7 @@ class Trend:
 
 
 def trend(
-    docs: Mapping[int, Mapping[str, Any]],
+    docs: Mapping[int, NoegletalDocument],
     *,
     noegletal: str,
     maalgruppe: str | None,
@@ -140,17 +141,13 @@ def trend(
         item = comparison.find(docs[year], noegletal, maalgruppe)
         if item is None:
             continue
-        navn = item["navn"]
-        values = {v["organisation"]: v for v in item["vaerdier"]}
-        mine = values.get(own)
+        navn = item.navn
+        mine = item.value_of(own)
         if mine is None:
             continue
-        unit = mine.get("unit") or unit
-        series.setdefault(own_name, {})[year] = (
-            comparison._decimal(mine["value"]),
-            comparison.shown(mine),
-        )
-        for avg in comparison.averages(item, own, cat.municipalities, cat.names):
+        unit = mine.unit or unit
+        series.setdefault(own_name, {})[year] = (mine.decimal, comparison.shown(mine))
+        for avg in comparison.averages(item, own):
             series.setdefault(f"{avg.name} ({avg.rule})", {})[year] = (avg.value, avg.text)
     if not series:
         return None
@@ -206,7 +203,7 @@ def trend(
 class ExpectedNeed:
     run_id: int
     title: str
-    summary: Mapping[str, Any]
+    summary: run_document.RunDocument
     method: str
     caveat: str
     explains: bool
@@ -220,25 +217,24 @@ class ExpectedNeed:
 
 
 def _composition(
-    run: Mapping[str, Any], mine: Mapping[str, Any], decimals: int
+    run: run_document.RunDocument, mine: run_document.MunicipalityResult, decimals: int
 ) -> tuple[tuple[str, str], ...]:
     """The own municipality's expected value as level and indicator contributions: summed
     in the nøgletal's unit (OLS, ridge) or multiplied as factors (the log model)."""
-    parts = mine.get("bidrag")
-    if not parts or mine.get("forventet") is None:
+    parts = mine.bidrag
+    if parts is None or mine.forventet is None:
         return ()
-    label = {d["kode"]: d["navn"] for d in run.get("indikator_definitioner", ()) if "kode" in d}
-    product = parts.get("sammensaetning") == "produkt"
-    lines = [("De øvrige kommuners niveau", t.number(parts["niveau"], decimals).text)]
-    for item in parts["indikatorer"]:
-        value = item["bidrag"]
+    product = parts.sammensaetning == "produkt"
+    lines = [("De øvrige kommuners niveau", t.number(parts.niveau, decimals).text)]
+    for item in parts.indikatorer:
+        value = item.bidrag
         if product:
             shown = "× " + t.number(value, 3).text
         else:
             sign = "+ " if float(value) >= 0 else "− "
             shown = sign + t.number(abs(float(value)), decimals).text
-        lines.append((label.get(item["indikator"], item["indikator"]), shown))
-    lines.append(("Forventet", "= " + t.number(mine["forventet"], decimals).text))
+        lines.append((run.indicator_name(item.indikator), shown))
+    lines.append(("Forventet", "= " + t.number(mine.forventet, decimals).text))
     return tuple(lines)
 
 
@@ -254,64 +250,59 @@ _ROW_WARNING_SHORT = {
 }
 
 
-def _row_warnings(r: Mapping[str, Any]) -> str:
+def _row_warnings(r: run_document.MunicipalityResult) -> str:
     """Short Danish labels of a municipality's warnings (the full text is under the table)."""
-    return "; ".join(_ROW_WARNING_SHORT.get(w["code"], w["code"]) for w in r.get("advarsler", ()))
+    return "; ".join(_ROW_WARNING_SHORT.get(w.code, w.code) for w in r.advarsler)
 
 
-def expected_need(run: Mapping[str, Any], own: str) -> ExpectedNeed | None:
-    """A published run (``backend.udgiftsbehov.document.full``): every municipality's
-    actual against expected with its interval, the own municipality highlighted; None
-    when the own municipality is not in the run."""
-    year = max(r["aar"] for r in run["kommuner"]) if run["kommuner"] else None
-    rows = [r for r in run["kommuner"] if r["aar"] == year]
-    mine = next((r for r in rows if r["kode"] == own), None)
+def expected_need(run: run_document.RunDocument, own: str) -> ExpectedNeed | None:
+    """A published run: every municipality's actual against expected with its interval,
+    the own municipality highlighted; None when the own municipality is not in the run."""
+    years = [r.aar for r in run.kommuner if r.aar is not None]
+    year = max(years) if years else None
+    rows = [r for r in run.kommuner if r.aar == year]
+    mine = next((r for r in rows if r.kode == own), None)
     if mine is None:
         return None
-    unit = run.get("enhed") or ""
+    unit = run.enhed or ""
     decimals = comparison.decimals_of(unit)
-    loo = run.get("loo_r2")
-    explains = bool(run.get("forklarer", True)) and (loo is None or loo > 0)
-    explains = explains and any(r.get("forventet") is not None for r in rows)
-    level = mine["interval"].get("niveau")
+    explains = run.forklarer  # the engine's verdict (ExpectedNeedResults.explains)
+    level = mine.interval.niveau
     level_text = f"{round(level * 100)} %" if level else ""
-    mg = run.get("maalgruppe")
-    title = f"{run['noegletal_navn']}{f' ({mg})' if mg else ''}: forventet udgiftsbehov {year}"
-    index_shown = bool(run.get("indeks_vises", True))
-    rank = "indeks" if index_shown else "forskel"
-    ordered = sorted(rows, key=lambda r: (r.get(rank) is None, -(r.get(rank) or 0), r["navn"]))
+    mg = run.maalgruppe
+    title = f"{run.noegletal_navn}{f' ({mg})' if mg else ''}: forventet udgiftsbehov {year}"
+    index_shown = run.indeks_vises
 
-    def row(r: Mapping[str, Any]) -> t.Row:
-        interval = r["interval"]
+    def rank_value(r: run_document.MunicipalityResult) -> float | None:
+        return r.indeks if index_shown else r.forskel
+
+    ordered = sorted(rows, key=lambda r: (rank_value(r) is None, -(rank_value(r) or 0), r.navn))
+
+    def row(r: run_document.MunicipalityResult) -> t.Row:
+        interval = r.interval
         return t.Row(
             (
-                t.text(r["navn"] + (" (egen)" if r["kode"] == own else "")),
-                t.number(r["faktisk"], decimals),
-                t.number(r["forventet"], decimals, derived=True)
-                if explains
-                else t.not_applicable(),
-                t.number(interval.get("lav"), decimals, derived=True)
-                if explains
-                else t.not_applicable(),
-                t.number(interval.get("hoej"), decimals, derived=True)
-                if explains
-                else t.not_applicable(),
+                t.text(r.navn + (" (egen)" if r.kode == own else "")),
+                t.number(r.faktisk, decimals),
+                t.number(r.forventet, decimals, derived=True) if explains else t.not_applicable(),
+                t.number(interval.lav, decimals, derived=True) if explains else t.not_applicable(),
+                t.number(interval.hoej, decimals, derived=True) if explains else t.not_applicable(),
                 (
-                    t.number(r.get("indeks"), 0, derived=True)
+                    t.number(r.indeks, 0, derived=True)
                     if index_shown
-                    else t.number(r.get("forskel"), decimals, derived=True)
+                    else t.number(r.forskel, decimals, derived=True)
                 )
                 if explains
                 else t.not_applicable(),
-                t.text("ja" if r.get("afvigende") else "nej") if explains else t.not_applicable(),
-                t.number(r.get("leverage"), 2, derived=True),
+                t.text("ja" if r.afvigende else "nej") if explains else t.not_applicable(),
+                t.number(r.leverage, 2, derived=True),
                 t.text(_row_warnings(r)),
             ),
-            own=r["kode"] == own,
+            own=r.kode == own,
         )
 
     table = t.Table(
-        key=f"udgiftsbehov-{run['id']}",
+        key=f"udgiftsbehov-{run.id}",
         caption=f"{title}: faktisk, forventet og {level_text} forudsigelsesinterval",
         headers=(
             "Kommune",
@@ -329,30 +320,30 @@ def expected_need(run: Mapping[str, Any], own: str) -> ExpectedNeed | None:
         rows=tuple(row(r) for r in ordered),
         numeric=(False, True, True, True, True, True, False, True, False),
     )
-    if explains and mine.get("forventet") is not None:
+    if explains and mine.forventet is not None:
         fmt = comparison.decimals_of(unit)
-        low, high = mine["interval"].get("lav"), mine["interval"].get("hoej")
-        inside = low is not None and high is not None and low <= mine["faktisk"] <= high
+        low, high = mine.interval.lav, mine.interval.hoej
+        inside = low is not None and high is not None and low <= mine.faktisk <= high
         says = (
-            f"{mine['navn']}: faktisk {t.number(mine['faktisk'], fmt).text}, forventet "
-            f"{t.number(mine['forventet'], fmt).text} ({level_text} interval "
+            f"{mine.navn}: faktisk {t.number(mine.faktisk, fmt).text}, forventet "
+            f"{t.number(mine.forventet, fmt).text} ({level_text} interval "
             f"{t.number(low, fmt).text}-{t.number(high, fmt).text}); den faktiske værdi ligger "
             f"{'inden for' if inside else 'uden for'} intervallet."
         )
         spec = charts.interval_spec(
             [
                 charts.Interval(
-                    r["navn"],
-                    float(r["faktisk"]),
-                    float(r["forventet"]),
-                    _float(r["interval"].get("lav")),
-                    _float(r["interval"].get("hoej")),
-                    r["kode"] == own,
-                    f"faktisk {t.number(r['faktisk'], fmt).text}, forventet "
-                    f"{t.number(r['forventet'], fmt).text}",
+                    r.navn,
+                    float(r.faktisk),
+                    float(r.forventet),
+                    _float(r.interval.lav),
+                    _float(r.interval.hoej),
+                    r.kode == own,
+                    f"faktisk {t.number(r.faktisk, fmt).text}, forventet "
+                    f"{t.number(r.forventet, fmt).text}",
                 )
                 for r in ordered
-                if r.get("forventet") is not None
+                if r.forventet is not None
             ],
             title=title,
             unit=unit,
@@ -362,15 +353,15 @@ def expected_need(run: Mapping[str, Any], own: str) -> ExpectedNeed | None:
     else:
         says, svg = NO_EXPLANATION, None
     return ExpectedNeed(
-        run_id=run["id"],
+        run_id=run.id,
         title=title,
         summary=run,
-        method=web_format.method_name(run.get("metode", "")),
-        caveat=run.get("forbehold") or CAVEAT_DA,
+        method=web_format.method_name(run.metode),
+        caveat=run.forbehold or CAVEAT_DA,
         explains=explains,
         caption=says,
         svg=svg,
         table=table,
-        warnings=tuple(w["tekst"] for w in (*run.get("advarsler", ()), *mine.get("advarsler", ()))),
+        warnings=tuple(w.tekst for w in (*run.advarsler, *mine.advarsler)),
         composition=_composition(run, mine, decimals) if explains else (),
     )

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from backend.fields import parse_int
 from backend.http import session as db_session
 from backend.policy import Permission
+from backend.reports.noegletal import NoegletalDocument
 from backend.tabular.media import TABLE_FORMATS
 from backend.web.blueprint import error_page, web_blueprint
 from backend.web.sammenligning import service
@@ -48,7 +49,7 @@ class Choice:
     year: int | None = None
     noegletal: str | None = None
     maalgruppe: str | None = None
-    doc: dict[str, Any] | None = None
+    doc: NoegletalDocument | None = None
     cat: service.Catalogue | None = None
     errors: list[tuple[str, str]] = field(default_factory=list)
     status: int = 200
@@ -62,10 +63,10 @@ class Choice:
         return not self.errors and self.doc is not None
 
 
-def published_document(ramme: int, published: service.Published) -> dict[str, Any]:
+def published_document(ramme: int, published: service.Published) -> NoegletalDocument:
     return render_cache().get(
         ("dokument", ramme, published.key),
-        lambda: service.document(db_session(), ramme, published),
+        lambda: service.document(db_session(), ramme, published, catalogue(ramme).municipalities),
     )
 
 
@@ -132,7 +133,7 @@ def noegletal_options(choice: Choice) -> list[tuple[str, str]]:
         return []
     year = choice.year or max(choice.years)
     doc = choice.doc or published_document(current_principal().rammeaftale_id, choice.years[year])  # type: ignore[union-attr]
-    names = {n["id"]: n["navn"] for n in doc["noegletal"]}
+    names = {n.id: n.navn for n in doc.noegletal}
     return list(names.items())
 
 

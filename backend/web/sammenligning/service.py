@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 
 from backend.organisations import service as organisations
+from backend.reports import noegletal as doc_model
 from backend.reports import service as reports
 from backend.web import charts, format
 from backend.web.sammenligning import tables as t
@@ -59,10 +60,9 @@ def decimals_of(unit: str) -> int:
     return 0 if unit in ("kr.", "kr. pr. indbygger") else 1
 
 
-def shown(entry: Mapping[str, Any]) -> str:
+def shown(entry: doc_model.Figure) -> str:
     """A document figure (``value`` unrounded, ``unit``) as the pages print it."""
-    value = entry.get("value")
-    return format.number(value, decimals_of(entry.get("unit") or ""))
+    return format.number(entry.value, decimals_of(entry.unit or ""))
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -93,9 +93,16 @@ def published_years(session: Session, rammeaftale_id: int) -> dict[int, Publishe
     }
 
 
-def document(session: Session, rammeaftale_id: int, published: Published) -> dict[str, Any]:
-    """The nøgletal document of a published snapshot."""
-    return reports.snapshot(session, rammeaftale_id, published.year, published.version).noegletal
+def document(
+    session: Session,
+    rammeaftale_id: int,
+    published: Published,
+    municipalities: frozenset[str] | None = None,
+) -> doc_model.NoegletalDocument:
+    """The nøgletal document of a published snapshot, typed (``municipalities`` for an
+    older document, see :func:`backend.reports.noegletal.read`)."""
+    snap = reports.snapshot(session, rammeaftale_id, published.year, published.version)
+    return doc_model.read(snap.noegletal, municipalities)
 
 
 @dataclass(frozen=True)
@@ -182,102 +189,79 @@ class Comparison:
     svg: str
 
 
-def options(doc: Mapping[str, Any]) -> dict[str, list[str | None]]:
+def options(doc: doc_model.NoegletalDocument) -> dict[str, list[str | None]]:
     """Nøgletal id -> the målgrupper (None: all) it is published for, in document order."""
     out: dict[str, list[str | None]] = {}
-    for item in doc["noegletal"]:
-        out.setdefault(item["id"], []).append(item["maalgruppe"])
+    for item in doc.noegletal:
+        out.setdefault(item.id, []).append(item.maalgruppe)
     return out
 
 
-def find(doc: Mapping[str, Any], noegletal: str, maalgruppe: str | None) -> dict[str, Any] | None:
-    return next(
-        (
-            n
-            for n in doc["noegletal"]
-            if n["id"] == noegletal and (n["maalgruppe"] or None) == maalgruppe
-        ),
-        None,
-    )
+def find(
+    doc: doc_model.NoegletalDocument, noegletal: str, maalgruppe: str | None
+) -> doc_model.Item | None:
+    return doc.find(noegletal, maalgruppe)
 
 
-def _has_value(entry: Mapping[str, Any]) -> bool:
-    return entry.get("value") is not None
-
-
-def averages(
-    item: Mapping[str, Any],
-    own: str | None,
-    municipalities: Collection[str],
-    names: Mapping[str, str],
-) -> tuple[Average, ...]:
+def averages(item: doc_model.Item, own: str | None) -> tuple[Average, ...]:
     """The own organisation's peer group (when it has one), the region's municipalities and
     the whole agreement, each with its rule and the number of members with a value."""
-    values = {v["organisation"]: v for v in item["vaerdier"]}
     out = []
-    own_entry = values.get(own) if own else None
-    peer = own_entry.get("peer_gennemsnit") if own_entry else None
+    own_entry = item.value_of(own) if own else None
+    peer = own_entry.peer_gennemsnit if own_entry else None
     if peer:
-        members = tuple(peer["medlemmer"])
-        n = peer.get("n", sum(1 for m in members if m in values and _has_value(values[m])))
         out.append(
             Average(
                 "peer-gruppe",
                 SCOPE_NAMES["peer-gruppe"],
-                peer["regel"],
-                n,
-                members,
-                _decimal(peer["value"]),
+                peer.regel,
+                peer.n,
+                peer.medlemmer,
+                peer.decimal,
                 shown(peer),
             )
         )
-    for avg in item["gennemsnit"]:
-        scope = avg["omfang"]
-        if scope == "region":
-            members = tuple(sorted(m for m in values if m in municipalities))
-        else:
-            members = tuple(sorted(values))
-        n = avg.get("n", sum(1 for m in members if _has_value(values[m])))
+    for avg in item.gennemsnit:
         out.append(
             Average(
-                scope,
-                SCOPE_NAMES.get(scope, scope.capitalize()),
-                avg["regel"],
-                n,
-                tuple(avg.get("medlemmer", members)),
-                _decimal(avg["value"]),
+                avg.omfang,
+                SCOPE_NAMES.get(avg.omfang, avg.omfang.capitalize()),
+                avg.regel,
+                avg.n,
+                avg.medlemmer,
+                avg.decimal,
                 shown(avg),
             )
         )
     return tuple(out)
 
 
-def ranked(item: Mapping[str, Any]) -> list[dict[str, Any]]:
+def ranked(item: doc_model.Item) -> list[doc_model.Value]:
     """Organisations highest first, those without data last (then by name)."""
     return sorted(
-        item["vaerdier"],
-        key=lambda v: (v["value"] is None, -(_decimal(v["value"]) or 0), v["navn"]),
+        item.vaerdier,
+        key=lambda v: (v.value is None, -(v.decimal or 0), v.navn),
     )
 
 
-def placements(item: Mapping[str, Any], municipalities: Collection[str]) -> dict[str, int]:
+def placements(item: doc_model.Item, municipalities: Collection[str]) -> dict[str, int]:
     """Each municipality's place among the municipalities with a value (1 = highest; ties
     share the place)."""
     vals = [
-        (v["organisation"], Decimal(str(v["value"])))
-        for v in item["vaerdier"]
-        if v["organisation"] in municipalities and v["value"] is not None
+        (v.organisation, v.decimal)
+        for v in item.vaerdier
+        if v.organisation in municipalities and v.decimal is not None
     ]
     return {org: 1 + sum(1 for _o, other in vals if other > value) for org, value in vals}
 
 
 def sentence(
-    item: Mapping[str, Any], own: str | None, municipalities: Collection[str], noegletal: str
+    item: doc_model.Item, own: str | None, municipalities: Collection[str], noegletal: str
 ) -> str:
     """Where the own organisation stands among the municipalities (Kolada's sentence)."""
-    values = {v["organisation"]: v for v in item["vaerdier"]}
+    values = {v.organisation: v for v in item.vaerdier}
     towns = [v for k, v in values.items() if k in municipalities]
-    with_value = [v for v in towns if v["value"] is not None]
+    with_value = [v for v in towns if v.has_value]
     lacking = len(towns) - len(with_value)
     tail = (
         f" {lacking} {'kommune' if lacking == 1 else 'kommuner'} har ingen data." if lacking else ""
@@ -285,30 +269,32 @@ def sentence(
     if own is None or own not in values:
         if not with_value:
             return "Ingen kommuner har data for dette nøgletal."
-        top = max(with_value, key=lambda v: Decimal(str(v["value"])))
-        low = min(with_value, key=lambda v: Decimal(str(v["value"])))
+        top = max(with_value, key=lambda v: v.decimal or 0)
+        low = min(with_value, key=lambda v: v.decimal or 0)
         return (
-            f"Højest blandt {len(with_value)} kommuner er {top['navn']} ({shown(top)}), "
-            f"lavest er {low['navn']} ({shown(low)}).{tail}"
+            f"Højest blandt {len(with_value)} kommuner er {top.navn} ({shown(top)}), "
+            f"lavest er {low.navn} ({shown(low)}).{tail}"
         )
     me = values[own]
-    if me["value"] is None:
-        return f"{me['navn']} har ingen data for dette nøgletal.{tail}"
-    mine = Decimal(str(me["value"]))
-    others = [Decimal(str(v["value"])) for v in with_value if v["organisation"] != own]
+    mine = me.decimal
+    if mine is None:
+        return f"{me.navn} har ingen data for dette nøgletal.{tail}"
+    others = [v.decimal for v in with_value if v.organisation != own and v.decimal is not None]
     higher = sum(1 for o in others if o > mine)
     same = sum(1 for o in others if o == mine)
     # Out of the municipalities with a value (the own one included when it is one).
     total = len(with_value)
     phrase = MORE.get(noegletal, "en højere værdi")
-    out = f"{higher} af {total} {'kommune' if total == 1 else 'kommuner'} har {phrase} end {me['navn']}"
+    out = (
+        f"{higher} af {total} {'kommune' if total == 1 else 'kommuner'} har {phrase} end {me.navn}"
+    )
     if same:
         out += f"; {same} har samme værdi"
     return out + f".{tail}"
 
 
 def comparison(
-    doc: Mapping[str, Any],
+    doc: doc_model.NoegletalDocument,
     *,
     noegletal: str,
     maalgruppe: str | None,
@@ -320,26 +306,24 @@ def comparison(
         raise KeyError((noegletal, maalgruppe))
     definition = REGISTRY.get(noegletal)
     entries = ranked(item)
-    unit = next(
-        (v["unit"] for v in entries if v.get("unit")), definition.unit if definition else ""
-    )
-    price_year = next((v["price_year"] for v in entries if v.get("price_year")), None)
+    unit = next((v.unit for v in entries if v.unit), definition.unit if definition else "")
+    price_year = next((v.price_year for v in entries if v.price_year), None)
     decimals = decimals_of(unit)
-    own_entry = next((v for v in entries if v["organisation"] == own), None)
-    own = own_entry["organisation"] if own_entry else None
-    avgs = averages(item, own, cat.municipalities, cat.names)
+    own_entry = next((v for v in entries if v.organisation == own), None)
+    own = own_entry.organisation if own_entry else None
+    avgs = averages(item, own)
     places = placements(item, cat.municipalities)
     mg_name = cat.maalgrupper.get(maalgruppe, maalgruppe) if maalgruppe else "Alle målgrupper"
-    navn = item["navn"]
+    navn = item.navn
     says = sentence(item, own, cat.municipalities, noegletal)
     peer = next((a for a in avgs if a.scope == "peer-gruppe"), None)
     peer_names = tuple(cat.names.get(m, m) for m in peer.members) if peer else ()
 
     bars = [
         charts.Bar(
-            v["navn"],
-            None if v["value"] is None else float(v["value"]),
-            v["organisation"] == own,
+            v.navn,
+            None if v.value is None else float(v.value),
+            v.organisation == own,
             shown(v),
         )
         for v in entries
@@ -347,7 +331,7 @@ def comparison(
     rules = [
         charts.Rule(a.scope, a.label, float(a.value), a.text) for a in avgs if a.value is not None
     ]
-    title = f"{navn}, {mg_name.lower() if maalgruppe is None else mg_name}, {doc['aar']}"
+    title = f"{navn}, {mg_name.lower() if maalgruppe is None else mg_name}, {doc.aar}"
     spec = charts.ranking_spec(
         bars,
         rules,
@@ -365,8 +349,8 @@ def comparison(
     )
     rows = []
     for v in entries:
-        org = v["organisation"]
-        peer_avg = v.get("peer_gennemsnit")
+        org = v.organisation
+        peer_avg = v.peer_gennemsnit
         if org in places:
             place = t.integer(places[org])
         elif org in cat.municipalities:
@@ -376,10 +360,10 @@ def comparison(
         rows.append(
             t.Row(
                 (
-                    t.text(v["navn"] + (" (egen)" if org == own else "")),
-                    t.number(v["value"], decimals),
+                    t.text(v.navn + (" (egen)" if org == own else "")),
+                    t.number(v.value, decimals),
                     place,
-                    t.number(peer_avg["value"], decimals, derived=True)
+                    t.number(peer_avg.value, decimals, derived=True)
                     if peer_avg
                     else t.not_applicable(),
                 ),
@@ -403,16 +387,16 @@ def comparison(
         caption=f"{title}: værdier pr. organisation og gennemsnit",
         headers=headers,
         rows=tuple(rows),
-        notes=tuple(doc.get("noter", ())),
+        notes=doc.noter,
         row_header=0,
         numeric=(False, True, True, True),
     )
     caption = (
-        f"{navn} ({unit}) for {mg_name.lower() if maalgruppe is None else mg_name} i {doc['aar']}, "
+        f"{navn} ({unit}) for {mg_name.lower() if maalgruppe is None else mg_name} i {doc.aar}, "
         f"højeste først. {says}"
     )
     return Comparison(
-        year=doc["aar"],
+        year=doc.aar,
         noegletal=noegletal,
         navn=navn,
         maalgruppe=maalgruppe,
@@ -420,7 +404,7 @@ def comparison(
         unit=unit,
         price_year=price_year,
         own=own,
-        own_name=own_entry["navn"] if own_entry else None,
+        own_name=own_entry.navn if own_entry else None,
         sentence=says,
         caption=caption,
         averages=avgs,

@@ -19,8 +19,10 @@ from backend.http import principal, session
 from backend.periods import service as periods
 from backend.policy import Permission
 from backend.reference import service as reference
+from backend.reports.states import Publication
 from backend.submissions import service as submissions
 from backend.submissions import workflow
+from backend.submissions.states import SubmissionStatus
 from backend.udgiftsbehov import document as model_document
 from backend.udgiftsbehov import service as models
 from backend.web.blueprint import web_blueprint
@@ -97,7 +99,9 @@ def tavle_download(fmt: str):
 @login_required(Permission.DECIDE)
 def tavle():
     aar, years, chosen, cells, names = _board()
-    submitted = submissions.list_submissions(session(), status="submitted", limit=1000).items
+    submitted = submissions.list_submissions(
+        session(), status=SubmissionStatus.INDSENDT, limit=1000
+    ).items
     waiting = [s for s in submitted if any(s.period_id == x.id for x in chosen)]
     return render_template(
         "sekretariat/tavle.html",
@@ -167,17 +171,12 @@ def modelkoersler():
     runs = models.readable_runs(session(), principal())
     return render_template(
         "sekretariat/modelkoersler.html",
-        runs=[model_document.summary(r) for r in reversed(runs)],
+        runs=[model_document.run_summary(r) for r in reversed(runs)],
     )
 
 
-def _warnings_text(warnings: list) -> str:
-    if not warnings:
-        return "ingen"
-    return "; ".join(
-        str(w.get("message") or w.get("besked") or w) if isinstance(w, dict) else str(w)
-        for w in warnings
-    )
+def _warnings_text(warnings: tuple[model_document.RunWarning, ...]) -> str:
+    return "; ".join(w.tekst for w in warnings) or "ingen"
 
 
 @bp.get("/sekretariat/modelkoersler.<fmt>")
@@ -188,27 +187,27 @@ def modelkoersler_download(fmt: str):
         raise NotFound("Modelkørslerne findes kun som XLSX og CSV.")
     runs = models.readable_runs(session(), principal())
 
-    def status(r: dict) -> str:
-        if r["status"] == "offentliggjort":
-            when = r.get("published_at")
-            return f"Offentliggjort {when:%d.%m.%Y}" if when else "Offentliggjort"
-        return "Kladde"
+    def status(r: model_document.RunSummary) -> str:
+        label = Publication(r.status).label
+        if r.status == Publication.OFFENTLIGGJORT and r.published_at:
+            return f"{label} {r.published_at:%d.%m.%Y}"
+        return label
 
     rows = []
-    for r in (model_document.summary(x) for x in reversed(runs)):
-        navn = r["noegletal_navn"] + (f" ({r['maalgruppe']})" if r["maalgruppe"] else "")
+    for r in (model_document.run_summary(x) for x in reversed(runs)):
+        navn = r.noegletal_navn + (f" ({r.maalgruppe})" if r.maalgruppe else "")
         rows.append(
             t.Row(
                 (
-                    t.integer(r["id"]),
+                    t.integer(r.id),
                     t.text(navn),
-                    t.text(", ".join(str(y) for y in r["aar"])),
-                    t.text(str(r["metode"])),
-                    t.integer(int(r["n"])),
-                    t.number(r["r2"], 2),
-                    t.number(r["loo_r2"], 2),
-                    t.number(r["rmse"], 2),
-                    t.text(_warnings_text(r["advarsler"])),
+                    t.text(", ".join(str(y) for y in r.aar)),
+                    t.text(str(r.metode)),
+                    t.integer(int(r.n)),
+                    t.number(r.r2, 2),
+                    t.number(r.loo_r2, 2),
+                    t.number(r.rmse, 2),
+                    t.text(_warnings_text(r.advarsler)),
                     t.text(status(r)),
                 )
             )
