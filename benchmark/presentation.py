@@ -42,6 +42,11 @@ DEFAULT_DECIMALS = {
 }
 
 
+def decimals_for(unit: str) -> int:
+    """How many decimals a figure in ``unit`` is shown with (one for a unit not listed)."""
+    return DEFAULT_DECIMALS.get(unit, 1)
+
+
 def round_half_up(value: Decimal | int | float | None, decimals: int) -> Decimal | None:
     """``value`` rounded half away from zero to ``decimals`` decimals (None stays None)."""
     if value is None:

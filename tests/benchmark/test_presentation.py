@@ -54,3 +54,15 @@ def test_table_a_presentation_has_printed_precision() -> None:
     herning = presented.row("Herning")
     assert [c.text for c in herning] == ["287,9", "1.000", "3.474", "0,0", "0", "-", "-100,0"]
     assert presented.row("Hovedtotal")[0].text == "288"
+
+
+def test_every_noegletal_unit_has_its_decimals_listed_once() -> None:
+    """The pages and the writers round a nøgletal by its unit from one table: money in
+    whole kroner, rates and shares with one decimal."""
+    from benchmark.noegletal import REGISTRY
+    from benchmark.presentation import DEFAULT_DECIMALS, decimals_for
+
+    units = {n.unit for n in REGISTRY.values()}
+    assert units <= DEFAULT_DECIMALS.keys()
+    assert decimals_for("kr.") == decimals_for("kr. pr. indbygger") == 0
+    assert decimals_for("%") == decimals_for("pr. 10.000 indbyggere") == 1

@@ -29,6 +29,7 @@ from backend.reports import service as reports
 from backend.web import charts, format
 from backend.web.sammenligning import tables as t
 from benchmark.noegletal import REGISTRY
+from benchmark.presentation import decimals_for
 
 CAVEAT = (
     "En placering er ikke en bedømmelse. At en kommune ligger højt eller lavt siger ikke i "
@@ -57,7 +58,8 @@ MORE = {
 
 
 def decimals_of(unit: str) -> int:
-    return 0 if unit in ("kr.", "kr. pr. indbygger") else 1
+    """The decimals of a unit, as the engine presents it (``benchmark.presentation``)."""
+    return decimals_for(unit)
 
 
 def shown(entry: doc_model.Figure) -> str:
