@@ -136,7 +136,27 @@ def method_name(code: str) -> str:
     return METHOD_NAMES.get(code, code)
 
 
+def as_typed(value: Any) -> str:
+    """A stored value as its reporter typed it, in Danish: ``1.850,5`` (the decimals it
+    has), ``ja``/``nej``, ``31.03.2019``; an empty cell as an empty text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, datetime | date):
+        return danish_date(value)
+    if isinstance(value, Decimal | int | float):
+        d = _decimal(value)
+        if d is None or not d.is_finite():
+            return str(value)
+        exponent = d.normalize().as_tuple().exponent
+        decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        return number(d, decimals)
+    return str(value)
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(as_typed, "som_indtastet")
     app.add_template_filter(number, "tal")
     app.add_template_filter(percent, "procent")
     app.add_template_filter(fraction_percent, "andel")

@@ -20,9 +20,10 @@ from backend.periods import service as periods
 from backend.policy import Permission
 from backend.reference import service as reference
 from backend.reports.states import Publication
+from backend.submissions import review, workflow
 from backend.submissions import service as submissions
-from backend.submissions import workflow
 from backend.submissions.states import SubmissionStatus
+from backend.tabular.media import MEDIA_TYPES
 from backend.udgiftsbehov import document as model_document
 from backend.udgiftsbehov import service as models
 from backend.web.blueprint import web_blueprint
@@ -125,8 +126,40 @@ def _submission_of_form():
 
 
 def _back(submission) -> str:
+    if request.form.get("tilbage") == "gennemsyn":
+        return url_for("sekretariat.gennemsyn", submission_id=submission.id)
     aar = request.form.get("aar", "")
     return url_for("sekretariat.tavle", aar=aar) if aar else url_for("sekretariat.tavle")
+
+
+@bp.get("/sekretariat/indberetning/<uuid:submission_id>")
+@login_required(Permission.DECIDE)
+def gennemsyn(submission_id: uuid.UUID):
+    """One version as the secretariat reviews it before deciding: its lines with the offers'
+    names and the change against the last approved values, the warnings, completeness
+    against the register, the original file and the other versions."""
+    p = principal()
+    submission = submissions.get_submission(session(), submission_id)
+    period = periods.get_period(
+        session(), rammeaftale_id=p.rammeaftale_id, period_id=submission.period_id
+    )
+    return render_template(
+        "sekretariat/gennemsyn.html",
+        review=review.review(session(), submission, period),
+        label=period_label(period),
+        submission=submission,
+        kan_besluttes=submission.status == SubmissionStatus.INDSENDT,
+    )
+
+
+@bp.get("/sekretariat/indberetning/<uuid:submission_id>/fil")
+@login_required(Permission.DECIDE)
+def original_fil(submission_id: uuid.UUID):
+    """The file exactly as the organisation uploaded it."""
+    submission = submissions.get_submission(session(), submission_id)
+    data = submissions.get_file(session(), submission)
+    media = MEDIA_TYPES.get(submission.file_format, "application/octet-stream")
+    return attachment(data, media, submission.file_name)
 
 
 @bp.post("/sekretariat/beslutning")
