@@ -85,6 +85,7 @@ class Code(StrEnum):
     TAKST_CHANGE = "takst_aendring"
     BELAEGNINGSPROCENT_UNUSUAL = "usaedvanlig_belaegningsprocent"
     TOTAL_MISMATCH = "total_afviger"
+    OFFERS_NOT_FILLED = "tilbud_ikke_udfyldt"
 
 
 #: Codes that are warnings; every other code is an error.
@@ -101,5 +102,6 @@ WARNING_CODES: frozenset[Code] = frozenset(
         Code.TAKST_CHANGE,
         Code.BELAEGNINGSPROCENT_UNUSUAL,
         Code.TOTAL_MISMATCH,
+        Code.OFFERS_NOT_FILLED,
     }
 )

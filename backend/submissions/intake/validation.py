@@ -155,6 +155,11 @@ class RowLoop:
     max_seconds: float = MAX_SECONDS
     records: list[Any] = field(default_factory=list)
     row_count: int = 0
+    #: Offer ids of rows the template prefilled and nobody filled in (see `_untouched`).
+    untouched: list[str] = field(default_factory=list)
+    #: Indexes of the cells a reporter fills in (required, not the offer or its name).
+    value_cells: tuple[int, ...] = ()
+    offer_cell: int | None = None
 
     def run(self) -> None:
         deadline = time.monotonic() + self.max_seconds
@@ -168,6 +173,8 @@ class RowLoop:
                     sheet=self.table.sheet,
                 )
             if _is_empty(values):
+                continue
+            if self._untouched(values):
                 continue
             self.row_count += 1
             if self.row_count > self.max_rows:
@@ -185,6 +192,22 @@ class RowLoop:
                 record = self.rule(number, fields, self.out)
                 if record is not None:
                     self.records.append(record)
+
+    def _untouched(self, values: Sequence[Any]) -> bool:
+        """A row the template prefilled with an offer and that was left as it was: the offer
+        is there, every cell the template leaves to the reporter is empty. Not an error per cell: one
+        warning names the offers (:func:`untouched_warning`), and completeness counts them
+        as not reported."""
+        if self.offer_cell is None or not self.value_cells:
+            return False
+        width = len(values)
+        offer = values[self.offer_cell] if self.offer_cell < width else None
+        if offer is None or not str(offer).strip():
+            return False
+        if any(i < width and not _is_empty((values[i],)) for i in self.value_cells):
+            return False
+        self.untouched.append(str(offer).strip())
+        return True
 
     def _convert(self, number: int, values: Sequence[Any]) -> dict[str, Any] | None:
         fields: dict[str, Any] = {}
@@ -281,6 +304,32 @@ def _formula_issues(table: Table, plan: list[PlannedColumn], out: Collector) -> 
     return frozenset(blocked)
 
 
+#: The columns a stream's template prefills for each offer (and quarter): a row with only
+#: these filled in was left as the template wrote it.
+PREFILLED_COLUMNS: dict[str, frozenset[str]] = {
+    "belaegning": frozenset({"tilbud_id", "tilbudsnavn", "kvartal", "normering"}),
+    "regnskab": frozenset({"tilbud_id", "tilbudsnavn"}),
+    "takster": frozenset({"tilbud_id", "tilbudsnavn"}),
+}
+
+
+def untouched_warning(
+    offer_ids: Sequence[str], context: IntakeContext, sheet: str | None
+) -> IntakeIssue:
+    """One warning for every prefilled row left empty, naming the offers once each."""
+    names = list(
+        dict.fromkeys(context.offers[i].navn if i in context.offers else i for i in offer_ids)
+    )
+    count = len(names)
+    return IntakeIssue(
+        Code.OFFERS_NOT_FILLED,
+        f"{count} tilbud fra skabelonen er ikke udfyldt og er ikke "
+        f"indberettet: {', '.join(names)}. Udfyld rækkerne, eller skriv i sekretariatets "
+        "kommentar, hvorfor tilbuddet ikke har tal i perioden.",
+        sheet=sheet,
+    )
+
+
 def validate_table(
     table: Table,
     stream: Stream,
@@ -327,8 +376,15 @@ def validate_table(
         max_rows,
         max_seconds,
     )
+    prefilled = PREFILLED_COLUMNS.get(stream.key)
+    if prefilled is not None:
+        offer = next((p for p in plan if p.column.key == "tilbud_id"), None)
+        loop.offer_cell = offer.index if offer is not None else None
+        loop.value_cells = tuple(p.index for p in plan if p.column.key not in prefilled)
     loop.run()
     loop.rule.finish(out)
+    if loop.untouched:
+        out.add(untouched_warning(loop.untouched, context, table.sheet))
     for issue in table.issues:
         out.add(IntakeIssue.of(issue))
     if loop.row_count == 0 and not out.errors:

@@ -193,6 +193,7 @@ UPLOAD_CODES = [
     "styretegn",
     "takst_aendring",
     "tegnkodning",
+    "tilbud_ikke_udfyldt",
     "tom_fil",
     "total_afviger",
     "uden_for_graenser",
@@ -219,3 +220,30 @@ UPLOAD_CODES = [
 def test_upload_codes_are_danish_and_stable():
     assert sorted(str(c) for c in Code) == UPLOAD_CODES
     assert all(re.fullmatch(r"[a-z]+(_[a-z]+)*", c) for c in UPLOAD_CODES)
+
+
+def test_rows_left_as_the_template_wrote_them_give_one_warning_naming_the_offers():
+    """Issue 20 item 3: a prefilled offer row nobody filled in is not two 'skal udfyldes'
+    errors per row; it is not reported, and one warning names the offers."""
+    from backend.submissions.intake import parse_upload
+    from tests.backend.submissions.factories import make_context
+
+    context = make_context()
+    names = {k: o.navn for k, o in context.offers.items()}
+    data = (
+        "tilbud_id;tilbudsnavn;basistakst;belaegningsprocent\n"
+        "A-101;;2500;95\n"
+        "A-102;Sølyst;;\n"
+        "A-103;;;\n"
+    ).encode()
+    result = parse_upload(data, "takster", context)
+    assert list(result.errors) == []
+    assert [r.tilbud_id for r in result.records] == ["A-101"]
+    (warning,) = [w for w in result.warnings if w.code == Code.OFFERS_NOT_FILLED]
+    assert warning.message.startswith("2 tilbud fra skabelonen er ikke udfyldt")
+    assert names["A-102"] in warning.message and names["A-103"] in warning.message
+
+    # a row with something typed in it is checked as before: the missing value is an error
+    typed = b"tilbud_id;basistakst;belaegningsprocent\nA-101;2500;95\nA-102;1800;\n"
+    result = parse_upload(typed, "takster", context)
+    assert [(str(e.code), e.row) for e in result.errors] == [("skal_udfyldes", 3)]
