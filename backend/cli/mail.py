@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -43,17 +44,21 @@ def mail_send() -> None:
     "today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="The day to remind for (default: today), YYYY-MM-DD.",
+    help="The day to remind for (default: today in Denmark), YYYY-MM-DD.",
 )
 def mail_remind(today: object) -> None:
     """Write the reminders due today to the outbox: RAMMETAL_REMIND_DAYS_BEFORE days before
     a deadline and RAMMETAL_REMIND_DAYS_AFTER days after it, to organisations without a
     submitted version; once per period, organisation and kind. Run it daily from cron."""
-    from backend.db.base import utcnow
     from backend.submissions.reminders import enqueue_reminders
 
     settings = _settings()
-    day: date = today.date() if today is not None else utcnow().date()  # type: ignore[attr-defined]
+    # the deadlines are Danish calendar days
+    day: date = (
+        today.date()  # type: ignore[attr-defined]
+        if today is not None
+        else datetime.now(ZoneInfo("Europe/Copenhagen")).date()
+    )
     with _unit_of_work(settings) as session:
         report = enqueue_reminders(
             session,

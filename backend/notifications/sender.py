@@ -15,6 +15,7 @@ Each organisation's mail is read and written in that organisation's own tenant s
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
 import uuid
@@ -34,6 +35,8 @@ from backend.db.tenancy import acting_as
 from backend.notifications.models import MAX_ERROR, OutboxMail
 from backend.notifications.states import MailStatus
 from backend.organisations.models import Organisation
+
+log = logging.getLogger(__name__)
 
 #: At most this many mails per organisation per run (the next run takes the rest).
 BATCH = 200
@@ -195,14 +198,24 @@ def record(
                 if error is None:
                     row.status, row.sent_at, row.last_error = MailStatus.SENDT, now, None
                     report.sent += 1
+                    log.info("mail %s sent (attempt %d)", mail.id, mail.attempts)
                     continue
                 row.last_error = error
                 report.errors.append(f"{mail.recipient}: {error}")
                 if mail.attempts >= settings.mail_max_attempts:
                     row.status = MailStatus.FEJLET
                     report.failed += 1
+                    log.warning(
+                        "mail %s failed after %d attempts: %s", mail.id, mail.attempts, error
+                    )
                 else:
                     report.retry_later += 1
+                    log.info(
+                        "mail %s not sent (attempt %d), retried later: %s",
+                        mail.id,
+                        mail.attempts,
+                        error,
+                    )
             session.flush()
 
 
