@@ -9,13 +9,16 @@
 3. ``backend.organisations``
 4. ``backend.auth``
 5. ``backend.offers``, ``backend.periods``, ``backend.reference``
-6. ``backend.submissions``
-7. ``backend.reports``
-8. ``backend.udgiftsbehov``
-9. shells -- ``backend.http`` (request lifecycle and the problem+json handlers), every
-   domain's ``routes.py``, ``backend.web``, ``backend.cli``, ``backend.demo``,
-   ``backend.app``, ``backend.health``, ``backend.wsgi``, ``backend.json_provider`` and
-   ``backend.models`` (the model registry for Alembic).
+6. ``backend.notifications`` -- the mail outbox and its Danish texts; below submissions,
+   whose workflow steps write their mail into it (the reminder run, which reads the
+   submissions, is ``backend.submissions.reminders``)
+7. ``backend.submissions``
+8. ``backend.reports``
+9. ``backend.udgiftsbehov``
+10. shells -- ``backend.http`` (request lifecycle and the problem+json handlers), every
+    domain's ``routes.py``, ``backend.web``, ``backend.cli``, ``backend.demo``,
+    ``backend.app``, ``backend.health``, ``backend.wsgi``, ``backend.json_provider`` and
+    ``backend.models`` (the model registry for Alembic).
 
 A module imports its own layer and the layers below it, never above; only the shells
 import Flask. There is no import cycle anywhere, function-local and ``TYPE_CHECKING``

@@ -73,6 +73,25 @@ class Settings:
     session_cookie_secure: bool = False
     #: A browser session ends after this many minutes without a request.
     session_idle_minutes: int = 30
+    #: Mail (README "Mail"): the SMTP server ``rammetal mail send`` delivers the outbox to.
+    #: No host: mail is still written to the outbox, and ``mail send`` refuses to run.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    #: STARTTLS after connecting (port 587); the login, if any, happens after it.
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: int = 30
+    mail_from: str = "Rammetal <rammetal@localhost>"
+    #: The address the mails link to (e.g. https://rammetal.example.dk); none: no link.
+    public_url: str | None = None
+    #: A mail that could not be delivered is tried again after ``mail_retry_seconds``,
+    #: doubled after each attempt, and marked failed after ``mail_max_attempts``.
+    mail_max_attempts: int = 5
+    mail_retry_seconds: int = 300
+    #: Reminders: this many days before a deadline, and this many days after it.
+    remind_days_before: int = 7
+    remind_days_after: int = 3
     testing: bool = False
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -105,4 +124,18 @@ class Settings:
             session_idle_minutes=_int(
                 "RAMMETAL_SESSION_IDLE_MINUTES", defaults.session_idle_minutes
             ),
+            smtp_host=os.environ.get("RAMMETAL_SMTP_HOST") or None,
+            smtp_port=_int("RAMMETAL_SMTP_PORT", defaults.smtp_port),
+            smtp_user=os.environ.get("RAMMETAL_SMTP_USER") or None,
+            smtp_password=os.environ.get("RAMMETAL_SMTP_PASSWORD") or None,
+            smtp_starttls=_bool("RAMMETAL_SMTP_STARTTLS", False),
+            smtp_timeout_seconds=_int(
+                "RAMMETAL_SMTP_TIMEOUT_SECONDS", defaults.smtp_timeout_seconds
+            ),
+            mail_from=os.environ.get("RAMMETAL_MAIL_FROM") or defaults.mail_from,
+            public_url=os.environ.get("RAMMETAL_PUBLIC_URL") or None,
+            mail_max_attempts=_int("RAMMETAL_MAIL_MAX_ATTEMPTS", defaults.mail_max_attempts),
+            mail_retry_seconds=_int("RAMMETAL_MAIL_RETRY_SECONDS", defaults.mail_retry_seconds),
+            remind_days_before=_int("RAMMETAL_REMIND_DAYS_BEFORE", defaults.remind_days_before),
+            remind_days_after=_int("RAMMETAL_REMIND_DAYS_AFTER", defaults.remind_days_after),
         )

@@ -9,6 +9,7 @@ first flush, and the tenant-owned tables are all known to the tenancy hooks.
 from backend.audit import models as audit_models  # noqa: F401
 from backend.auth import models as auth_models  # noqa: F401
 from backend.db.base import Base
+from backend.notifications import models as notifications_models  # noqa: F401
 from backend.offers import models as offers_models  # noqa: F401
 from backend.organisations import models as organisations_models  # noqa: F401
 from backend.periods import models as periods_models  # noqa: F401

@@ -132,6 +132,27 @@ def upload_submission(
             return str(submission.id)
 
 
+def make_mail(database: Database, *, org: str, subject: str = "Testmail") -> str:
+    """A waiting mail in ``org``'s outbox to a new reporter of ``org``; the recipient."""
+    from backend.notifications import service as notifications
+    from backend.notifications.states import MailKind
+    from backend.notifications.texts import Text
+
+    email = make_user(database, org=org, role="reporter")
+    with database.unit_of_work() as session:
+        user = session.scalars(sa.select(User).where(User.email == email)).one()
+        with scoped(session, TenantScope.single(user.organisation_id)):
+            notifications.enqueue(
+                session,
+                org_id=user.organisation_id,
+                kind=MailKind.KVITTERING,
+                user=user,
+                text=Text(subject, "Indhold\n"),
+            )
+            session.flush()
+    return email
+
+
 def tenant_checksum(database: Database) -> dict[str, tuple[int, str]]:
     """Row count and SHA-256 of the ordered rows of every tenant-owned table, read in a scope
     of all organisations: equal before and after means nothing was written."""

@@ -46,6 +46,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("organisations", ("backend.organisations",)),
     ("auth", ("backend.auth",)),
     ("offers, periods, reference", ("backend.offers", "backend.periods", "backend.reference")),
+    ("notifications", ("backend.notifications",)),
     ("submissions", ("backend.submissions",)),
     ("reports", ("backend.reports",)),
     ("udgiftsbehov", ("backend.udgiftsbehov",)),

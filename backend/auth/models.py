@@ -34,6 +34,9 @@ class User(Base):
     #: Incremented by "Log ud": part of every browser session's nonce, so the sessions
     #: that began before are ended on the server (a copied cookie no longer works).
     session_version: Mapped[int] = mapped_column(sa.Integer, server_default="0", default=0)
+    #: Reminder mails before and after a deadline (``backend.notifications``); the user
+    #: turns them off on the pages. Receipts and decisions are always sent.
+    paamindelser: Mapped[bool] = mapped_column(sa.Boolean, server_default=sa.true(), default=True)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 

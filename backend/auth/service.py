@@ -372,3 +372,22 @@ def describe(session: Session, principal: Principal, scope: TenantScope) -> dict
         "organisation": session.get(Organisation, principal.org_id),
         "laeseadgang": list(codes),
     }
+
+
+def set_reminders(session: Session, principal: Principal, on: bool) -> User:
+    """Turn the principal's own reminder mails on or off (audited); nobody else's."""
+    user = session.get_one(User, principal.user_id)
+    if user.paamindelser != on:
+        before = {"paamindelser": user.paamindelser}
+        user.paamindelser = on
+        session.flush()
+        audit.record(
+            session,
+            org_id=user.organisation_id,
+            action="update",
+            entity="app_user",
+            entity_id=str(user.id),
+            before=before,
+            after={"paamindelser": on},
+        )
+    return user

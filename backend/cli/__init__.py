@@ -7,7 +7,7 @@ module holds the group and what they share."""
 from __future__ import annotations
 
 # The commands register themselves on ``main`` when their modules are imported.
-from backend.cli import intake, operations, outputs  # noqa: E402, F401
+from backend.cli import intake, mail, operations, outputs  # noqa: E402, F401
 from backend.cli.common import OPENAPI_PATH, main, render_openapi
 from backend.cli.intake import PAUSE_AFTER_ROWS  # noqa: E402, F401  (a test hook's name)
 

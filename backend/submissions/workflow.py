@@ -11,6 +11,10 @@ Approving an offer registry (``tilbud``) submission applies its lines to the reg
 lines with a tilbud_id update that offer and its year, lines without create offers. Those
 changes are audited row by row by the audit hook (the offer models are ``__audited__``).
 
+Each step writes its mail to the outbox in its own transaction (``backend.notifications``):
+a receipt to the user who submitted, and the decision with the secretariat's comment to
+the same user. A step that is rolled back sends nothing; ``rammetal mail send`` delivers.
+
 :func:`status_overview` (who has reported for a period) lives here, not in periods: it
 reads the submissions, and periods sit below submissions in the layer order.
 """
@@ -25,10 +29,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.audit import service as audit
+from backend.audit.models import AuditEntry
 from backend.context import Principal
 from backend.db.base import utcnow
 from backend.db.tenancy import require_scope
 from backend.errors import Conflict, Invalid
+from backend.notifications import service as notifications
+from backend.notifications.texts import About
 from backend.offers.models import Offer, OfferYear
 from backend.organisations.models import Organisation
 from backend.periods.models import ReportingPeriod
@@ -96,6 +103,14 @@ def submit(
     before = _state(submission)
     submission.status, submission.submitted_at = SubmissionStatus.INDSENDT, utcnow()
     _record(session, submission, "submit", before)
+    notifications.enqueue_receipt(
+        session,
+        org_id=submission.org_id,
+        user_id=_user_id(actor) or submission.uploaded_by,
+        about=_about(submission, period),
+        at=submission.submitted_at,
+        period_id=period.id,
+    )
     return submission
 
 
@@ -119,6 +134,7 @@ def approve(
     if submission.stream == "tilbud":
         _apply_registry(session, submission, period.aar)
     _record(session, submission, "approve", before)
+    _tell_submitter(session, submission, period, approved=True)
     return submission
 
 
@@ -139,7 +155,51 @@ def reject(
     submission.decided_by, submission.decided_at = _user_id(actor), utcnow()
     submission.decision_comment = kommentar
     _record(session, submission, "reject", before)
+    period = session.get(ReportingPeriod, submission.period_id)
+    if period is not None:
+        _tell_submitter(session, submission, period, approved=False)
     return submission
+
+
+def _about(submission: Submission, period: ReportingPeriod) -> About:
+    return About(
+        organisation=submission.organisation.navn,
+        stream=submission.stream,
+        aar=period.aar,
+        kvartal=period.kvartal,
+        frist=period.frist,
+        version=submission.version,
+    )
+
+
+def submitter(session: Session, submission: Submission) -> int | None:
+    """The user who submitted ``submission`` (its audit entry), else who uploaded it."""
+    found = session.scalar(
+        sa.select(AuditEntry.actor_user_id)
+        .where(
+            AuditEntry.org_id == submission.org_id,
+            AuditEntry.entity == ENTITY,
+            AuditEntry.entity_id == str(submission.id),
+            AuditEntry.action == "submit",
+        )
+        .order_by(AuditEntry.at.desc())
+        .limit(1)
+    )
+    return found if found is not None else submission.uploaded_by
+
+
+def _tell_submitter(
+    session: Session, submission: Submission, period: ReportingPeriod, *, approved: bool
+) -> None:
+    notifications.enqueue_decision(
+        session,
+        org_id=submission.org_id,
+        user_id=submitter(session, submission),
+        about=_about(submission, period),
+        approved=approved,
+        kommentar=submission.decision_comment,
+        period_id=period.id,
+    )
 
 
 def _apply_registry(session: Session, submission: Submission, year: int) -> None:

@@ -140,7 +140,13 @@ MATRIX: dict[str, list[Case]] = {
         get(
             "/administration",
             statuses({"admin"}),
-            shows={"admin": ("Administration af platformen", "rammetal users create")},
+            shows={
+                "admin": (
+                    "Administration af platformen",
+                    "rammetal users create",
+                    "Mail, der ikke kunne sendes",
+                )
+            },
         ),
     ],
     "forside.tilgaengelighed": [get("/tilgaengelighed", statuses(public=True))],
@@ -152,6 +158,14 @@ MATRIX: dict[str, list[Case]] = {
     "login.log_ud": [],  # sent last by every principal (test_matrix)
     "indberetning.oversigt": [
         get("/indberetning", statuses(MIDT_UPLOADERS | {"reporter_nord"})),
+    ],
+    "indberetning.paamindelser": [
+        # one's own reminder setting (left on): every reporter, nobody else
+        post(
+            "/indberetning/paamindelser",
+            statuses(MIDT_UPLOADERS | {"reporter_nord"}, 303),
+            {"paamindelser": "ja"},
+        ),
     ],
     "indberetning.periode": [
         get(

@@ -14,6 +14,8 @@ from typing import Any
 from flask import current_app, flash, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from backend.auth import service as auth
+from backend.auth.models import User
 from backend.errors import DomainError, NotFound
 from backend.http import begin_writing, database, principal, reads_first, session
 from backend.organisations.models import Organisation
@@ -61,7 +63,27 @@ def oversigt():
         rows.append(
             {"period": period, "label": period_label(period), "status": own[0] if own else None}
         )
-    return render_template("indberetning/oversigt.html", rows=rows, stream_labels=STREAM_LABELS)
+    user = session().get(User, p.user_id)
+    return render_template(
+        "indberetning/oversigt.html",
+        rows=rows,
+        stream_labels=STREAM_LABELS,
+        paamindelser=user.paamindelser if user is not None else True,
+    )
+
+
+@bp.post("/indberetning/paamindelser")
+@login_required(Permission.REPORT)
+def paamindelser():
+    """Turn one's own reminder mails on or off (the checkbox of the overview)."""
+    on = "ja" in request.form.getlist("paamindelser")
+    auth.set_reminders(session(), principal(), on)
+    flash(
+        "Du får påmindelser på mail før og efter fristerne."
+        if on
+        else "Du får ikke længere påmindelser på mail. Kvitteringer og svar fra sekretariatet får du stadig."
+    )
+    return redirect(url_for("indberetning.oversigt"), code=303)
 
 
 def _versions(period) -> list:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from backend.db.base import tenant_owned_tables
 from backend.models import metadata  # noqa: F401  (all models registered)
 from tests.conftest import Env
-from tests.factories import make_offer, make_period, upload_submission
+from tests.factories import make_mail, make_offer, make_period, upload_submission
 
 pytestmark = pytest.mark.postgres
 
@@ -26,7 +26,10 @@ def _as_tenant(conn: sa.Connection, *org_ids: int) -> None:
 
 
 def _one_submission_per_stream(env: Env, *orgs: str) -> None:
-    """Rows in every submission table for each of ``orgs`` (the registry upload makes a new offer)."""
+    """Rows in every submission table for each of ``orgs`` (the registry upload makes a new
+    offer), and a mail in each one's outbox."""
+    for org in orgs:
+        make_mail(env.database, org=org)
     files = {
         "belaegning": "tilbud_id;normering;forbrug\r\n{offer};10;800\r\n",
         "regnskab": "tilbud_id;regnskab;belaegning\r\n{offer};1000;1\r\n",
@@ -54,6 +57,7 @@ def test_tenant_tables_are_the_expected_ones() -> None:
     assert tenant_owned_tables() == sorted(
         [
             "audit_log",
+            "mail_outbox",
             "offer",
             "offer_year",
             "submission",
