@@ -181,6 +181,23 @@ def coverage(offers: dict[str, OfferInfo], year: int, reported_ids: Iterable[Any
     )
 
 
+def coverage_of(
+    session: Session, submission: Submission, period: ReportingPeriod
+) -> Coverage | None:
+    """The completeness of one version (None for the offer register itself)."""
+    if submission.stream not in _STREAMS_WITH_OFFERS:
+        return None
+    model = LINE_MODELS[submission.stream]
+    with acting_as(session, submission.org_id):
+        offers = _own_offers(session, submission.organisation, period.aar)
+        reported = session.scalars(
+            sa.select(model.offer_id).where(
+                model.org_id == submission.org_id, model.submission_id == submission.id
+            )
+        ).all()
+    return coverage(offers, period.aar, reported)
+
+
 def _compared(
     session: Session, submission: Submission, period: ReportingPeriod
 ) -> tuple[list[uuid.UUID], str | None]:

@@ -104,3 +104,31 @@ def test_a_reporter_cannot_open_the_review(web_env: Env, login_as) -> None:  # t
     web = login_as("herning")
     assert web.get(f"/sekretariat/indberetning/{sid}").status_code == 403
     assert web.get(f"/sekretariat/indberetning/{sid}/fil").status_code == 403
+
+
+def test_submitting_an_incomplete_version_asks_for_confirmation(web_env: Env, login_as) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20 item 3: the officer sees '1 af N tilbud har en linje' on the period page;
+    Indsend without the confirmation is refused with the reason and submits nothing."""
+    offers = _herning_offers(web_env)
+    period = make_period(
+        web_env.database, stream="takster", aar=2017, frist=date.today() + timedelta(days=20)
+    )
+    sid = upload_submission(
+        web_env.database,
+        org="657",
+        period_id=period,
+        stream="takster",
+        data=_takster(offers, [900]),
+    )
+    web = login_as("herning")
+    page = _text(web.get(f"/indberetning/{period}"))
+    assert f"Ikke komplet: 1 af {len(offers)} tilbud har en linje; mangler: {offers[1][1]}" in page
+
+    refused = web.post(f"/indberetning/{period}/indsend", {"indberetning": sid})
+    assert refused.status_code == 422
+    assert "Bekræft, at den skal indsendes alligevel" in _text(refused)
+    assert "Kladde" in _text(web.get(f"/indberetning/{period}"))
+
+    sent = web.post(f"/indberetning/{period}/indsend", {"indberetning": sid, "bekraeft": "ja"})
+    assert sent.status_code == 303
+    assert "Indsendt" in _text(web.get(f"/indberetning/{period}"))

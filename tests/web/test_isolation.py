@@ -307,8 +307,11 @@ MATRIX: dict[str, list[Case]] = {
             statuses({"secretariat"}, unknown={"secretariat_nord"}),
             shows={"secretariat": ("aarhus-indsendt-hemmelig.csv", "Godkend version 2")},
         ),
-        # not an id: no such address, for everyone
-        get("/sekretariat/indberetning/ikke-en-id", statuses(public=True, ok=404)),
+        # an id of no submission: unknown to the secretariats, forbidden to everyone else
+        get(
+            "/sekretariat/indberetning/00000000-0000-4000-8000-000000000000",
+            statuses(unknown=SECRETARIATS),
+        ),
     ],
     "sekretariat.original_fil": [
         get(
@@ -703,7 +706,8 @@ def test_every_web_endpoint_has_a_matrix_entry(tmp_path: Path) -> None:
     assert endpoints - set(MATRIX) == set(), "web routes without an isolation matrix entry"
     assert set(MATRIX) - endpoints == set(), "matrix entries of routes that do not exist"
     adapter = app.url_map.bind("localhost")
-    dummy = {k: "1" for k in ("pid", "nord_pid", "run", "draft", "herning", "aarhus")}
+    dummy = {k: "1" for k in ("pid", "nord_pid", "run", "draft")}
+    dummy |= {k: "00000000-0000-4000-8000-000000000001" for k in ("herning", "aarhus")}
     for endpoint, cases in MATRIX.items():
         assert cases or endpoint == "login.log_ud", endpoint
         for case in cases:

@@ -22,8 +22,8 @@ from backend.organisations.models import Organisation
 from backend.periods import service as periods
 from backend.periods.states import PeriodStatus
 from backend.policy import Permission
+from backend.submissions import review, workflow
 from backend.submissions import service as submissions
-from backend.submissions import workflow
 from backend.web.blueprint import error_page, web_blueprint
 from backend.web.downloads import attachment
 from backend.web.format import danish_datetime
@@ -112,7 +112,7 @@ def _signed_errors(period, errors: list[dict[str, Any]]) -> str:
     return _errors_signer().dumps({"p": period.id, "o": str(principal().org_id), "e": rows})
 
 
-def _page(period, *, errors=None, problem=None, status=200):
+def _page(period, *, errors=None, problem=None, status=200, confirm=False):
     versions = _versions(period)
     latest = versions[0] if versions else None
     return (
@@ -126,6 +126,8 @@ def _page(period, *, errors=None, problem=None, status=200):
             signed_errors=_signed_errors(period, errors) if errors else None,
             problem=problem,
             org=_own_org(),
+            coverage=review.coverage_of(session(), latest, period) if latest else None,
+            confirm=confirm,
         ),
         status,
     )
@@ -275,6 +277,14 @@ def indsend(period_id: int):
     submission = submissions.get_submission(session(), submission_id)
     if submission.period_id != period.id:
         raise NotFound("Indberetningen findes ikke.")
+    covered = review.coverage_of(session(), submission, period)
+    if covered is not None and not covered.complete and request.form.get("bekraeft") != "ja":
+        problem = (
+            "bekraeft",
+            f"Version {submission.version} er ikke komplet ({covered.text}). Bekræft, at den "
+            "skal indsendes alligevel, eller indlæs en komplet fil.",
+        )
+        return _page(period, problem=problem, status=422, confirm=True)
     try:
         workflow.submit(session(), submission, period=period, actor=principal())
     except DomainError as exc:
