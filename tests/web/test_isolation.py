@@ -295,6 +295,42 @@ MATRIX: dict[str, list[Case]] = {
             {"indberetning": "{aarhus}", "handling": "afvis", "aar": "2018"},
         ),
     ],
+    "sekretariat.perioder": [
+        get(
+            "/sekretariat/perioder",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("Regnskab 2018", "/sekretariat/perioder/{pid}")},
+        ),
+    ],
+    "sekretariat.ny_periode": [get("/sekretariat/perioder/ny", statuses(SECRETARIATS))],
+    "sekretariat.opret_periode": [
+        # an empty form: the error summary, nothing created
+        post("/sekretariat/perioder/ny", statuses(SECRETARIATS, 422), {"stream": ""}),
+    ],
+    "sekretariat.periode": [
+        get(
+            "/sekretariat/perioder/{pid}",
+            statuses({"secretariat"}, unknown={"secretariat_nord"}),
+            shows={"secretariat": ("Regnskab 2018",)},
+        ),
+        get(
+            "/sekretariat/perioder/{nord_pid}",
+            statuses({"secretariat_nord"}, unknown={"secretariat"}),
+        ),
+    ],
+    "sekretariat.ret_periode": [
+        # a deadline that is not a date: the error summary, nothing changed
+        post(
+            "/sekretariat/perioder/{pid}",
+            statuses({"secretariat"}, 422, unknown={"secretariat_nord"}),
+            {"frist": "i morgen", "status": "lukket", "version": "1"},
+        ),
+        post(
+            "/sekretariat/perioder/{nord_pid}",
+            statuses({"secretariat_nord"}, 422, unknown={"secretariat"}),
+            {"frist": "i morgen", "status": "lukket", "version": "1"},
+        ),
+    ],
     "sekretariat.modelkoersler": [
         get(
             "/sekretariat/modelkoersler",
@@ -548,7 +584,9 @@ def build_world(env: Env) -> dict[str, Any]:
     herning_errors = URLSafeTimedSerializer(env.app.secret_key, salt=ERRORS_SALT).dumps(
         {"p": pid, "o": str(herning_org), "e": errors}
     )
+    periods = env.client.get("/api/v1/periods", headers=secretariat).get_json()
     return {
+        "periods": len(periods),
         "herning_errors": herning_errors,
         "run": run,
         "draft": draft,
@@ -649,6 +687,11 @@ def _world_unchanged(env: Env, world: dict[str, Any]) -> list[str]:
     run = env.client.get(f"/api/v1/udgiftsbehov/{world['draft']}", headers=headers).get_json()
     if run["status"] != "kladde":
         problems.append(f"the draft model run is {run['status']}")
+    period = env.client.get(f"/api/v1/periods/{world['pid']}", headers=headers).get_json()
+    if (period["status"], period["version"]) != ("aaben", 1):
+        problems.append(f"the 2018 period was changed: {period}")
+    if len(env.client.get("/api/v1/periods", headers=headers).get_json()) != world["periods"]:
+        problems.append("a period was created")
     for year in (2016, 1999):
         resp = env.client.get(
             f"/api/v1/reports/ledelsesinformation/{year}/snapshots", headers=headers

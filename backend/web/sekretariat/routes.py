@@ -13,10 +13,13 @@ from collections import defaultdict
 
 from flask import flash, redirect, render_template, request, url_for
 
+from backend.db.base import utcnow
 from backend.errors import DomainError, NotFound
 from backend.fields import MAX_COMMENT, parse_int, text_problem
 from backend.http import principal, session
 from backend.periods import service as periods
+from backend.periods.schemas import PeriodCreateSchema, PeriodUpdateSchema
+from backend.periods.states import PeriodStatus
 from backend.policy import Permission
 from backend.reference import service as reference
 from backend.reports.states import Publication
@@ -27,8 +30,10 @@ from backend.udgiftsbehov import document as model_document
 from backend.udgiftsbehov import service as models
 from backend.web.blueprint import web_blueprint
 from backend.web.downloads import attachment
+from backend.web.format import danish_date
 from backend.web.labels import BOARD_STATUS, MIMETYPES, period_label
 from backend.web.sammenligning import tables as t
+from backend.web.sekretariat import perioder as period_forms
 from backend.web.session import login_required
 
 bp = web_blueprint("sekretariat", __name__)
@@ -163,6 +168,134 @@ def beslutning():
         session().rollback()  # a refused decision writes nothing (a failed flush included)
         flash(f"{who}: {exc.detail}", "fejl")
     return redirect(_back(submission), code=303)
+
+
+# --- indberetningsperioder: create, move the deadline, close and reopen -----------------
+
+
+@bp.get("/sekretariat/perioder")
+@login_required(Permission.OPEN_PERIODS)
+def perioder():
+    """The periods of the rammeaftale by year, newest first, each with a link to change it."""
+    by_year: dict[int, list] = defaultdict(list)
+    for period in periods.list_periods(session(), rammeaftale_id=principal().rammeaftale_id):
+        by_year[period.aar].append(period)
+    return render_template(
+        "sekretariat/perioder.html",
+        by_year=sorted(by_year.items(), reverse=True),
+        period_label=period_label,
+    )
+
+
+def _new_period_page(form: period_forms.PeriodForm, status: int = 200):
+    return render_template(
+        "sekretariat/periode_ny.html",
+        form=form,
+        stream_options=period_forms.stream_options(),
+        quarter_options=period_forms.quarter_options(),
+    ), status
+
+
+@bp.get("/sekretariat/perioder/ny")
+@login_required(Permission.OPEN_PERIODS)
+def ny_periode():
+    year = utcnow().year  # a year is typed; the deadline is chosen, never guessed
+    return _new_period_page(
+        period_forms.PeriodForm({"stream": "", "aar": str(year), "kvartal": "", "frist": ""})
+    )
+
+
+@bp.post("/sekretariat/perioder/ny")
+@login_required(Permission.OPEN_PERIODS)
+def opret_periode():
+    """Open a period (the API's schema and service, audited); errors on the form, nothing
+    written."""
+    p = principal()
+    form = period_forms.read(request.form, period_forms.CREATE_FIELDS)
+    data = period_forms.load(PeriodCreateSchema(), form)
+    if form.summary:
+        return _new_period_page(form, 422)
+    try:
+        period = periods.create_period(
+            session(), rammeaftale_id=p.rammeaftale_id, actor_org_id=p.org_id, **data
+        )
+    except DomainError as exc:
+        if exc.status >= 500:
+            raise
+        session().rollback()  # a refused period writes nothing
+        form.refused(exc)
+        return _new_period_page(form, exc.status)
+    flash(f"{period_label(period)} er oprettet med frist {danish_date(period.frist)}.")
+    return redirect(url_for("sekretariat.perioder", _anchor=f"aar-{period.aar}"), code=303)
+
+
+def _period_page(period, form: period_forms.PeriodForm, status: int = 200):
+    return render_template(
+        "sekretariat/periode.html",
+        period=period,
+        label=period_label(period),
+        form=form,
+        status_options=period_forms.status_options(),
+    ), status
+
+
+def _period_form(period) -> period_forms.PeriodForm:
+    return period_forms.PeriodForm({"frist": period.frist.isoformat(), "status": period.status})
+
+
+@bp.get("/sekretariat/perioder/<int:period_id>")
+@login_required(Permission.OPEN_PERIODS)
+def periode(period_id: int):
+    period = periods.get_period(
+        session(), rammeaftale_id=principal().rammeaftale_id, period_id=period_id
+    )
+    return _period_page(period, _period_form(period))
+
+
+@bp.post("/sekretariat/perioder/<int:period_id>")
+@login_required(Permission.OPEN_PERIODS)
+def ret_periode(period_id: int):
+    """Move the deadline, close or reopen (the API's PATCH: schema, service, the version
+    the page showed as If-Match, audited); errors on the form, nothing written."""
+    p = principal()
+    period = periods.get_period(session(), rammeaftale_id=p.rammeaftale_id, period_id=period_id)
+    form = period_forms.read(request.form, period_forms.UPDATE_FIELDS)
+    data = period_forms.load(PeriodUpdateSchema(), form, required=period_forms.UPDATE_FIELDS)
+    if form.summary:
+        return _period_page(period, form, 422)
+    before = (period.frist, period.status)
+    try:
+        periods.update_period(
+            session(),
+            period,
+            actor_org_id=p.org_id,
+            expected_version=parse_int(request.form.get("version")) or 0,
+            **data,
+        )
+    except DomainError as exc:
+        if exc.status >= 500 or isinstance(exc, NotFound):
+            raise
+        session().rollback()  # nothing written; the page shows the period as it is now
+        period = periods.get_period(session(), rammeaftale_id=p.rammeaftale_id, period_id=period_id)
+        form = _period_form(period)
+        form.refused(exc)
+        return _period_page(period, form, exc.status)
+    flash(_changed(period, *before))
+    return redirect(url_for("sekretariat.perioder", _anchor=f"aar-{period.aar}"), code=303)
+
+
+def _changed(period, frist, status) -> str:
+    label = period_label(period)
+    done = []
+    if period.frist != frist:
+        done.append(f"fristen er flyttet fra {danish_date(frist)} til {danish_date(period.frist)}")
+    if period.status != status:
+        done.append(
+            "perioden er lukket" if period.status == PeriodStatus.LUKKET else "perioden er genåbnet"
+        )
+    if not done:
+        return f"{label}: ingen ændringer."
+    return f"{label}: {' og '.join(done)}."
 
 
 @bp.get("/sekretariat/modelkoersler")
