@@ -278,12 +278,22 @@ MATRIX: dict[str, list[Case]] = {
         get(
             "/sekretariat/tavle.csv?aar=2018",
             statuses(SECRETARIATS),
-            shows={"secretariat": ("Herning;Mangler (for sent), version 1", "Aarhus;Indsendt")},
+            shows={
+                "secretariat": (
+                    "Herning;Mangler – fristen er overskredet (kladde, version 1)",
+                    "Aarhus;Indsendt, version 2",
+                )
+            },
         ),
         get(
             "/sekretariat/tavle.xlsx?aar=2018",
             statuses(SECRETARIATS),
-            shows={"secretariat": ("Mangler (for sent), version 1",)},
+            shows={"secretariat": ("Mangler – fristen er overskredet (kladde, version 1)",)},
+        ),
+        get(
+            "/sekretariat/tavle.csv?aar=2018&status=indsendt",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("Aarhus;Indsendt, version 2",)},
         ),
         get("/sekretariat/tavle.csv?aar=1999", statuses(SECRETARIATS, 404)),
     ],

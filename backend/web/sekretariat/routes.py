@@ -29,71 +29,64 @@ from backend.submissions.states import SubmissionStatus
 from backend.udgiftsbehov import document as model_document
 from backend.udgiftsbehov import service as models
 from backend.web.blueprint import web_blueprint
+from backend.web.delivery import STATES
 from backend.web.downloads import attachment
 from backend.web.format import danish_date
-from backend.web.labels import BOARD_STATUS, MIMETYPES, period_label
+from backend.web.labels import MIMETYPES, period_label
 from backend.web.sammenligning import tables as t
 from backend.web.sekretariat import perioder as period_forms
+from backend.web.sekretariat import tavle as board_view
 from backend.web.session import login_required
 
 bp = web_blueprint("sekretariat", __name__)
 
 
-def _years(all_periods) -> list[int]:
-    return sorted({p.aar for p in all_periods}, reverse=True)
-
-
-def _board():
-    """(year, years, the year's periods, cells per organisation and period, names)."""
-    p = principal()
-    all_periods = periods.list_periods(session(), rammeaftale_id=p.rammeaftale_id)
-    years = _years(all_periods)
-    aar = parse_int(request.args.get("aar"))
-    if aar is None:
-        aar = years[0] if years else 0
-    chosen = sorted((x for x in all_periods if x.aar == aar), key=lambda x: (x.stream, x.kvartal))
-    cells: dict[str, dict[int, dict]] = defaultdict(dict)
-    names: dict[str, str] = {}
-    for period in chosen:
-        for row in workflow.status_overview(session(), period):
-            cells[row["organisation"]][period.id] = row
-            names[row["organisation"]] = row["navn"]
-    return aar, years, chosen, cells, names
+def _board() -> board_view.Board:
+    """The board of the request's year (``aar``), stream (``stroem``) and state
+    (``status``) filters: the page and its download show the same."""
+    return board_view.build(
+        session(),
+        rammeaftale_id=principal().rammeaftale_id,
+        aar=parse_int(request.args.get("aar")),
+        stream=request.args.get("stroem", ""),
+        state=request.args.get("status", ""),
+        today=utcnow().date(),
+    )
 
 
 @bp.get("/sekretariat/tavle.<fmt>")
 @login_required(Permission.DECIDE)
 def tavle_download(fmt: str):
-    """The board of a year as XLSX or CSV (the tables writers): one row per organisation,
-    one column per period, the status in words (late ones marked) and the version."""
+    """The board as XLSX or CSV, filtered as the page: one row per organisation, one
+    column per period, the cell's words ("Mangler – fristen er overskredet (kladde,
+    version 1)"), and the column totals in the last row."""
     if fmt not in MIMETYPES:
         raise NotFound("Oversigten findes kun som XLSX og CSV.")
-    aar, _years_, chosen, cells, names = _board()
-    if not chosen:
-        raise NotFound(f"Der er ingen indberetningsperioder for {aar}.")
+    board = _board()
+    if not board.periods:
+        raise NotFound(f"Der er ingen indberetningsperioder for {board.aar}.")
 
-    def cell(row: dict | None) -> t.Cell:
-        if row is None:
-            return t.not_applicable()
-        words = BOARD_STATUS.get(row["status"], row["status"])
-        if row.get("for_sent"):
-            words += " (for sent)"
-        if row.get("version"):
-            words += f", version {row['version']}"
-        return t.text(words)
+    def cell(kode: str, period) -> t.Cell:
+        found = board.cells.get(kode, {}).get(period.id)
+        return t.text(found.text) if found else t.not_applicable()
 
+    rows = [
+        t.Row((t.text(navn), *(cell(kode, x) for x in board.periods))) for kode, navn in board.rows
+    ]
+    rows.append(t.Row((t.text("I alt"), *(t.text(board.totals[x.id].text) for x in board.periods))))
+    caption = f"Seneste version pr. organisation og datastrøm, {board.aar}"
+    if board.filtered:
+        caption += f" (kun {board.filter_words()})"
     table = t.Table(
         key="indberetninger",
-        caption=f"Seneste version pr. organisation og datastrøm, {aar}",
+        caption=caption,
         headers=(
             "Organisation",
-            *(f"{period_label(x)} (frist {x.frist:%d.%m.%Y})" for x in chosen),
+            *(f"{period_label(x)} (frist {x.frist:%d.%m.%Y})" for x in board.periods),
         ),
-        rows=tuple(
-            t.Row((t.text(navn), *(cell(cells[kode].get(x.id)) for x in chosen)))
-            for kode, navn in sorted(names.items(), key=lambda kv: kv[1])
-        ),
+        rows=tuple(rows),
     )
+    aar = board.aar
     data = (
         t.table_xlsx(table, sheet=f"Indberetninger {aar}") if fmt == "xlsx" else t.table_csv(table)
     )
@@ -103,21 +96,38 @@ def tavle_download(fmt: str):
 @bp.get("/sekretariat")
 @login_required(Permission.DECIDE)
 def tavle():
-    aar, years, chosen, cells, names = _board()
+    board = _board()
+    by_id = {x.id: x for x in board.all_periods}
     submitted = submissions.list_submissions(
         session(), status=SubmissionStatus.INDSENDT, limit=1000
     ).items
-    waiting = [s for s in submitted if any(s.period_id == x.id for x in chosen)]
+    # one queue across the years: every submitted version of the rammeaftale, oldest first
+    waiting = sorted(
+        (s for s in submitted if s.period_id in by_id),
+        key=lambda s: s.submitted_at.timestamp() if s.submitted_at else 0.0,
+    )
     return render_template(
         "sekretariat/tavle.html",
-        aar=aar,
-        years=years,
-        periods=chosen,
-        period_labels={x.id: period_label(x) for x in chosen},
-        orgs=sorted(names.items(), key=lambda kv: kv[1]),
-        cells=cells,
+        board=board,
+        aar=board.aar,
+        year_options=[(y, str(y)) for y in board.years],
+        state_options=list(STATES.items()),
+        period_labels={x.id: period_label(x) for x in board.all_periods},
         waiting=waiting,
-        period_by_id={x.id: x for x in chosen},
+        period_by_id=by_id,
+        ledelsesinformation=_accounts_approved(board),
+    )
+
+
+def _accounts_approved(board: board_view.Board) -> bool:
+    """Whether an organisation's regnskab of the board's year is approved: before that the
+    ledelsesinformation of the year has nothing to show (and cannot be restated), so the
+    board says when it comes instead of linking to an error."""
+    return any(
+        row["seneste"] == SubmissionStatus.GODKENDT
+        for p in board.all_periods
+        if p.aar == board.aar and p.stream == "regnskab"
+        for row in workflow.status_overview(session(), p)
     )
 
 
