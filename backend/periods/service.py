@@ -19,11 +19,24 @@ from backend.audit import service as audit
 from backend.audit.service import snapshot
 from backend.db.base import utcnow
 from backend.errors import Conflict, Invalid, NotFound, PreconditionFailed
-from backend.periods.models import QUARTERLY_STREAMS, WHOLE_YEAR, ReportingPeriod
+from backend.periods.models import (
+    QUARTERLY_STREAMS,
+    STREAM_LABELS,
+    WHOLE_YEAR,
+    ReportingPeriod,
+)
 from backend.periods.states import PeriodStatus
 
 ENTITY = "reporting_period"
 _DUPLICATE = "Perioden findes allerede for rammeaftalen."
+
+
+def _duplicate(stream: str, aar: int, kvartal: int) -> str:
+    """The 409's text, naming the period: "Der findes allerede en periode for Belægning
+    2027, 1. kvartal. Ret dens frist i stedet."."""
+    quarter = f", {kvartal}. kvartal" if kvartal else ""
+    name = f"{STREAM_LABELS.get(stream, stream)} {aar}{quarter}"
+    return f"Der findes allerede en periode for {name}. Ret dens frist i stedet."
 
 
 def _kvartal(stream: str, kvartal: int | None) -> int:
@@ -35,7 +48,8 @@ def _kvartal(stream: str, kvartal: int | None) -> int:
                 {
                     "field": "kvartal",
                     "location": "json",
-                    "message": f"Datastrømmen '{stream}' indberettes kvartalsvis: angiv kvartal 1-4.",
+                    "message": f"{STREAM_LABELS[stream]} indberettes pr. kvartal: "
+                    "angiv kvartal 1-4.",
                 }
             ],
         )
@@ -46,7 +60,8 @@ def _kvartal(stream: str, kvartal: int | None) -> int:
                 {
                     "field": "kvartal",
                     "location": "json",
-                    "message": f"Datastrømmen '{stream}' indberettes for et helt år: udelad kvartal.",
+                    "message": f"{STREAM_LABELS.get(stream, stream)} indberettes for et helt "
+                    "år: udelad kvartal.",
                 }
             ],
         )
@@ -117,7 +132,7 @@ def create_period(
         )
     )
     if exists:
-        raise Conflict(_DUPLICATE, code="periode_findes")
+        raise Conflict(_duplicate(stream, aar, stored), code="periode_findes")
     period = ReportingPeriod(
         rammeaftale_id=rammeaftale_id,
         stream=stream,

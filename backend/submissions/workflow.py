@@ -321,6 +321,9 @@ def status_overview(
                 "indberettet": row.uploaded_at if row else None,
                 "for_sent": late,
                 "status": "for_sent" if late and not submitted else status,
+                # for the pages' words: the latest version's own status, and when it was sent
+                "seneste": status,
+                "indsendt": row.submitted_at if row else None,
             }
         )
     return out

@@ -292,12 +292,22 @@ MATRIX: dict[str, list[Case]] = {
         get(
             "/sekretariat/tavle.csv?aar=2018",
             statuses(SECRETARIATS),
-            shows={"secretariat": ("Herning;Mangler (for sent), version 1", "Aarhus;Indsendt")},
+            shows={
+                "secretariat": (
+                    "Herning;Mangler – fristen er overskredet (kladde, version 1)",
+                    "Aarhus;Indsendt, version 2",
+                )
+            },
         ),
         get(
             "/sekretariat/tavle.xlsx?aar=2018",
             statuses(SECRETARIATS),
-            shows={"secretariat": ("Mangler (for sent), version 1",)},
+            shows={"secretariat": ("Mangler – fristen er overskredet (kladde, version 1)",)},
+        ),
+        get(
+            "/sekretariat/tavle.csv?aar=2018&status=indsendt",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("Aarhus;Indsendt, version 2",)},
         ),
         get("/sekretariat/tavle.csv?aar=1999", statuses(SECRETARIATS, 404)),
     ],
@@ -325,6 +335,42 @@ MATRIX: dict[str, list[Case]] = {
             "/sekretariat/beslutning",
             statuses({"secretariat"}, 303, unknown={"secretariat_nord"}),
             {"indberetning": "{aarhus}", "handling": "afvis", "aar": "2018"},
+        ),
+    ],
+    "sekretariat.perioder": [
+        get(
+            "/sekretariat/perioder",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("Regnskab 2018", "/sekretariat/perioder/{pid}")},
+        ),
+    ],
+    "sekretariat.ny_periode": [get("/sekretariat/perioder/ny", statuses(SECRETARIATS))],
+    "sekretariat.opret_periode": [
+        # an empty form: the error summary, nothing created
+        post("/sekretariat/perioder/ny", statuses(SECRETARIATS, 422), {"stream": ""}),
+    ],
+    "sekretariat.periode": [
+        get(
+            "/sekretariat/perioder/{pid}",
+            statuses({"secretariat"}, unknown={"secretariat_nord"}),
+            shows={"secretariat": ("Regnskab 2018",)},
+        ),
+        get(
+            "/sekretariat/perioder/{nord_pid}",
+            statuses({"secretariat_nord"}, unknown={"secretariat"}),
+        ),
+    ],
+    "sekretariat.ret_periode": [
+        # a deadline that is not a date: the error summary, nothing changed
+        post(
+            "/sekretariat/perioder/{pid}",
+            statuses({"secretariat"}, 422, unknown={"secretariat_nord"}),
+            {"frist": "i morgen", "status": "lukket", "version": "1"},
+        ),
+        post(
+            "/sekretariat/perioder/{nord_pid}",
+            statuses({"secretariat_nord"}, 422, unknown={"secretariat"}),
+            {"frist": "i morgen", "status": "lukket", "version": "1"},
         ),
     ],
     "sekretariat.modelkoersler": [
@@ -580,7 +626,9 @@ def build_world(env: Env) -> dict[str, Any]:
     herning_errors = URLSafeTimedSerializer(env.app.secret_key, salt=ERRORS_SALT).dumps(
         {"p": pid, "o": str(herning_org), "e": errors}
     )
+    periods = env.client.get("/api/v1/periods", headers=secretariat).get_json()
     return {
+        "periods": len(periods),
         "herning_errors": herning_errors,
         "run": run,
         "draft": draft,
@@ -684,6 +732,11 @@ def _world_unchanged(env: Env, world: dict[str, Any]) -> list[str]:
     run = env.client.get(f"/api/v1/udgiftsbehov/{world['draft']}", headers=headers).get_json()
     if run["status"] != "kladde":
         problems.append(f"the draft model run is {run['status']}")
+    period = env.client.get(f"/api/v1/periods/{world['pid']}", headers=headers).get_json()
+    if (period["status"], period["version"]) != ("aaben", 1):
+        problems.append(f"the 2018 period was changed: {period}")
+    if len(env.client.get("/api/v1/periods", headers=headers).get_json()) != world["periods"]:
+        problems.append("a period was created")
     for year in (2016, 1999):
         resp = env.client.get(
             f"/api/v1/reports/ledelsesinformation/{year}/snapshots", headers=headers

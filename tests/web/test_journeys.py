@@ -165,3 +165,35 @@ def test_keyboard_only_login_and_upload(ui: Ui) -> None:
         page.keyboard.press("Enter")
     ui.seen()
     assert "Filen er ikke indlæst" in page.get_by_role("alert").inner_text()
+
+
+def test_secretariat_opens_and_closes_a_period_and_filters_the_board(ui: Ui) -> None:
+    """The period pages (list, new with an error, edit) and the filtered board, axe on each."""
+    page = ui.page
+    ui.login("sekretariat")
+    page.get_by_role("link", name="Indberetningsperioder (opret, ret frist, luk)").click()
+    ui.seen()
+    page.get_by_role("link", name="Opret periode").click()
+    ui.seen()
+    page.get_by_label("Datastrøm").select_option("belaegning")
+    page.get_by_label("År").fill("2031")
+    page.get_by_label("Frist").fill("2032-04-28")
+    page.get_by_role("button", name="Opret periode").click()
+    ui.seen()
+    assert "Belægning indberettes pr. kvartal" in page.get_by_role("alert").inner_text()
+    page.get_by_label("Kvartal").select_option("1")
+    page.get_by_role("button", name="Opret periode").click()
+    ui.seen()
+    status = page.get_by_role("status").inner_text()
+    assert "Belægning 2031, 1. kvartal er oprettet med frist 28.04.2032." in status
+    page.get_by_role("link", name="Ret frist eller status for Belægning 2031, 1. kvartal").click()
+    ui.seen()
+    page.get_by_label("Lukket").check()
+    page.get_by_role("button", name="Gem ændringer").click()
+    ui.seen()
+    assert (
+        "Belægning 2031, 1. kvartal: perioden er lukket." in page.get_by_role("status").inner_text()
+    )
+    ui.visit("/sekretariat?aar=2017&stroem=regnskab&status=mangler")
+    board = page.get_by_role("table", name=re.compile("kun Regnskab; Mangler"))
+    assert "har indsendt" in board.get_by_role("columnheader").nth(1).inner_text()

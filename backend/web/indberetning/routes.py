@@ -16,6 +16,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from backend.auth import service as auth
 from backend.auth.models import User
+from backend.db.base import utcnow
 from backend.errors import DomainError, NotFound
 from backend.http import begin_writing, database, principal, reads_first, session
 from backend.organisations.models import Organisation
@@ -25,6 +26,7 @@ from backend.policy import Permission
 from backend.submissions import review, workflow
 from backend.submissions import service as submissions
 from backend.web.blueprint import error_page, web_blueprint
+from backend.web.delivery import delivery
 from backend.web.downloads import attachment
 from backend.web.format import danish_datetime
 from backend.web.labels import MIMETYPES, STREAM_LABELS, SUBMISSION_STATUS, period_label
@@ -54,19 +56,24 @@ def _own_org() -> Organisation:
 @bp.get("/indberetning")
 @login_required(Permission.REPORT)
 def oversigt():
+    """The open periods in two tables: "Skal indberettes" (nothing submitted yet, the
+    nearest deadline first) and "Afsluttet" (submitted or approved, newest first)."""
     p = principal()
-    rows = []
+    today = utcnow().date()
+    todo, done = [], []
     for period in periods.list_periods(
         session(), rammeaftale_id=p.rammeaftale_id, status=PeriodStatus.AABEN
     ):
-        own = workflow.status_overview(session(), period)
-        rows.append(
-            {"period": period, "label": period_label(period), "status": own[0] if own else None}
-        )
+        own = workflow.status_overview(session(), period, today=today)
+        state = delivery(own[0], period.frist, today) if own else None
+        row = {"period": period, "label": period_label(period), "status": state}
+        (done if state is not None and state.done else todo).append(row)
+    todo.sort(key=lambda r: (r["period"].frist, r["label"]))
     user = session().get(User, p.user_id)
     return render_template(
         "indberetning/oversigt.html",
-        rows=rows,
+        todo=todo,
+        done=done,
         stream_labels=STREAM_LABELS,
         paamindelser=user.paamindelser if user is not None else True,
     )

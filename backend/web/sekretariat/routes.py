@@ -13,10 +13,13 @@ from collections import defaultdict
 
 from flask import flash, redirect, render_template, request, url_for
 
+from backend.db.base import utcnow
 from backend.errors import DomainError, NotFound
 from backend.fields import MAX_COMMENT, parse_int, text_problem
 from backend.http import principal, session
 from backend.periods import service as periods
+from backend.periods.schemas import PeriodCreateSchema, PeriodUpdateSchema
+from backend.periods.states import PeriodStatus
 from backend.policy import Permission
 from backend.reference import service as reference
 from backend.reports.states import Publication
@@ -27,69 +30,64 @@ from backend.tabular.media import MEDIA_TYPES
 from backend.udgiftsbehov import document as model_document
 from backend.udgiftsbehov import service as models
 from backend.web.blueprint import web_blueprint
+from backend.web.delivery import STATES
 from backend.web.downloads import attachment
-from backend.web.labels import BOARD_STATUS, MIMETYPES, period_label
+from backend.web.format import danish_date
+from backend.web.labels import MIMETYPES, period_label
 from backend.web.sammenligning import tables as t
+from backend.web.sekretariat import perioder as period_forms
+from backend.web.sekretariat import tavle as board_view
 from backend.web.session import login_required
 
 bp = web_blueprint("sekretariat", __name__)
 
 
-def _years(all_periods) -> list[int]:
-    return sorted({p.aar for p in all_periods}, reverse=True)
-
-
-def _board():
-    """(year, years, the year's periods, cells per organisation and period, names)."""
-    p = principal()
-    all_periods = periods.list_periods(session(), rammeaftale_id=p.rammeaftale_id)
-    years = _years(all_periods)
-    aar = parse_int(request.args.get("aar"))
-    if aar is None:
-        aar = years[0] if years else 0
-    chosen = sorted((x for x in all_periods if x.aar == aar), key=lambda x: (x.stream, x.kvartal))
-    cells: dict[str, dict[int, dict]] = defaultdict(dict)
-    names: dict[str, str] = {}
-    for period in chosen:
-        for row in workflow.status_overview(session(), period):
-            cells[row["organisation"]][period.id] = row
-            names[row["organisation"]] = row["navn"]
-    return aar, years, chosen, cells, names
+def _board() -> board_view.Board:
+    """The board of the request's year (``aar``), stream (``stroem``) and state
+    (``status``) filters: the page and its download show the same."""
+    return board_view.build(
+        session(),
+        rammeaftale_id=principal().rammeaftale_id,
+        aar=parse_int(request.args.get("aar")),
+        stream=request.args.get("stroem", ""),
+        state=request.args.get("status", ""),
+        today=utcnow().date(),
+    )
 
 
 @bp.get("/sekretariat/tavle.<fmt>")
 @login_required(Permission.DECIDE)
 def tavle_download(fmt: str):
-    """The board of a year as XLSX or CSV (the tables writers): one row per organisation,
-    one column per period, the status in words (late ones marked) and the version."""
+    """The board as XLSX or CSV, filtered as the page: one row per organisation, one
+    column per period, the cell's words ("Mangler – fristen er overskredet (kladde,
+    version 1)"), and the column totals in the last row."""
     if fmt not in MIMETYPES:
         raise NotFound("Oversigten findes kun som XLSX og CSV.")
-    aar, _years_, chosen, cells, names = _board()
-    if not chosen:
-        raise NotFound(f"Der er ingen indberetningsperioder for {aar}.")
+    board = _board()
+    if not board.periods:
+        raise NotFound(f"Der er ingen indberetningsperioder for {board.aar}.")
 
-    def cell(row: dict | None) -> t.Cell:
-        if row is None:
-            return t.not_applicable()
-        words = BOARD_STATUS.get(row["status"], row["status"])
-        if row.get("for_sent"):
-            words += " (for sent)"
-        if row.get("version"):
-            words += f", version {row['version']}"
-        return t.text(words)
+    def cell(kode: str, period) -> t.Cell:
+        found = board.cells.get(kode, {}).get(period.id)
+        return t.text(found.text) if found else t.not_applicable()
 
+    rows = [
+        t.Row((t.text(navn), *(cell(kode, x) for x in board.periods))) for kode, navn in board.rows
+    ]
+    rows.append(t.Row((t.text("I alt"), *(t.text(board.totals[x.id].text) for x in board.periods))))
+    caption = f"Seneste version pr. organisation og datastrøm, {board.aar}"
+    if board.filtered:
+        caption += f" (kun {board.filter_words()})"
     table = t.Table(
         key="indberetninger",
-        caption=f"Seneste version pr. organisation og datastrøm, {aar}",
+        caption=caption,
         headers=(
             "Organisation",
-            *(f"{period_label(x)} (frist {x.frist:%d.%m.%Y})" for x in chosen),
+            *(f"{period_label(x)} (frist {x.frist:%d.%m.%Y})" for x in board.periods),
         ),
-        rows=tuple(
-            t.Row((t.text(navn), *(cell(cells[kode].get(x.id)) for x in chosen)))
-            for kode, navn in sorted(names.items(), key=lambda kv: kv[1])
-        ),
+        rows=tuple(rows),
     )
+    aar = board.aar
     data = (
         t.table_xlsx(table, sheet=f"Indberetninger {aar}") if fmt == "xlsx" else t.table_csv(table)
     )
@@ -99,21 +97,38 @@ def tavle_download(fmt: str):
 @bp.get("/sekretariat")
 @login_required(Permission.DECIDE)
 def tavle():
-    aar, years, chosen, cells, names = _board()
+    board = _board()
+    by_id = {x.id: x for x in board.all_periods}
     submitted = submissions.list_submissions(
         session(), status=SubmissionStatus.INDSENDT, limit=1000
     ).items
-    waiting = [s for s in submitted if any(s.period_id == x.id for x in chosen)]
+    # one queue across the years: every submitted version of the rammeaftale, oldest first
+    waiting = sorted(
+        (s for s in submitted if s.period_id in by_id),
+        key=lambda s: s.submitted_at.timestamp() if s.submitted_at else 0.0,
+    )
     return render_template(
         "sekretariat/tavle.html",
-        aar=aar,
-        years=years,
-        periods=chosen,
-        period_labels={x.id: period_label(x) for x in chosen},
-        orgs=sorted(names.items(), key=lambda kv: kv[1]),
-        cells=cells,
+        board=board,
+        aar=board.aar,
+        year_options=[(y, str(y)) for y in board.years],
+        state_options=list(STATES.items()),
+        period_labels={x.id: period_label(x) for x in board.all_periods},
         waiting=waiting,
-        period_by_id={x.id: x for x in chosen},
+        period_by_id=by_id,
+        ledelsesinformation=_accounts_approved(board),
+    )
+
+
+def _accounts_approved(board: board_view.Board) -> bool:
+    """Whether an organisation's regnskab of the board's year is approved: before that the
+    ledelsesinformation of the year has nothing to show (and cannot be restated), so the
+    board says when it comes instead of linking to an error."""
+    return any(
+        row["seneste"] == SubmissionStatus.GODKENDT
+        for p in board.all_periods
+        if p.aar == board.aar and p.stream == "regnskab"
+        for row in workflow.status_overview(session(), p)
     )
 
 
@@ -196,6 +211,134 @@ def beslutning():
         session().rollback()  # a refused decision writes nothing (a failed flush included)
         flash(f"{who}: {exc.detail}", "fejl")
     return redirect(_back(submission), code=303)
+
+
+# --- indberetningsperioder: create, move the deadline, close and reopen -----------------
+
+
+@bp.get("/sekretariat/perioder")
+@login_required(Permission.OPEN_PERIODS)
+def perioder():
+    """The periods of the rammeaftale by year, newest first, each with a link to change it."""
+    by_year: dict[int, list] = defaultdict(list)
+    for period in periods.list_periods(session(), rammeaftale_id=principal().rammeaftale_id):
+        by_year[period.aar].append(period)
+    return render_template(
+        "sekretariat/perioder.html",
+        by_year=sorted(by_year.items(), reverse=True),
+        period_label=period_label,
+    )
+
+
+def _new_period_page(form: period_forms.PeriodForm, status: int = 200):
+    return render_template(
+        "sekretariat/periode_ny.html",
+        form=form,
+        stream_options=period_forms.stream_options(),
+        quarter_options=period_forms.quarter_options(),
+    ), status
+
+
+@bp.get("/sekretariat/perioder/ny")
+@login_required(Permission.OPEN_PERIODS)
+def ny_periode():
+    year = utcnow().year  # a year is typed; the deadline is chosen, never guessed
+    return _new_period_page(
+        period_forms.PeriodForm({"stream": "", "aar": str(year), "kvartal": "", "frist": ""})
+    )
+
+
+@bp.post("/sekretariat/perioder/ny")
+@login_required(Permission.OPEN_PERIODS)
+def opret_periode():
+    """Open a period (the API's schema and service, audited); errors on the form, nothing
+    written."""
+    p = principal()
+    form = period_forms.read(request.form, period_forms.CREATE_FIELDS)
+    data = period_forms.load(PeriodCreateSchema(), form)
+    if form.summary:
+        return _new_period_page(form, 422)
+    try:
+        period = periods.create_period(
+            session(), rammeaftale_id=p.rammeaftale_id, actor_org_id=p.org_id, **data
+        )
+    except DomainError as exc:
+        if exc.status >= 500:
+            raise
+        session().rollback()  # a refused period writes nothing
+        form.refused(exc)
+        return _new_period_page(form, exc.status)
+    flash(f"{period_label(period)} er oprettet med frist {danish_date(period.frist)}.")
+    return redirect(url_for("sekretariat.perioder", _anchor=f"aar-{period.aar}"), code=303)
+
+
+def _period_page(period, form: period_forms.PeriodForm, status: int = 200):
+    return render_template(
+        "sekretariat/periode.html",
+        period=period,
+        label=period_label(period),
+        form=form,
+        status_options=period_forms.status_options(),
+    ), status
+
+
+def _period_form(period) -> period_forms.PeriodForm:
+    return period_forms.PeriodForm({"frist": period.frist.isoformat(), "status": period.status})
+
+
+@bp.get("/sekretariat/perioder/<int:period_id>")
+@login_required(Permission.OPEN_PERIODS)
+def periode(period_id: int):
+    period = periods.get_period(
+        session(), rammeaftale_id=principal().rammeaftale_id, period_id=period_id
+    )
+    return _period_page(period, _period_form(period))
+
+
+@bp.post("/sekretariat/perioder/<int:period_id>")
+@login_required(Permission.OPEN_PERIODS)
+def ret_periode(period_id: int):
+    """Move the deadline, close or reopen (the API's PATCH: schema, service, the version
+    the page showed as If-Match, audited); errors on the form, nothing written."""
+    p = principal()
+    period = periods.get_period(session(), rammeaftale_id=p.rammeaftale_id, period_id=period_id)
+    form = period_forms.read(request.form, period_forms.UPDATE_FIELDS)
+    data = period_forms.load(PeriodUpdateSchema(), form, required=period_forms.UPDATE_FIELDS)
+    if form.summary:
+        return _period_page(period, form, 422)
+    before = (period.frist, period.status)
+    try:
+        periods.update_period(
+            session(),
+            period,
+            actor_org_id=p.org_id,
+            expected_version=parse_int(request.form.get("version")) or 0,
+            **data,
+        )
+    except DomainError as exc:
+        if exc.status >= 500 or isinstance(exc, NotFound):
+            raise
+        session().rollback()  # nothing written; the page shows the period as it is now
+        period = periods.get_period(session(), rammeaftale_id=p.rammeaftale_id, period_id=period_id)
+        form = _period_form(period)
+        form.refused(exc)
+        return _period_page(period, form, exc.status)
+    flash(_changed(period, *before))
+    return redirect(url_for("sekretariat.perioder", _anchor=f"aar-{period.aar}"), code=303)
+
+
+def _changed(period, frist, status) -> str:
+    label = period_label(period)
+    done = []
+    if period.frist != frist:
+        done.append(f"fristen er flyttet fra {danish_date(frist)} til {danish_date(period.frist)}")
+    if period.status != status:
+        done.append(
+            "perioden er lukket" if period.status == PeriodStatus.LUKKET else "perioden er genåbnet"
+        )
+    if not done:
+        return f"{label}: ingen ændringer."
+    return f"{label}: {' og '.join(done)}."
 
 
 @bp.get("/sekretariat/modelkoersler")
