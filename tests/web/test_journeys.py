@@ -63,6 +63,8 @@ def test_officer_and_secretariat_journeys(ui: Ui) -> None:
     _upload(ui, _filled(template, bad=True))
     summary = page.get_by_role("alert")
     assert "Filen er ikke indlæst" in summary.inner_text()
+    # the keyboard and screen-reader focus is on the error summary, not on <body>
+    assert page.evaluate("document.activeElement.id") == "fejlopsummering"
     errors = page.get_by_role("table", name=re.compile("Fejl i filen"))
     first = errors.get_by_role("row").nth(1).inner_text()
     assert "2" in first and "C" in first and "abc" in first and "ikke et tal" in first
