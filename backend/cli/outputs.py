@@ -282,3 +282,28 @@ def model_publish(run_id: int, sekretariat: str) -> None:
     except DomainError as exc:
         raise _refused(exc) from exc
     click.echo(f"Modelkørsel {run_id} er offentliggjort {published:%d-%m-%Y %H:%M} (UTC).")
+
+
+@model.command("withdraw")
+@click.argument("run_id", type=INT32)
+@click.option("--sekretariat", default="sekretariat-midt", show_default=True)
+def model_withdraw(run_id: int, sekretariat: str) -> None:
+    """Withdraw a published run: kept as it was, used by no reader any more (audited)."""
+    from backend.errors import DomainError
+    from backend.udgiftsbehov import service
+
+    try:
+        with _unit_of_work() as session:
+            ramme_id, scope = _secretariat_scope(session, sekretariat)
+            run = service.withdraw_run(
+                session,
+                rammeaftale_id=ramme_id,
+                run_id=run_id,
+                user_id=None,
+                actor_org_id=scope.acting_org,
+            )
+            withdrawn = run.withdrawn_at
+    except DomainError as exc:
+        raise _refused(exc) from exc
+    assert withdrawn is not None
+    click.echo(f"Modelkørsel {run_id} er trukket tilbage {withdrawn:%d-%m-%Y %H:%M} (UTC).")

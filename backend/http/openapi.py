@@ -131,6 +131,7 @@ OPERATION_IDS: dict[tuple[str, str], str] = {
     ("get", "/udgiftsbehov/{run_id}"): "getModelRun",
     ("get", "/udgiftsbehov/{run_id}/kommuner/{kode}"): "getModelRunKommune",
     ("post", "/udgiftsbehov/{run_id}/publish"): "publishModelRun",
+    ("post", "/udgiftsbehov/{run_id}/withdraw"): "withdrawModelRun",
 }
 
 _ETAG = {

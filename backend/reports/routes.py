@@ -61,8 +61,15 @@ class Ledelsesinformation(MethodView):
 class Publish(MethodView):
     @require(Permission.PUBLISH_EDITION)
     @blp.response(201, schemas.SnapshotSchema)
+    @blp.alt_response(
+        409,
+        description="Unchanged since the latest published version (uaendret_udgave), or "
+        "published by someone else at the same time (samtidig_offentliggoerelse)",
+    )
+    @blp.alt_response(422, description="The PL index for the year's prices is missing")
     def post(self, year: int):
-        """Publish the current draft as an immutable snapshot (the next version)."""
+        """Publish the current draft as an immutable snapshot (the next version). An edition
+        whose approved data and PL index are those of the latest version is refused (409)."""
         p = principal()
         return service.publish(
             session(),

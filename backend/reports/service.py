@@ -57,8 +57,8 @@ def _pl_index_needed(year: int) -> Iterator[None]:
         yield
     except MissingPriceIndex as exc:
         raise Invalid(
-            f"{exc}. Indlæs PL-indekset (reference load-pl-index eller "
-            f"/referencedata), før tabellerne og nøgletallene for {year} kan beregnes.",
+            f"{exc}. Tabellerne og nøgletallene for {year} kan ikke beregnes i faste priser, "
+            "før PL-indekset er indlæst (af platformsadministratoren).",
             code="pl_indeks_mangler",
             errors=[{"field": "aar", "location": "query", "message": str(exc), "aar": exc.years}],
         ) from exc
@@ -337,6 +337,28 @@ CONCURRENT_PUBLISH = (
 )
 
 
+#: The message of a publish of an edition whose data has not changed since the latest one.
+UNCHANGED_EDITION = (
+    "Ledelsesinformationen for {year} er uændret siden version {version}: de godkendte data "
+    "og PL-indekset er de samme, så en ny version ville være en kopi. Godkend de rettede "
+    "indberetninger (sekretariatet, på /sekretariat), før du offentliggør igen."
+)
+
+
+def _latest_inputs(session: Session, rammeaftale_id: int, year: int) -> str | None:
+    """The inputs hash of the latest published version of ``year`` (None: none published)."""
+    return session.scalars(
+        sa.select(ReportSnapshot.inputs_sha256)
+        .where(
+            ReportSnapshot.rammeaftale_id == rammeaftale_id,
+            ReportSnapshot.kind == KIND,
+            ReportSnapshot.aar == year,
+        )
+        .order_by(ReportSnapshot.version.desc())
+        .limit(1)
+    ).first()
+
+
 def _latest_version(session: Session, rammeaftale_id: int, year: int) -> int:
     return (
         session.scalar(
@@ -366,7 +388,9 @@ def publish(
 
     Of two simultaneous publishes of a year one wins; the other is refused with 409
     ``samtidig_offentliggoerelse`` (it saw no new version when it began, and finds one
-    once it holds the year's lock), and writes nothing."""
+    once it holds the year's lock), and writes nothing. An edition computed from the same
+    inputs as the latest published version (``inputs_sha256``) is refused with 409
+    ``uaendret_udgave`` rather than published as a duplicate."""
     seen = _latest_version(session, rammeaftale_id, year)
     report, inputs = draft(session, rammeaftale_id, year)
     _lock_year(session, rammeaftale_id, year)
@@ -376,6 +400,9 @@ def publish(
             CONCURRENT_PUBLISH.format(year=year, version=latest),
             code="samtidig_offentliggoerelse",
         )
+    sha = inputs.sha256()
+    if latest and _latest_inputs(session, rammeaftale_id, year) == sha:
+        raise Conflict(UNCHANGED_EDITION.format(year=year, version=latest), code="uaendret_udgave")
     published = dataclasses.replace(
         report, status=Publication.OFFENTLIGGJORT, published_at=utcnow()
     )
@@ -384,7 +411,7 @@ def publish(
         kind=KIND,
         aar=year,
         version=latest + 1,
-        inputs_sha256=inputs.sha256(),
+        inputs_sha256=sha,
         document=ledelsesinformation_json(published),
         noegletal=key_figures_document(session, inputs, rammeaftale_id),
         xlsx=ledelsesinformation_xlsx(published),

@@ -9,6 +9,8 @@ from enum import StrEnum
 class Publication(StrEnum):
     KLADDE = "kladde"
     OFFENTLIGGJORT = "offentliggjort"
+    #: a published model run taken back: kept (never changed again), used by no reader
+    TILBAGETRUKKET = "tilbagetrukket"
 
     @property
     def label(self) -> str:
@@ -16,7 +18,11 @@ class Publication(StrEnum):
         return _LABELS[self]
 
 
-_LABELS = {Publication.KLADDE: "Kladde", Publication.OFFENTLIGGJORT: "Offentliggjort"}
+_LABELS = {
+    Publication.KLADDE: "Kladde",
+    Publication.OFFENTLIGGJORT: "Offentliggjort",
+    Publication.TILBAGETRUKKET: "Trukket tilbage",
+}
 
 #: The stored values (the check constraints and the API's query parameters name them).
 STATUSES = tuple(s.value for s in Publication)

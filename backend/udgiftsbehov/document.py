@@ -101,6 +101,9 @@ class RunSummary:
     created_by: int | None
     created_at: datetime
     published_at: datetime | None
+    #: when and by whom a published run was withdrawn (status ``tilbagetrukket``)
+    withdrawn_at: datetime | None
+    withdrawn_by: int | None
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,8 @@ def _summary_fields(run: ModelRun) -> dict[str, Any]:
         "created_by": run.created_by,
         "created_at": run.created_at,
         "published_at": run.published_at,
+        "withdrawn_at": run.withdrawn_at,
+        "withdrawn_by": run.withdrawn_by,
     }
 
 

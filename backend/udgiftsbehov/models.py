@@ -3,7 +3,9 @@
 A run belongs to the rammeaftale, not to one tenant (like ``report_snapshot``). A draft
 (kladde) is visible to the secretariat only; publishing it makes it readable by every
 principal of the agreement, and from then on the row never changes: the service refuses
-and a database trigger (migration 0006) refuses UPDATE and DELETE of a published run.
+and a database trigger (migrations 0006, 0011) refuses UPDATE and DELETE of a published
+run, but for its one withdrawal (status ``tilbagetrukket`` with ``withdrawn_at`` and
+``withdrawn_by``, nothing else changed); a withdrawn run never changes again.
 """
 
 from __future__ import annotations
@@ -44,3 +46,5 @@ class ModelRun(Base):
     created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    withdrawn_by: Mapped[int | None] = mapped_column(sa.ForeignKey("app_user.id"))

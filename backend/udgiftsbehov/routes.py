@@ -80,7 +80,11 @@ class Indicators(MethodView):
 class RunById(MethodView):
     @require(Permission.READ_PUBLISHED)
     @blp.response(200, schemas.RunSchema)
-    @blp.alt_response(404, description="No such run, or a draft (only the secretariat sees drafts)")
+    @blp.alt_response(
+        404,
+        description="No such run, or a draft (only the secretariat sees drafts), or a "
+        "withdrawn run (code trukket_tilbage, saying when; the secretariat still reads it)",
+    )
     def get(self, run_id: int):
         """A run: fit statistics, warnings, caveat, coefficients, every municipality, inputs."""
         return document.full(service.readable_run(session(), principal(), run_id))
@@ -96,6 +100,25 @@ class Publish(MethodView):
         p = principal()
         run = service.publish_run(
             session(), rammeaftale_id=p.rammeaftale_id, run_id=run_id, actor_org_id=p.org_id
+        )
+        return document.summary(run)
+
+
+@blp.route("/<int:run_id>/withdraw")
+class Withdraw(MethodView):
+    @require(Permission.RUN_MODELS)
+    @blp.response(200, schemas.RunSummarySchema)
+    @blp.alt_response(409, description="Not published (a draft), or already withdrawn")
+    def post(self, run_id: int):
+        """Withdraw a published run (audited): it is kept as it was, readers see that and
+        when it was withdrawn, and no reader uses its results any more."""
+        p = principal()
+        run = service.withdraw_run(
+            session(),
+            rammeaftale_id=p.rammeaftale_id,
+            run_id=run_id,
+            user_id=p.user_id,
+            actor_org_id=p.org_id,
         )
         return document.summary(run)
 

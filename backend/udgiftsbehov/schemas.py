@@ -282,6 +282,11 @@ class RunSummarySchema(Schema):
     created_by = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     published_at = fields.DateTime(allow_none=True)
+    withdrawn_at = fields.DateTime(
+        allow_none=True,
+        metadata={"description": "When a published run was withdrawn (status tilbagetrukket)"},
+    )
+    withdrawn_by = fields.Integer(allow_none=True)
 
 
 class CoefficientSchema(Schema):

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -39,6 +41,8 @@ from benchmark.noegletal import REGISTRY, Noegletal, Side, Skala
 from benchmark.peers import DEFAULT_K, nearest_peers
 
 WEIGHT = "vaegt"
+#: The time zone of the dates the services write into Danish texts (as the pages show them).
+LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 DEFAULT_PARAMS: dict[str, Any] = {
     "k": DEFAULT_K,
     "random_state": 0,
@@ -424,7 +428,8 @@ def run_model(
 
 
 def _record(session: Session, actor_org_id: int, action: str, run: ModelRun) -> None:
-    """A run's creation or publication, recorded in the acting (secretariat's) organisation."""
+    """A run's creation, publication or withdrawal, recorded in the acting (secretariat's)
+    organisation."""
     audit.record(
         session,
         org_id=actor_org_id,
@@ -437,6 +442,11 @@ def _record(session: Session, actor_org_id: int, action: str, run: ModelRun) -> 
             "aar": run.years,
             "status": run.status,
             "inputs_sha256": run.inputs_sha256,
+            **(
+                {"withdrawn_at": run.withdrawn_at.isoformat(), "withdrawn_by": run.withdrawn_by}
+                if run.withdrawn_at is not None
+                else {}
+            ),
         },
     )
 
@@ -459,18 +469,36 @@ def list_runs(
     stmt = (
         sa.select(ModelRun).where(ModelRun.rammeaftale_id == rammeaftale_id).order_by(ModelRun.id)
     )
-    if not drafts:
-        stmt = stmt.where(ModelRun.status == Publication.OFFENTLIGGJORT)
+    if not drafts:  # published runs, and those withdrawn (readers see that they were)
+        stmt = stmt.where(ModelRun.status != Publication.KLADDE)
     if status:
         stmt = stmt.where(ModelRun.status == status)
     return list(session.scalars(stmt))
 
 
+def withdrawn_text(run: ModelRun) -> str:
+    """ "Modelkørsel 5 blev trukket tilbage 07.12.2026 …": what readers of a withdrawn run see."""
+    assert run.withdrawn_at is not None
+    return (
+        f"Modelkørsel {run.id} blev trukket tilbage {_local_date(run.withdrawn_at)} af "
+        "sekretariatet og bruges ikke længere."
+    )
+
+
+def _local_date(moment: datetime) -> str:
+    """A stored (UTC) moment as the Danish date the pages show (Copenhagen time)."""
+    return f"{moment.astimezone(LOCAL_TZ):%d.%m.%Y}"
+
+
 def readable_run(session: Session, principal: Principal, run_id: int) -> ModelRun:
     """The run ``principal`` may read: a draft only with :attr:`Permission.READ_DRAFTS`
-    (404 otherwise, as if absent)."""
+    (404 otherwise, as if absent); a withdrawn run only with READ_DRAFTS (404 saying that
+    and when it was withdrawn otherwise: readers no longer use it)."""
     drafts = can(principal, Permission.READ_DRAFTS)
-    return get_run(session, principal.rammeaftale_id, run_id, drafts=drafts)
+    run = get_run(session, principal.rammeaftale_id, run_id, drafts=drafts)
+    if run.status == Publication.TILBAGETRUKKET and not drafts:
+        raise NotFound(withdrawn_text(run), code="trukket_tilbage")
+    return run
 
 
 def readable_runs(
@@ -487,21 +515,69 @@ def publish_run(
     """Publish a draft once; a published run is never changed again (409). A run whose model
     does not explain the differences (leave-one-out R² ≤ 0) cannot be published (409)."""
     run = get_run(session, rammeaftale_id, run_id, drafts=True)
+    refusal = publish_refusal(run)
+    if refusal is not None:
+        raise refusal
+    run.status, run.published_at = Publication.OFFENTLIGGJORT, utcnow()
+    session.flush()
+    _record(session, actor_org_id, "publish", run)
+    return run
+
+
+def publish_refusal(run: ModelRun) -> Conflict | None:
+    """Why ``run`` cannot be published (the pages disable the button with this reason), or
+    None when it can."""
     if run.status == Publication.OFFENTLIGGJORT:
-        raise Conflict(
+        return Conflict(
             f"Modelkørsel {run.id} er allerede offentliggjort og kan ikke ændres.",
             code="allerede_offentliggjort",
         )
+    if run.status == Publication.TILBAGETRUKKET:
+        return Conflict(
+            f"Modelkørsel {run.id} er trukket tilbage og kan ikke offentliggøres igen. "
+            "Start en ny kørsel.",
+            code="trukket_tilbage",
+        )
     if not explains(run):
-        raise Conflict(
+        return Conflict(
             f"Modelkørsel {run.id} kan ikke offentliggøres som forventet udgiftsbehov: "
             f"{NOT_EXPLAINED_DA.lower()} (leave-one-out R² er 0 eller derunder). "
             "Vælg andre indikatorer eller et andet nøgletal.",
             code="model_forklarer_ikke",
         )
-    run.status, run.published_at = Publication.OFFENTLIGGJORT, utcnow()
+    return None
+
+
+def withdraw_run(
+    session: Session,
+    *,
+    rammeaftale_id: int,
+    run_id: int,
+    user_id: int | None,
+    actor_org_id: int,
+) -> ModelRun:
+    """Withdraw a published run (audited): it stays stored as it was, readers see that and
+    when it was withdrawn, and no page or reader uses its results any more. Only a published
+    run can be withdrawn, once (409 otherwise); a draft is simply never published."""
+    run = get_run(session, rammeaftale_id, run_id, drafts=True)
+    if run.status == Publication.KLADDE:
+        raise Conflict(
+            f"Modelkørsel {run.id} er ikke offentliggjort; en kladde skal ikke trækkes tilbage.",
+            code="ikke_offentliggjort",
+        )
+    if run.status == Publication.TILBAGETRUKKET:
+        assert run.withdrawn_at is not None
+        raise Conflict(
+            f"Modelkørsel {run.id} blev allerede trukket tilbage {_local_date(run.withdrawn_at)}.",
+            code="allerede_trukket_tilbage",
+        )
+    run.status, run.withdrawn_at, run.withdrawn_by = (
+        Publication.TILBAGETRUKKET,
+        utcnow(),
+        user_id,
+    )
     session.flush()
-    _record(session, actor_org_id, "publish", run)
+    _record(session, actor_org_id, "withdraw", run)
     return run
 
 

@@ -26,6 +26,7 @@ from werkzeug.exceptions import HTTPException
 from backend.db.tenancy import TenantViolation
 from backend.errors import DomainError
 from backend.fields import CONTROL_MESSAGE, FORBIDDEN_CHARACTERS
+from backend.web.fixes import fix_for
 from backend.web.session import load_principal
 
 log = logging.getLogger(__name__)
@@ -92,14 +93,14 @@ def web_blueprint(name: str, import_name: str, **kwargs: object) -> Blueprint:
     return bp
 
 
-def error_page(status: int, detail: str | None = None) -> tuple[str, int]:
-    """The Danish error page. The request's transaction is rolled back first: the page's
+def error_page(status: int, detail: str | None = None, fix: Any = None) -> tuple[str, int]:
+    """The Danish error page (with who can fix the problem and where, when ``fix`` says). The request's transaction is rolled back first: the page's
     context reads the user's name and organisation, which a transaction aborted by a
     database error (PostgreSQL) cannot; an error answer commits nothing anyway."""
     _roll_back()
     title, default = _TITLES.get(status, _TITLES[500 if status >= 500 else 400])
     return render_template(
-        "errors/fejl.html", status=status, title=title, detail=detail or default
+        "errors/fejl.html", status=status, title=title, detail=detail or default, fix=fix
     ), status
 
 
@@ -127,7 +128,7 @@ def _http_error(exc: HTTPException) -> tuple[str, int]:
 
 
 def _domain_error(exc: DomainError) -> tuple[str, int]:
-    return error_page(exc.status, exc.detail)
+    return error_page(exc.status, exc.detail, fix_for(exc))
 
 
 def _tenant_violation(exc: TenantViolation) -> tuple[str, int]:

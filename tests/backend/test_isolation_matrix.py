@@ -201,6 +201,8 @@ def test_token_revocation_is_own_only(world, role: str) -> None:  # type: ignore
         ("get", "/api/v1/auth/tokens"),
         ("get", "/api/v1/periods"),
         ("post", "/api/v1/periods"),
+        ("post", "/api/v1/udgiftsbehov/1/withdraw"),
+        ("post", "/api/v1/reports/ledelsesinformation/2017/publish"),
     ],
 )
 def test_anonymous_gets_401(read_world, method: str, path: str) -> None:  # type: ignore[no-untyped-def]

@@ -392,6 +392,34 @@ MATRIX: dict[str, list[Case]] = {
             skip=frozenset({"secretariat"}),
         ),
     ],
+    "sekretariat.ny_koersel": [
+        get(
+            "/sekretariat/modelkoersler/ny",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("Ny modelkørsel", "Standard (anbefalet)")},
+        ),
+        # nothing chosen: the form again with its errors, nothing run
+        post("/sekretariat/modelkoersler/ny", statuses(SECRETARIATS, 422), {"noegletal": ""}),
+    ],
+    "sekretariat.koersel": [
+        get(
+            "/sekretariat/modelkoersler/{run}",
+            statuses({"secretariat"}, unknown={"secretariat_nord"}),
+            shows={"secretariat": ("Træk kørsel {run} tilbage",)},
+        ),
+        get(
+            "/sekretariat/modelkoersler/{draft}?kommune=657",
+            statuses({"secretariat"}, unknown={"secretariat_nord"}),
+            shows={"secretariat": ("Forhåndsvisning – ikke offentliggjort", "Herning (egen)")},
+        ),
+    ],
+    "sekretariat.traek_tilbage_model": [
+        # a draft cannot be withdrawn: refused with a message; another agreement's: unknown
+        post(
+            "/sekretariat/modelkoersler/{draft}/traek-tilbage",
+            statuses({"secretariat"}, 303, unknown={"secretariat_nord"}),
+        ),
+    ],
     "sekretariat.modelkoersler_download": [
         get(
             "/sekretariat/modelkoersler.csv",
@@ -466,6 +494,18 @@ MATRIX: dict[str, list[Case]] = {
     "ledelsesinformation.offentliggoer": [
         # a year without any data: nothing to publish (404); only a secretariat may try
         post("/ledelsesinformation/1999/offentliggoer", statuses(SECRETARIATS, 404)),
+    ],
+    "ledelsesinformation.klar": [
+        get(
+            "/ledelsesinformation/2017/offentliggoerelse",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("Klar til offentliggørelse?", "Offentliggør som version 2")},
+        ),
+        get(
+            "/ledelsesinformation/2016/offentliggoerelse",
+            statuses(SECRETARIATS),
+            shows={"secretariat": ("Bekræft: version 1",)},
+        ),
     ],
     "sammenligning.side": [
         get(

@@ -222,11 +222,16 @@ def test_model_runs_show_diagnostics_and_publish_from_the_page(web_env: Env) -> 
     good, bad = made["forklarer"], made["forklarer_ikke"]
     # diagnostics of each run: n, R², leave-one-out R², RMSE, in Danish format
     for run in (good, bad):
-        row = re.search(rf'<th scope="row">{run["id"]}</th>(.*?)</tr>', html, re.S).group(1)
+        row = re.search(
+            rf'<th scope="row"><a href="[^"]+">Kørsel {run["id"]}</a></th>(.*?)</tr>', html, re.S
+        ).group(1)
         assert f'<td class="rt-num">{run["n"]}</td>' in row
         r2 = f"{run['r2']:.2f}".replace(".", ",").replace("-", "−")
         assert r2 in row.replace("-", "−"), (r2, row)
-        assert f"Offentliggør kørsel {run['id']}" in row
+        if run is good:  # the other's button is replaced by the reason (issue 20, item 7)
+            assert f"Offentliggør kørsel {run['id']}" in row
+        else:
+            assert "Kan ikke offentliggøres:" in row
         # the run's warnings as their Danish text (not the stored records)
         for warning in run["advarsler"]:
             assert str(escape(warning["tekst"])) in row
@@ -236,12 +241,12 @@ def test_model_runs_show_diagnostics_and_publish_from_the_page(web_env: Env) -> 
     assert resp.status_code == 303
     html = sek.get("/sekretariat/modelkoersler").get_data(as_text=True)
     assert "kan ikke offentliggøres som forventet udgiftsbehov" in html
-    assert f"Offentliggør kørsel {bad['id']}" in html
+    assert f"Offentliggør kørsel {bad['id']}" not in html
     # the one that explains is published, and the API agrees
     resp = sek.post(f"/sekretariat/modelkoersler/{good['id']}/offentliggoer")
     assert resp.status_code == 303
     html = sek.get("/sekretariat/modelkoersler").get_data(as_text=True)
-    assert f"Modelkørsel {good['id']} er offentliggjort." in html
+    assert f"Modelkørsel {good['id']} er offentliggjort" in html
     assert f"Offentliggør kørsel {good['id']}" not in html
     api = web_env.client.get(f"/api/v1/udgiftsbehov/{good['id']}", headers=headers).get_json()
     assert api["status"] == "offentliggjort"

@@ -39,12 +39,19 @@ class Profile:
     needs: list[tuple[service.ExpectedNeed, Markup | None]]
     peer_names: list[str]
     peer_indicators: list[str]
+    #: "Modelkørsel 5 blev trukket tilbage 07.12.2026 …" for each withdrawn run
+    withdrawn: list[str]
 
 
-def _published_runs(ramme: int) -> list[run_document.RunDocument]:
-    """Every published model run of the agreement (never a draft, whoever asks)."""
+def _published_runs(ramme: int) -> tuple[list[run_document.RunDocument], list[str]]:
+    """Every published model run of the agreement (never a draft, whoever asks), and what
+    the page says of each withdrawn one (that and when; its results are not used)."""
     listed = runs.list_runs(db_session(), ramme, drafts=False)
-    return [run_document.run_document(r) for r in listed if r.status == Publication.OFFENTLIGGJORT]
+    published = [
+        run_document.run_document(r) for r in listed if r.status == Publication.OFFENTLIGGJORT
+    ]
+    withdrawn = [runs.withdrawn_text(r) for r in listed if r.status == Publication.TILBAGETRUKKET]
+    return published, withdrawn
 
 
 def _profile(kode: str) -> Profile | tuple[str, int]:
@@ -86,7 +93,8 @@ def _profile(kode: str) -> Profile | tuple[str, int]:
         )
         trend_svg = Markup(trend.svg) if trend else None  # noqa: S704 - vl-convert's SVG
     needs = []
-    for run in _published_runs(ramme):
+    published, withdrawn = _published_runs(ramme)
+    for run in published:
         need = cache.get(
             ("udgiftsbehov", ramme, run.id, str(run.published_at), kode),
             lambda run=run: service.expected_need(run, kode),  # type: ignore[misc]
@@ -103,6 +111,7 @@ def _profile(kode: str) -> Profile | tuple[str, int]:
         needs,
         peer_names,
         indicators,
+        withdrawn,
     )
 
 

@@ -13,10 +13,11 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
-from backend.errors import DomainError, NotFound
+from backend.errors import Conflict, DomainError, NotFound
 from backend.fields import parse_int
 from backend.http import principal, session
-from backend.policy import Permission
+from backend.policy import Permission, can
+from backend.reports import publishing
 from backend.reports import service as reports
 from backend.web.blueprint import web_blueprint
 from backend.web.downloads import attachment
@@ -76,6 +77,9 @@ def side(aar: int):
     found = _edition(aar)
     document, snap = found.document, found.snapshot
     editions = reports.snapshots(session(), principal().rammeaftale_id, aar)
+    ready = None
+    if snap is None and can(principal(), Permission.PUBLISH_EDITION):
+        ready = publishing.readiness(session(), principal().rammeaftale_id, aar)
     return render_template(
         "ledelsesinformation/side.html",
         aar=aar,
@@ -85,6 +89,7 @@ def side(aar: int):
         editions=editions,
         draft=snap is None,
         version=request.args.get("version"),
+        ready=ready,
     )
 
 
@@ -97,11 +102,36 @@ def download(aar: int, fmt: str):
     return attachment(found.content(fmt), reports.EDITION_FORMATS[fmt], found.file_name(fmt))
 
 
+@bp.get("/ledelsesinformation/<int:aar>/offentliggoerelse")
+@login_required(Permission.PUBLISH_EDITION)
+def klar(aar: int):
+    """ "Klar til offentliggørelse?": coverage per organisation × stream, the PL index, the
+    version a publish makes and the cells changed since the latest version; the button."""
+    p = principal()
+    ready = publishing.readiness(session(), p.rammeaftale_id, aar)
+    changes: list[publishing.ChangedCell] = []
+    if ready.can_publish and ready.latest_version:
+        changes = publishing.changed_cells(session(), p.rammeaftale_id, aar)
+    return render_template(
+        "ledelsesinformation/offentliggoer.html", aar=aar, ready=ready, changes=changes
+    )
+
+
 @bp.post("/ledelsesinformation/<int:aar>/offentliggoer")
 @login_required(Permission.PUBLISH_EDITION)
 def offentliggoer(aar: int):
     p = principal()
+    expected = parse_int(request.form.get("version"), minimum=1)
     try:
+        if expected is not None:
+            latest = reports.snapshots(session(), p.rammeaftale_id, aar)
+            now = (latest[-1].version if latest else 0) + 1
+            if now != expected:
+                raise Conflict(
+                    f"Siden var forældet: ledelsesinformationen for {aar} er offentliggjort "
+                    f"som version {now - 1}, siden du åbnede den. Se ændringerne igen.",
+                    code="samtidig_offentliggoerelse",
+                )
         snap = reports.publish(
             session(),
             rammeaftale_id=p.rammeaftale_id,
@@ -114,6 +144,6 @@ def offentliggoer(aar: int):
             raise
         session().rollback()  # a refused publish writes nothing
         flash(exc.detail, "fejl")
-        return redirect(url_for("ledelsesinformation.side", aar=aar), code=303)
+        return redirect(url_for("ledelsesinformation.klar", aar=aar), code=303)
     flash(f"Ledelsesinformation {aar} er offentliggjort som version {snap.version}.")
     return redirect(url_for("ledelsesinformation.side", aar=aar, version=snap.version), code=303)

@@ -35,6 +35,7 @@ from backend.web.downloads import attachment
 from backend.web.format import danish_date
 from backend.web.labels import MIMETYPES, period_label
 from backend.web.sammenligning import tables as t
+from backend.web.sekretariat import modelkoersler as model_pages
 from backend.web.sekretariat import perioder as period_forms
 from backend.web.sekretariat import tavle as board_view
 from backend.web.session import login_required
@@ -341,14 +342,24 @@ def _changed(period, frist, status) -> str:
     return f"{label}: {' og '.join(done)}."
 
 
-@bp.get("/sekretariat/modelkoersler")
-@login_required(Permission.RUN_MODELS)
-def modelkoersler():
-    runs = models.readable_runs(session(), principal())
-    return render_template(
-        "sekretariat/modelkoersler.html",
-        runs=[model_document.run_summary(r) for r in reversed(runs)],
-    )
+# The model runs' pages (issue 20, item 7): views in ``modelkoersler.py``.
+bp.add_url_rule("/sekretariat/modelkoersler", "modelkoersler", model_pages.liste)
+bp.add_url_rule(
+    "/sekretariat/modelkoersler/ny", "ny_koersel", model_pages.ny, methods=["GET", "POST"]
+)
+bp.add_url_rule("/sekretariat/modelkoersler/<int:run_id>", "koersel", model_pages.koersel)
+bp.add_url_rule(
+    "/sekretariat/modelkoersler/<int:run_id>/offentliggoer",
+    "offentliggoer_model",
+    model_pages.offentliggoer,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/sekretariat/modelkoersler/<int:run_id>/traek-tilbage",
+    "traek_tilbage_model",
+    model_pages.traek_tilbage,
+    methods=["POST"],
+)
 
 
 def _warnings_text(warnings: tuple[model_document.RunWarning, ...]) -> str:
@@ -367,6 +378,8 @@ def modelkoersler_download(fmt: str):
         label = Publication(r.status).label
         if r.status == Publication.OFFENTLIGGJORT and r.published_at:
             return f"{label} {r.published_at:%d.%m.%Y}"
+        if r.status == Publication.TILBAGETRUKKET and r.withdrawn_at:
+            return f"{label} {r.withdrawn_at:%d.%m.%Y}"
         return label
 
     rows = []
@@ -409,23 +422,6 @@ def modelkoersler_download(fmt: str):
     )
     data = t.table_xlsx(table, sheet="Modelkørsler") if fmt == "xlsx" else t.table_csv(table)
     return attachment(data, MIMETYPES[fmt], f"modelkoersler.{fmt}")
-
-
-@bp.post("/sekretariat/modelkoersler/<int:run_id>/offentliggoer")
-@login_required(Permission.RUN_MODELS)
-def offentliggoer_model(run_id: int):
-    p = principal()
-    try:
-        run = models.publish_run(
-            session(), rammeaftale_id=p.rammeaftale_id, run_id=run_id, actor_org_id=p.org_id
-        )
-        flash(f"Modelkørsel {run.id} er offentliggjort.")
-    except DomainError as exc:
-        if isinstance(exc, NotFound):
-            raise
-        session().rollback()  # a refused publish writes nothing
-        flash(exc.detail, "fejl")
-    return redirect(url_for("sekretariat.modelkoersler"), code=303)
 
 
 def _reference_data() -> dict:

@@ -136,8 +136,8 @@ def test_reporters_and_viewers_see_only_published_snapshots(
     second = full_env.client.post(
         "/api/v1/reports/ledelsesinformation/2017/publish", headers=secretariat
     )
-    assert second.json["version"] == 2
-    assert second.json["inputs_sha256"] == first.json["inputs_sha256"]  # same data, same hash
+    # the same data: no duplicate version (issue 20, item 6)
+    assert second.status_code == 409 and second.json["code"] == "uaendret_udgave"
     old = full_env.client.get(
         "/api/v1/reports/ledelsesinformation/2017?version=1", headers=viewer
     ).json
@@ -145,7 +145,7 @@ def test_reporters_and_viewers_see_only_published_snapshots(
     listed = full_env.client.get(
         "/api/v1/reports/ledelsesinformation/2017/snapshots", headers=viewer
     ).json
-    assert [s["version"] for s in listed] == [1, 2]
+    assert [s["version"] for s in listed] == [1]
 
 
 def test_xlsx_and_csv_downloads(full_env: Env, secretariat: dict[str, str]) -> None:

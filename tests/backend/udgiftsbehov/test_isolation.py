@@ -49,13 +49,14 @@ def world(module_world, tmp_path: Path):  # type: ignore[no-untyped-def]
     yield from copied_world(module_world, tmp_path)
 
 
-EXPECT = {  # role -> (run, publish a draft, read draft, read published, municipality of published)
-    "reporter": (403, 403, 404, 200, 200),
-    "org_admin": (403, 403, 404, 200, 200),
-    "secretariat": (201, 200, 200, 200, 200),
-    "viewer": (403, 403, 404, 200, 200),
-    "admin": (403, 403, 403, 403, 403),
-    "nord": (422, 404, 404, 404, 404),  # no approved data of its own; Midtjylland's runs are 404
+EXPECT = {  # role -> (run, publish a draft, read draft, read published, municipality of
+    # published, withdraw the published run)
+    "reporter": (403, 403, 404, 200, 200, 403),
+    "org_admin": (403, 403, 404, 200, 200, 403),
+    "secretariat": (201, 200, 200, 200, 200, 200),
+    "viewer": (403, 403, 404, 200, 200, 403),
+    "admin": (403, 403, 403, 403, 403, 403),
+    "nord": (422, 404, 404, 404, 404, 404),  # no approved data of its own; Midtjylland's: 404
 }
 
 
@@ -63,7 +64,7 @@ EXPECT = {  # role -> (run, publish a draft, read draft, read published, municip
 def test_route_by_role(world, role: str) -> None:  # type: ignore[no-untyped-def]
     env, headers, runs = world
     h = headers[role]
-    run, publish, read_draft, read_published, municipality = EXPECT[role]
+    run, publish, read_draft, read_published, municipality, withdraw = EXPECT[role]
     resp = env.client.post(URL, headers=h, json=FAST)
     assert resp.status_code == run
     if role == "nord":
@@ -86,6 +87,8 @@ def test_route_by_role(world, role: str) -> None:  # type: ignore[no-untyped-def
         expected = {"secretariat": {runs["draft"], runs["published"]}, "nord": set()}
         assert seen == expected.get(role, {runs["published"]})
     assert env.client.get(f"{URL}/indikatorer", headers=h).status_code == 200
+    resp = env.client.post(f"{URL}/{runs['published']}/withdraw", headers=h)
+    assert resp.status_code == withdraw
 
 
 def test_unauthenticated_is_401(world) -> None:  # type: ignore[no-untyped-def]
@@ -93,3 +96,4 @@ def test_unauthenticated_is_401(world) -> None:  # type: ignore[no-untyped-def]
     assert env.client.get(URL).status_code == 401
     assert env.client.post(URL, json=FAST).status_code == 401
     assert env.client.get(f"{URL}/{runs['published']}").status_code == 401
+    assert env.client.post(f"{URL}/{runs['published']}/withdraw").status_code == 401
