@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from backend.auth.models import LoginFailure
 from backend.reports.models import ReportSnapshot
 from backend.submissions.models import Submission
+from backend.submissions.states import SubmissionStatus
 from tests.conftest import Env, _make_env
 from tests.factories import make_offer, make_period, make_token, tenant_checksum
 from tests.web import support
@@ -259,7 +260,7 @@ def test_a_colliding_registry_approval_is_409_and_a_danish_refusal(env: Env) -> 
     board = _danish_page(sek.get("/sekretariat?aar=2018"), 200)
     assert "allerede et tilbud med samme navn" in board
     assert tenant_checksum(env.database) == before  # nothing committed after the refusal
-    assert [s for _n, s, _c in _all_submissions(env)] == ["submitted"]
+    assert [s for _n, s, _c in _all_submissions(env)] == [SubmissionStatus.INDSENDT]
 
 
 # --- 6. two simultaneous publishes of a year --------------------------------------------
