@@ -21,9 +21,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest -n 2 --dist loadfile
 
-# The SQLite half only (no PostgreSQL, no browser): the quick loop while working.
+# The quick loop while working: the SQLite half (no PostgreSQL, no browser), without the
+# tests marked slow (statistical simulations, property tests, subprocesses and servers).
 test-fast: $(STAMP)
-	$(BIN)/pytest -n 2 --dist loadfile -m "not postgres and not browser" -q
+	$(BIN)/pytest -n 2 --dist loadfile -m "not postgres and not browser and not slow" -q
 
 # ruff (rules in pyproject.toml), the formatter, mypy (warn_unused_ignores); the layer
 # contracts are tests (tests/test_layers.py) and run with `make test`.

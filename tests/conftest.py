@@ -1,18 +1,29 @@
 """Shared fixtures. Databases are built once per run as templates (migrated, tenants
-synced, demo loaded) and copied for every test, so each test starts from the same state."""
+synced, demo loaded) and copied for every test, so each test starts from the same state.
+
+The Flask app is built once per worker (``create_app`` costs about 170 ms) and shared by
+every test's :class:`Env`: an Env points the app at its own database, settings and render
+cache whenever it hands the app out (``env.app``), and every test client made from it
+points the app at that Env's database again at the start of each of its requests, so a
+test sees only its own database even when it holds two Envs (a module's world and a copy
+of it). Whatever a test changes in the app's config is put back after it."""
 
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher, profiles
+from flask import Flask, request
+from flask.testing import FlaskClient
 
 from backend import migrate
 from backend.app import create_app
@@ -20,6 +31,7 @@ from backend.auth import service as auth_service
 from backend.config import Settings
 from backend.db.rls import app_role_statements
 from backend.db.session import Database
+from backend.web.sammenligning.service import RenderCache
 from tests import pg
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -157,17 +169,77 @@ def pg_template_full(pg_cluster: pg.PgCluster | None, pg_template: str | None) -
     return name
 
 
+#: The worker's one app, and its config as built (restored after every test).
+_SHARED_APP: tuple[Flask, dict[str, Any]] | None = None
+#: The key in a test client's WSGI environ naming the Env its requests belong to.
+_ENV_KEY = "rammetal.test.env"
+
+
+class _EnvClient(FlaskClient):
+    """A test client of the shared app whose requests go to one Env's database."""
+
+    def __init__(self, *args: Any, rammetal_env: Env, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base[_ENV_KEY] = rammetal_env
+
+
+def _point_at_the_requests_env() -> None:
+    """First of the app's before-request functions: the request's Env (its client's)."""
+    env = request.environ.get(_ENV_KEY)
+    if env is not None:
+        env.point()
+
+
+def _shared_app(settings: Settings, database: Database) -> Flask:
+    """The worker's app, built on first use. Nothing in it depends on the database it was
+    built with: the request lifecycle reads ``extensions["rammetal.db"]`` and the settings
+    from the config on every request, and the pages' render cache is the Env's own."""
+    global _SHARED_APP
+    if _SHARED_APP is None:
+        app = create_app(settings, database)
+        app.before_request_funcs.setdefault(None, []).insert(0, _point_at_the_requests_env)
+        _SHARED_APP = (app, dict(app.config))
+    return _SHARED_APP[0]
+
+
+@pytest.fixture(autouse=True)
+def _shared_app_config_restored() -> Iterator[None]:
+    """A test may change the shared app's config (``PROPAGATE_EXCEPTIONS``): put it back."""
+    yield
+    if _SHARED_APP is not None:
+        app, config = _SHARED_APP
+        app.config.clear()
+        app.config.update(config)
+
+
 @dataclass
 class Env:
-    """One test's database and app: ``kind`` is 'sqlite' or 'postgres'."""
+    """One test's database, and the worker's app pointed at it: ``kind`` is 'sqlite' or
+    'postgres'."""
 
     kind: str
     url: str
     owner_url: str
     database: Database
-    app: object
+    settings: Settings
     cluster: pg.PgCluster | None = None
     db_name: str | None = None
+    #: the pages' cache of rendered parts (``/sammenligning``), one per database
+    render_cache: RenderCache = field(default_factory=RenderCache)
+
+    def point(self) -> Flask:
+        """The shared app, pointed at this Env's database, settings and render cache; its
+        test clients stay with this Env (see :class:`_EnvClient`)."""
+        app = _shared_app(self.settings, self.database)
+        app.extensions["rammetal.db"] = self.database
+        app.extensions["rammetal.web.render_cache"] = self.render_cache
+        app.config["RAMMETAL_SETTINGS"] = self.settings
+        app.test_client_class = functools.partial(_EnvClient, rammetal_env=self)
+        return app
+
+    @property
+    def app(self) -> Flask:
+        return self.point()
 
     def release(self) -> None:
         """The test is done: close the pool and, on PostgreSQL, drop the database."""
@@ -176,8 +248,8 @@ class Env:
             self.cluster.release(self.db_name)
 
     @property
-    def client(self):  # type: ignore[no-untyped-def]
-        return self.app.test_client()  # type: ignore[attr-defined]
+    def client(self) -> FlaskClient:
+        return self.app.test_client()
 
 
 def _make_env(
@@ -219,9 +291,7 @@ def _env_for(
         testing=True,
         max_request_bytes=1024 * 1024,
     )
-    database = Database(url)
-    app = create_app(settings, database)
-    return Env(kind, url, owner_url, database, app, cluster, db_name)
+    return Env(kind, url, owner_url, Database(url), settings, cluster, db_name)
 
 
 def copied_world(world: tuple, tmp_path: Path) -> Iterator[tuple]:  # type: ignore[type-arg]

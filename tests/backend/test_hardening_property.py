@@ -25,6 +25,8 @@ from hypothesis import strategies as st
 from tests.conftest import Env
 from tests.factories import make_offer, make_period, make_token
 
+pytestmark = pytest.mark.slow
+
 SPEC: dict[str, Any] = json.loads(
     (Path(__file__).resolve().parents[2] / "api_docs" / "openapi.json").read_text("utf-8")
 )

@@ -126,6 +126,7 @@ def test_a_read_with_a_due_stamp_records_the_last_use(sqlite_env: Env) -> None:
     assert _last_uses(sqlite_env)[-1] is not None
 
 
+@pytest.mark.slow
 def test_a_worker_timeout_answers_problem_json(sqlite_env: Env, tmp_path: Path) -> None:
     """Under gunicorn (the settings of ``rammetal serve``) a request that runs into the worker
     timeout gets a Danish 503 problem+json, not gunicorn's HTML page; no Server: gunicorn."""

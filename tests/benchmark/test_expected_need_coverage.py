@@ -18,7 +18,10 @@ from benchmark.expected_need import ExpectedNeedModel
 
 # Fresh random points often fall outside the 19 fitted ones; predict_interval then warns
 # (issue 12, deliverable 5). Coverage is measured over all of them.
-pytestmark = pytest.mark.filterwarnings("ignore::benchmark.expected_need.ExtrapolationWarning")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore::benchmark.expected_need.ExtrapolationWarning"),
+]
 
 
 def make_simulation(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,8 @@ from benchmark.places import pladsoversigt
 from benchmark.prices import restate
 from benchmark.records import AccountLine, OccupancyLine, OfferPlaces, PriceIndex
 from tests.benchmark.factories import make_account_line, make_occupancy_line, make_offer_places
+
+pytestmark = pytest.mark.slow
 
 ORGS = ("657", "751", "1082")
 money = st.decimals(

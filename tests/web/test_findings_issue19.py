@@ -440,6 +440,7 @@ def test_the_cli_bounds_ids_and_years_like_the_api(
         assert "er ikke et heltal i det tilladte område" in result.output
 
 
+@pytest.mark.slow
 def test_under_gunicorn_long_lines_and_headers_get_the_apps_danish_answer(
     sqlite_env: Env, tmp_path: Any
 ) -> None:

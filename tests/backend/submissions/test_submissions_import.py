@@ -107,6 +107,7 @@ def _count(env: Env, table: str) -> int:
     return tenant_checksum(env.database)[table][0]
 
 
+@pytest.mark.slow
 def test_import_killed_while_storing_leaves_no_partial_submission(env: Env, tmp_path: Path) -> None:
     period_id = make_period(env.database, stream="tilbud", aar=2017)
     path = tmp_path / "stor.csv"
