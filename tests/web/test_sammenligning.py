@@ -149,6 +149,9 @@ def test_zero_looks_different_from_a_value(herning) -> None:  # type: ignore[no-
 
 def test_a_new_publication_replaces_the_cached_page(web_env: Env, herning) -> None:  # type: ignore[no-untyped-def]
     assert "(version 1 af ledelsesinformationen for 2017)" in _page(herning)
+    from tests.backend.udgiftsbehov.support import upload_pl_index
+
+    upload_pl_index(web_env.database)  # new inputs: an unchanged edition is refused (409)
     support.publish(web_env)
     html = _page(herning)
     assert "(version 2 af ledelsesinformationen for 2017)" in html
