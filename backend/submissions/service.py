@@ -471,9 +471,11 @@ def upload(
     expected_latest_version: int | None = None,
     max_bytes: int,
     note: str | None = None,
+    begin_writing: Callable[[], None] = lambda: None,
 ) -> Submission:
     """Validate ``data`` and store it as the next version of ``org``'s ``stream`` for
-    ``period``: :func:`validate` then :func:`store`, in the caller's transaction."""
+    ``period``: :func:`validate`, then ``begin_writing`` (the caller takes its write lock
+    after the read phase), then :func:`store`, in the caller's transaction."""
     valid = validate(
         session,
         org=org,
@@ -484,6 +486,7 @@ def upload(
         expected_latest_version=expected_latest_version,
         max_bytes=max_bytes,
     )
+    begin_writing()
     return store(session, valid, user_id=user_id, note=note)
 
 
@@ -519,18 +522,18 @@ def upload_as(
     # (on SQLite holding the write lock) and block the audit entry's own transaction.
     period_id = period.id
     try:
-        valid = validate(
+        return upload(
             session,
             org=org,
             period=period,
             stream=stream,
             filename=filename,
             data=data,
+            user_id=principal.user_id,
             expected_latest_version=expected_latest_version,
             max_bytes=max_bytes,
+            begin_writing=begin_writing,
         )
-        begin_writing()
-        return store(session, valid, user_id=principal.user_id)
     except DomainError as exc:
         if exc.code in RACE_CODES and database is not None:
             session.rollback()  # release the failed transaction (and SQLite's lock) first
